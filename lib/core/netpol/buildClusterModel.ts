@@ -1,0 +1,170 @@
+/**
+ * Raw Kubernetes objects → validated `ClusterModel`, with diagnostics.
+ *
+ * What is fatal follows what the API server would reject in a policy (a policy we cannot read
+ * exactly would make every answer wrong): invalid or conflicting NetworkPolicies and admin policies,
+ * and duplicate namespaces. A malformed workload, service or route is a warning and is skipped.
+ */
+import type { DiagnosticList } from '../diagnostics.js';
+import type { SourcedObject } from '../manifests/parseManifestText.js';
+import type { Labels } from './labelSelector.js';
+import type {
+  AdminPolicyInfo, ClusterModel, ExposedBackend, NamespaceInfo, NetworkPolicyInfo, PodShape, ServiceInfo, Workload,
+} from './model.js';
+import { parseAdminPolicy } from './parse/adminPolicy.js';
+import { InvalidObjectError, isMap, stringMap, type Json } from './parse/fields.js';
+import { parseNetworkPolicy } from './parse/networkPolicy.js';
+import { parseIngress, parseRoute, parseService } from './parse/services.js';
+import { parsePod, parseWorkloadResource, WORKLOAD_KINDS } from './parse/workloads.js';
+
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+const DEFAULT_NAMESPACE = 'default';
+
+export function workloadId(namespace: string, name: string, kind: string): string {
+  return `${namespace}/${name}[${kind}]`;
+}
+
+export function buildClusterModel(objects: readonly SourcedObject[], diagnostics: DiagnosticList): ClusterModel {
+  const builder = new ModelBuilder(diagnostics);
+  for (const o of objects) builder.add(o);
+  return builder.finish();
+}
+
+class ModelBuilder {
+  private readonly namespaces = new Map<string, NamespaceInfo>();
+  private readonly implicitNamespaces = new Set<string>();
+  private readonly workloads = new Map<string, { kind: string; namespace: string; name: string; shapes: Map<string, PodShape> }>();
+  private readonly policies = new Map<string, NetworkPolicyInfo>();
+  private readonly adminPolicies = new Map<string, AdminPolicyInfo>();
+  private readonly services = new Map<string, ServiceInfo>();
+  private readonly exposedBackends: ExposedBackend[] = [];
+
+  constructor(private readonly diagnostics: DiagnosticList) {}
+
+  add({ source, object }: SourcedObject): void {
+    const kind = object.kind as string;
+    const metadata = isMap(object.metadata) ? object.metadata : {};
+    const name = typeof metadata.name === 'string' ? metadata.name : '';
+    const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
+    const handler = this.handlerFor(kind);
+    if (!handler) return; // kinds that do not affect connectivity (ConfigMap, RBAC, ...) are ignored
+    const objectLabel = handler.clusterScoped ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
+    if (name === '') {
+      this.report(handler.fatal, 'metadata.name: Required value', source, objectLabel);
+      return;
+    }
+    try {
+      handler.run(object as Json, namespace, name, (message) => this.diagnostics.warn(message, { source, object: objectLabel }));
+      if (!handler.clusterScoped) this.implicitNamespaces.add(namespace);
+    } catch (err) {
+      if (!(err instanceof InvalidObjectError)) throw err;
+      this.report(handler.fatal, err.message, source, objectLabel);
+    }
+  }
+
+  private report(fatal: boolean, message: string, source: string, object: string): void {
+    if (fatal) this.diagnostics.fatal(message, { source, object });
+    else this.diagnostics.warn(`${message}; object skipped`, { source, object });
+  }
+
+  private handlerFor(kind: string):
+    | { fatal: boolean; clusterScoped?: boolean; run: (o: Json, ns: string, name: string, warn: (m: string) => void) => void }
+    | undefined {
+    if (kind === 'Namespace') return { fatal: true, clusterScoped: true, run: (o, _ns, name) => this.addNamespace(o, name) };
+    if (kind === 'Pod') return { fatal: false, run: (o, ns, name) => this.addPod(o, ns, name) };
+    if (WORKLOAD_KINDS.includes(kind)) return { fatal: false, run: (o, ns, name) => this.addWorkload(o, kind, ns, name) };
+    if (kind === 'NetworkPolicy') return { fatal: true, run: (o, ns, name) => this.addPolicy(o, ns, name) };
+    if (kind === 'AdminNetworkPolicy' || kind === 'BaselineAdminNetworkPolicy') {
+      return { fatal: true, clusterScoped: true, run: (o, _ns, name, warn) => this.addAdminPolicy(o, kind, name, warn) };
+    }
+    if (kind === 'Service') return { fatal: false, run: (o, ns, name) => this.addService(o, ns, name) };
+    if (kind === 'Ingress') return { fatal: false, run: (o, ns, name) => this.exposedBackends.push(...parseIngress(o, { kind, namespace: ns, name })) };
+    if (kind === 'Route') return { fatal: false, run: (o, ns, name) => this.exposedBackends.push(...parseRoute(o, { kind, namespace: ns, name })) };
+    return undefined;
+  }
+
+  private addNamespace(obj: Json, name: string): void {
+    if (this.namespaces.has(name)) {
+      throw new InvalidObjectError(`Namespace "${name}" already exists: only one object of a given kind can have a given name at a time`);
+    }
+    const labels = stringMap(isMap(obj.metadata) ? obj.metadata : {}, 'labels', 'metadata');
+    this.namespaces.set(name, { name, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name } });
+  }
+
+  private addPod(obj: Json, namespace: string, name: string): void {
+    const { owner, shape } = parsePod(obj, name);
+    this.addShape(owner.kind, namespace, owner.name, shape);
+  }
+
+  private addWorkload(obj: Json, kind: string, namespace: string, name: string): void {
+    const { shape } = parseWorkloadResource(obj, kind, name);
+    const id = workloadId(namespace, name, kind);
+    if (this.workloads.has(id)) throw new InvalidObjectError(`${kind} "${namespace}/${name}" appears more than once`);
+    this.addShape(kind, namespace, name, shape);
+  }
+
+  private addShape(kind: string, namespace: string, name: string, shape: PodShape): void {
+    const id = workloadId(namespace, name, kind);
+    let workload = this.workloads.get(id);
+    if (!workload) {
+      workload = { kind, namespace, name, shapes: new Map() };
+      this.workloads.set(id, workload);
+    }
+    workload.shapes.set(shapeKey(shape), shape);
+  }
+
+  private addPolicy(obj: Json, namespace: string, name: string): void {
+    const key = `${namespace}/${name}`;
+    if (this.policies.has(key)) {
+      throw new InvalidObjectError(`NetworkPolicy "${key}" already exists: only one object of a given kind can have a given name at a time`);
+    }
+    this.policies.set(key, parseNetworkPolicy(obj, namespace, name));
+  }
+
+  private addAdminPolicy(obj: Json, kind: AdminPolicyInfo['kind'], name: string, warn: (m: string) => void): void {
+    const key = `${kind}/${name}`;
+    if (this.adminPolicies.has(key)) {
+      throw new InvalidObjectError(`an ${kind} "${name}" already exists: only one object of a given kind can have a given name at a time`);
+    }
+    const policy = parseAdminPolicy(obj, kind, name, warn);
+    const clash = [...this.adminPolicies.values()].find((p) => !p.baseline && !policy.baseline && p.priority === policy.priority);
+    if (clash) {
+      throw new InvalidObjectError(
+        `AdminNetworkPolicies "${clash.name}" and "${name}" both have priority ${policy.priority}. Two policies are considered to be conflicting if they are assigned the same priority.`);
+    }
+    this.adminPolicies.set(key, policy);
+  }
+
+  private addService(obj: Json, namespace: string, name: string): void {
+    this.services.set(`${namespace}/${name}`, parseService(obj, namespace, name));
+  }
+
+  finish(): ClusterModel {
+    for (const name of this.implicitNamespaces) {
+      if (!this.namespaces.has(name)) this.namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
+    }
+    const workloads: Workload[] = [...this.workloads].map(([id, w]) => ({
+      id, kind: w.kind, namespace: w.namespace, name: w.name, pods: [...w.shapes.values()],
+    }));
+    if (workloads.length === 0) this.diagnostics.warn('no relevant Kubernetes workload resources found');
+    if (this.policies.size === 0 && this.adminPolicies.size === 0) {
+      this.diagnostics.warn('no relevant Kubernetes network policy resources found: all connections are allowed');
+    }
+    return {
+      namespaces: [...this.namespaces.values()],
+      workloads,
+      policies: [...this.policies.values()],
+      adminPolicies: [...this.adminPolicies.values()],
+      services: [...this.services.values()],
+      exposedBackends: this.exposedBackends,
+    };
+  }
+}
+
+function shapeKey(shape: PodShape): string {
+  return JSON.stringify([sortedLabels(shape.labels), shape.ports]);
+}
+
+function sortedLabels(labels: Labels): [string, string][] {
+  return Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}

@@ -1,0 +1,132 @@
+/**
+ * How one direction's policies decide what a pod accepts from (ingress) or sends to (egress) one peer.
+ *
+ * Order, as in the network-policy API:
+ *  1. AdminNetworkPolicy rules by priority (lower first), then rule order. The first rule that
+ *     matches a connection decides it: Allow, Deny, or Pass (hand it to the next layer).
+ *  2. NetworkPolicies: if any selects the pod in this direction, what their rules allow (the union)
+ *     is allowed and everything else is denied.
+ *  3. Otherwise the BaselineAdminNetworkPolicy rules in order; whatever is left is allowed.
+ */
+import { ConnectionSet } from '../connectionSet.js';
+import type { RulePorts } from '../model.js';
+import type { CompiledRule, Layers } from './compile.js';
+import { ALL, NONE, type ConnTable } from './connTable.js';
+import type { PodType } from './universe.js';
+
+/** One policy rule's part in a decision, for explanations. */
+export interface RuleEffect {
+  readonly rule: CompiledRule;
+  readonly effect: 'allowed' | 'denied' | 'passed';
+  /** Connection id, in the table used for the evaluation. */
+  readonly conn: number;
+}
+
+export interface Decision {
+  readonly conn: number;
+  /** Filled only when asked for. */
+  readonly effects: RuleEffect[];
+  /** True when no NetworkPolicy selects the subject in this direction. */
+  readonly notIsolated: boolean;
+}
+
+/** Called when a named rule port matches no container port of the pod it is resolved on. */
+export type UnmatchedNamedPort = (ports: RulePorts, name: string, target: PodType) => void;
+
+export class PortResolver {
+  private readonly cache = new Map<RulePorts, Map<string, number>>();
+
+  constructor(
+    private readonly table: ConnTable,
+    private readonly referencedNames: ReadonlySet<string>,
+    private readonly onUnmatched: UnmatchedNamedPort = () => {},
+  ) {}
+
+  /** Connection id of a rule's ports on a target pod type (or an external address when undefined). */
+  resolve(ports: RulePorts, target: PodType | undefined): number {
+    if (ports === 'any') return ALL;
+    const key = target ? this.namedPortsKey(target) : 'ext';
+    let byTarget = this.cache.get(ports);
+    if (!byTarget) this.cache.set(ports, (byTarget = new Map()));
+    let id = byTarget.get(key);
+    if (id === undefined) {
+      id = this.table.id(resolvePorts(ports, target, (name) => this.onUnmatched(ports, name, target!)));
+      byTarget.set(key, id);
+    }
+    return id;
+  }
+
+  /** The container ports a named rule port could refer to; other ports never change a result. */
+  namedPortsKey(type: PodType): string {
+    const named = type.ports.filter((p) => p.name !== undefined && this.referencedNames.has(p.name));
+    return named.length === 0 ? '' : named.map((p) => `${p.name}:${p.protocol}:${p.port}`).sort().join(',');
+  }
+}
+
+/** Named ports resolve against the target's container ports; on an address they match nothing. */
+export function resolvePorts(ports: RulePorts, target: PodType | undefined, onUnmatched?: (name: string) => void): ConnectionSet {
+  if (ports === 'any') return ConnectionSet.all;
+  let conn = ConnectionSet.none;
+  for (const p of ports) {
+    if (p.name === undefined) {
+      conn = conn.union(p.range ? ConnectionSet.port(p.protocol, p.range[0], p.range[1]) : ConnectionSet.of(p.protocol));
+      continue;
+    }
+    const hits = (target?.ports ?? []).filter((cp) => cp.name === p.name && (p.anyProtocol || cp.protocol === p.protocol));
+    for (const cp of hits) conn = conn.union(ConnectionSet.port(cp.protocol, cp.port));
+    if (hits.length === 0 && target) onUnmatched?.(p.name);
+  }
+  return conn;
+}
+
+function ruleMatches(rule: CompiledRule, peerSlot: number): boolean {
+  return rule.peers === 'any' || rule.peers.some((m) => m[peerSlot] === 1);
+}
+
+/**
+ * Decides one direction for one subject pod type and one peer slot. `portTarget` is the pod type
+ * whose container ports resolve named ports: the subject for ingress, the peer for egress.
+ */
+export function decide(
+  layers: Layers, peerSlot: number, portTarget: PodType | undefined,
+  table: ConnTable, resolver: PortResolver, explain: boolean,
+): Decision {
+  const effects: RuleEffect[] = [];
+  const note = (rule: CompiledRule, effect: RuleEffect['effect'], conn: number): void => {
+    if (explain && conn !== NONE) effects.push({ rule, effect, conn });
+  };
+  let undecided = ALL;
+  let allowed = NONE;
+  let passed = NONE;
+  for (const rule of layers.admin) {
+    if (undecided === NONE) break;
+    if (!ruleMatches(rule, peerSlot)) continue;
+    const ports = resolver.resolve(rule.ports, portTarget);
+    const hit = table.intersect(undecided, ports);
+    if (rule.action === 'Allow') allowed = table.union(allowed, hit);
+    if (rule.action === 'Pass') passed = table.union(passed, hit);
+    note(rule, rule.action === 'Allow' ? 'allowed' : rule.action === 'Deny' ? 'denied' : 'passed', hit);
+    undecided = table.subtract(undecided, ports);
+  }
+  let lower = table.union(undecided, passed);
+  if (layers.networkPolicy) {
+    let npAllowed = NONE;
+    for (const rule of layers.networkPolicy) {
+      if (!ruleMatches(rule, peerSlot)) continue;
+      const ports = resolver.resolve(rule.ports, portTarget);
+      note(rule, 'allowed', table.intersect(lower, ports));
+      npAllowed = table.union(npAllowed, ports);
+    }
+    return { conn: table.union(allowed, table.intersect(lower, npAllowed)), effects, notIsolated: false };
+  }
+  for (const rule of layers.baseline) {
+    if (lower === NONE) break;
+    if (!ruleMatches(rule, peerSlot)) continue;
+    const ports = resolver.resolve(rule.ports, portTarget);
+    const hit = table.intersect(lower, ports);
+    if (rule.action === 'Allow') allowed = table.union(allowed, hit);
+    note(rule, rule.action === 'Allow' ? 'allowed' : 'denied', hit);
+    lower = table.subtract(lower, ports);
+  }
+  return { conn: table.union(allowed, lower), effects, notIsolated: true };
+}

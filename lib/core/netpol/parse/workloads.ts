@@ -1,0 +1,72 @@
+/** Turns Pods and workload resources into pod shapes owned by a workload. */
+import type { ContainerPort, PodShape } from '../model.js';
+import { InvalidObjectError, optInt, optMap, optMapList, optString, protocolField, stringMap, type Json } from './fields.js';
+
+/** Kinds whose pod template makes them one workload, and where their pod template sits. */
+const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+export const WORKLOAD_KINDS: readonly string[] = Object.keys(TEMPLATE_PATHS);
+
+export interface ParsedPodSource {
+  /** The workload the pod belongs to. */
+  readonly owner: { readonly kind: string; readonly name: string };
+  readonly shape: PodShape;
+}
+
+/** A workload resource: its pod template's labels and ports. */
+export function parseWorkloadResource(obj: Json, kind: string, name: string): ParsedPodSource {
+  const path = TEMPLATE_PATHS[kind]!;
+  let node: Json = obj;
+  let at = '';
+  for (const key of path) {
+    node = optMap(node, key, at || '.') ?? {};
+    at = `${at}.${key}`;
+  }
+  return { owner: { kind, name }, shape: podShape(node, at.slice(1)) };
+}
+
+/**
+ * A bare Pod. A controlling owner (ownerReferences with `controller: true`, other than a Node)
+ * names the workload it belongs to; otherwise the pod is a workload of its own.
+ */
+export function parsePod(obj: Json, name: string): ParsedPodSource {
+  const metadata = optMap(obj, 'metadata', '') ?? {};
+  const owners = optMapList(metadata, 'ownerReferences', 'metadata') ?? [];
+  const controller = owners.find((o) => o.controller === true && o.kind !== 'Node');
+  const ownerName = controller ? optString(controller, 'name', 'metadata.ownerReferences') : undefined;
+  const owner = controller && ownerName
+    ? { kind: optString(controller, 'kind', 'metadata.ownerReferences') || 'Pod', name: ownerName }
+    : { kind: 'Pod', name };
+  return { owner, shape: podShape(obj, '') };
+}
+
+/** Labels from `metadata.labels`, ports from every container's `ports` (init containers serve no traffic). */
+function podShape(template: Json, path: string): PodShape {
+  const metadata = optMap(template, 'metadata', path) ?? {};
+  const labels = stringMap(metadata, 'labels', `${path}.metadata`);
+  const spec = optMap(template, 'spec', path) ?? {};
+  const ports: ContainerPort[] = [];
+  (optMapList(spec, 'containers', `${path}.spec`) ?? []).forEach((container, i) => {
+    const at = `${path}.spec.containers[${i}]`;
+    (optMapList(container, 'ports', at) ?? []).forEach((p, j) => ports.push(containerPort(p, `${at}.ports[${j}]`)));
+  });
+  return { labels, ports };
+}
+
+function containerPort(raw: Json, path: string): ContainerPort {
+  // Kubernetes' JSON decoding matches field names case-insensitively, so `containerport` counts.
+  const key = Object.keys(raw).find((k) => k.toLowerCase() === 'containerport') ?? 'containerPort';
+  const port = optInt(raw, key, path);
+  if (port === undefined) throw new InvalidObjectError(`${path}.containerPort: Required value`);
+  const name = optString(raw, 'name', path);
+  const protocol = protocolField(raw, 'protocol', path);
+  return name ? { name, port, protocol } : { port, protocol };
+}
