@@ -26,21 +26,30 @@ export interface Decision {
   readonly conn: number;
   /** Filled only when asked for. */
   readonly effects: RuleEffect[];
-  /** True when no NetworkPolicy selects the subject in this direction. */
-  readonly notIsolated: boolean;
+  /** The NetworkPolicies that select the subject in this direction; empty: it is not isolated. */
+  readonly isolatedBy: readonly string[];
 }
 
-/** Called when a named rule port matches no container port of the pod it is resolved on. */
-export type UnmatchedNamedPort = (ports: RulePorts, name: string, target: PodType) => void;
+/** A named rule port that matched no container port on any pod it was resolved on. */
+export interface UnmatchedNamedPort {
+  readonly ports: RulePorts;
+  readonly name: string;
+  /** One of the pods it was resolved on. */
+  readonly example: PodType;
+}
 
 export class PortResolver {
   private readonly cache = new Map<RulePorts, Map<string, number>>();
+  /** Per rule ports list and name: whether it ever matched, and a pod it was tried on. */
+  private readonly namedUse = new Map<RulePorts, Map<string, { matched: boolean; example: PodType }>>();
 
-  constructor(
-    private readonly table: ConnTable,
-    private readonly referencedNames: ReadonlySet<string>,
-    private readonly onUnmatched: UnmatchedNamedPort = () => {},
-  ) {}
+  constructor(private readonly table: ConnTable, private readonly referencedNames: ReadonlySet<string>) {}
+
+  /** Named ports that never matched, e.g. a typo in a policy. A name matching some pods is fine. */
+  unmatchedNamedPorts(): UnmatchedNamedPort[] {
+    return [...this.namedUse].flatMap(([ports, byName]) =>
+      [...byName].filter(([, use]) => !use.matched).map(([name, use]) => ({ ports, name, example: use.example })));
+  }
 
   /** Connection id of a rule's ports on a target pod type (or an external address when undefined). */
   resolve(ports: RulePorts, target: PodType | undefined): number {
@@ -50,10 +59,18 @@ export class PortResolver {
     if (!byTarget) this.cache.set(ports, (byTarget = new Map()));
     let id = byTarget.get(key);
     if (id === undefined) {
-      id = this.table.id(resolvePorts(ports, target, (name) => this.onUnmatched(ports, name, target!)));
+      id = this.table.id(resolvePorts(ports, target, (name, matched) => this.noteNamedUse(ports, name, matched, target!)));
       byTarget.set(key, id);
     }
     return id;
+  }
+
+  private noteNamedUse(ports: RulePorts, name: string, matched: boolean, target: PodType): void {
+    let byName = this.namedUse.get(ports);
+    if (!byName) this.namedUse.set(ports, (byName = new Map()));
+    const use = byName.get(name);
+    if (!use) byName.set(name, { matched, example: target });
+    else use.matched ||= matched;
   }
 
   /** The container ports a named rule port could refer to; other ports never change a result. */
@@ -64,7 +81,9 @@ export class PortResolver {
 }
 
 /** Named ports resolve against the target's container ports; on an address they match nothing. */
-export function resolvePorts(ports: RulePorts, target: PodType | undefined, onUnmatched?: (name: string) => void): ConnectionSet {
+export function resolvePorts(
+  ports: RulePorts, target: PodType | undefined, onNamed?: (name: string, matched: boolean) => void,
+): ConnectionSet {
   if (ports === 'any') return ConnectionSet.all;
   let conn = ConnectionSet.none;
   for (const p of ports) {
@@ -74,7 +93,7 @@ export function resolvePorts(ports: RulePorts, target: PodType | undefined, onUn
     }
     const hits = (target?.ports ?? []).filter((cp) => cp.name === p.name && (p.anyProtocol || cp.protocol === p.protocol));
     for (const cp of hits) conn = conn.union(ConnectionSet.port(cp.protocol, cp.port));
-    if (hits.length === 0 && target) onUnmatched?.(p.name);
+    if (target) onNamed?.(p.name, hits.length > 0);
   }
   return conn;
 }
@@ -117,7 +136,7 @@ export function decide(
       note(rule, 'allowed', table.intersect(lower, ports));
       npAllowed = table.union(npAllowed, ports);
     }
-    return { conn: table.union(allowed, table.intersect(lower, npAllowed)), effects, notIsolated: false };
+    return { conn: table.union(allowed, table.intersect(lower, npAllowed)), effects, isolatedBy: layers.networkPolicyNames };
   }
   for (const rule of layers.baseline) {
     if (lower === NONE) break;
@@ -128,5 +147,5 @@ export function decide(
     note(rule, rule.action === 'Allow' ? 'allowed' : 'denied', hit);
     lower = table.subtract(lower, ports);
   }
-  return { conn: table.union(allowed, lower), effects, notIsolated: true };
+  return { conn: table.union(allowed, lower), effects, isolatedBy: [] };
 }

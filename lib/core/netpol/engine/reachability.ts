@@ -42,15 +42,7 @@ export class Reachability {
   constructor(readonly model: ClusterModel) {
     this.universe = new Universe(model);
     this.policies = new CompiledPolicies(this.universe);
-    const warned = new Set<string>();
-    this.ports = new PortResolver(this.table, this.policies.referencedPortNames, (ports, name, target) => {
-      const origin = this.policies.originOf(ports);
-      const key = `${origin}|${name}`;
-      if (warned.has(key)) return;
-      warned.add(key);
-      const peer = target.workloads.length > 0 ? model.workloads[target.workloads[0]!]!.id : `a pod in ${target.namespace}`;
-      this.warnings.push(`${origin}: port name: "${name}" has no match in the configuration of the destination peer ${peer}`);
-    });
+    this.ports = new PortResolver(this.table, this.policies.referencedPortNames);
     const types = this.universe.types;
 
     const inReps: number[] = [];
@@ -74,6 +66,10 @@ export class Reachability {
     for (const s of egReps) {
       const layers = this.policies.layersOf('egress', s);
       this.egressTable.push(Int32Array.from(dstReps, (d) => decide(layers, d, types[d], this.table, this.ports, false).conn));
+    }
+    for (const { ports, name, example } of this.ports.unmatchedNamedPorts()) {
+      const peer = example.workloads.length > 0 ? model.workloads[example.workloads[0]!]!.id : `a pod in ${example.namespace}`;
+      this.warnings.push(`${this.policies.originOf(ports)}: port name: "${name}" has no match in the configuration of any destination peer (e.g. ${peer}), so it allows nothing`);
     }
   }
 

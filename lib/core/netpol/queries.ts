@@ -1,0 +1,130 @@
+/**
+ * Questions the technique checks ask of the reachability engine. Every answer carries its reason:
+ * the policy rules that allowed or denied it, or the absence of any policy.
+ *
+ * @example
+ * const q = new ReachabilityQueries(analysis.reachability);
+ * q.whoCanReachAddress('169.254.169.254', 80, 'TCP').filter((a) => a.allowed);
+ */
+import { describeOrigin, type Direction } from './engine/compile.js';
+import { NONE } from './engine/connTable.js';
+import type { Decision } from './engine/evaluate.js';
+import type { Reachability, Slot } from './engine/reachability.js';
+import type { ConnectionSet, Protocol } from './connectionSet.js';
+import { parseIpv4 } from './ipv4.js';
+import type { Workload } from './model.js';
+
+export interface ReachAnswer {
+  readonly workload: Workload;
+  /** Whether the asked connection (or, without a port, any connection) is allowed. */
+  readonly allowed: boolean;
+  /** Everything allowed between the two peers. */
+  readonly connection: ConnectionSet;
+  /** One sentence per policy decision involved, egress side first. */
+  readonly reasons: readonly string[];
+}
+
+export interface ReachCount {
+  readonly workload: Workload;
+  /** Other workloads this one can open at least one connection to. */
+  readonly reachable: number;
+  /** Other workloads in the cluster. */
+  readonly others: number;
+}
+
+export class ReachabilityQueries {
+  private readonly byId: Map<string, number>;
+
+  constructor(private readonly reach: Reachability) {
+    this.byId = new Map(reach.model.workloads.map((w, i) => [w.id, i]));
+  }
+
+  get workloads(): readonly Workload[] {
+    return this.reach.model.workloads;
+  }
+
+  /** Index of a workload by its id (`ns/name[Kind]`); throws on an unknown id. */
+  indexOf(id: string): number {
+    const index = this.byId.get(id);
+    if (index === undefined) throw new Error(`unknown workload ${id}`);
+    return index;
+  }
+
+  /**
+   * Which workloads can open a connection to an IPv4 address outside the pod network (API server,
+   * kubelet on a node address, 169.254.169.254). Only the source's egress policies apply.
+   */
+  whoCanReachAddress(address: string, port: number, protocol: Protocol): ReachAnswer[] {
+    const ip = parseIpv4(address);
+    if (ip === undefined) throw new Error(`not an IPv4 address: ${address}`);
+    const piece = this.reach.universe.pieceOf(ip, this.reach.destinationPieces);
+    return this.workloads.map((w, wi) => {
+      const id = this.reach.workloadToPiece(wi, piece);
+      const conn = this.reach.conn(id);
+      return {
+        workload: w, allowed: conn.allows(protocol, port), connection: conn,
+        reasons: this.reasons('egress', wi, { piece }, address),
+      };
+    });
+  }
+
+  /**
+   * Which workloads can open a connection to a workload, optionally on one port (e.g. a dashboard's
+   * 8443, tiller's 44134, a Service's target port). The destination itself is not listed.
+   */
+  whoCanReachWorkload(destination: string | number, port?: number, protocol: Protocol = 'TCP'): ReachAnswer[] {
+    const dst = typeof destination === 'number' ? destination : this.indexOf(destination);
+    return this.workloads.flatMap((w, src) => (src === dst ? [] : [this.answer(src, dst, port, protocol)]));
+  }
+
+  /** Every workload a workload can reach, with what is allowed and why. */
+  reachableFrom(source: string | number): ReachAnswer[] {
+    const src = typeof source === 'number' ? source : this.indexOf(source);
+    return this.workloads.flatMap((_, dst) => {
+      if (dst === src || this.reach.workloadToWorkload(src, dst) === NONE) return [];
+      return [this.answer(src, dst, undefined, 'TCP')];
+    });
+  }
+
+  /** For each workload, how many other workloads it can reach: the input of the blast radius. */
+  reachCounts(): ReachCount[] {
+    const others = Math.max(0, this.workloads.length - 1);
+    return this.reach.reachCounts().map((reachable, i) => ({ workload: this.workloads[i]!, reachable, others }));
+  }
+
+  private answer(src: number, dst: number, port: number | undefined, protocol: Protocol): ReachAnswer {
+    const conn = this.reach.conn(this.reach.workloadToWorkload(src, dst));
+    const dstType = this.reach.typesOf(dst)[0]!;
+    const srcType = this.reach.typesOf(src)[0]!;
+    const dstName = this.workloads[dst]!.id;
+    return {
+      workload: this.workloads[src]!,
+      allowed: port === undefined ? !conn.isEmpty : conn.allows(protocol, port),
+      connection: conn,
+      reasons: [
+        ...this.reasons('egress', src, { type: dstType }, dstName),
+        ...this.describe('ingress', this.reach.explainDirection('ingress', dstType, { type: srcType }), dstName, this.workloads[src]!.id),
+      ],
+    };
+  }
+
+  private reasons(direction: Direction, workload: number, peer: Slot, peerName: string): string[] {
+    const type = this.reach.typesOf(workload)[0]!;
+    return this.describe(direction, this.reach.explainDirection(direction, type, peer), this.workloads[workload]!.id, peerName);
+  }
+
+  /** Sentences for one direction's decision; `subject` is the pod whose policies decide. */
+  private describe(direction: Direction, decision: Decision, subject: string, peer: string): string[] {
+    const verbs = { allowed: 'allows', denied: 'denies', passed: 'passes on to NetworkPolicies' } as const;
+    const out = decision.effects.map((e) =>
+      `${direction}: ${describeOrigin(e.rule.origin)} ${verbs[e.effect]} ${this.reach.conn(e.conn).key}`);
+    const traffic = direction === 'egress' ? `traffic to ${peer}` : `traffic from ${peer}`;
+    if (decision.isolatedBy.length === 0) {
+      out.push(`${direction}: no NetworkPolicy selects ${subject} for ${direction}, so no NetworkPolicy restricts ${traffic}`);
+    } else if (!decision.effects.some((e) => e.rule.origin.policyKind === 'NetworkPolicy')) {
+      const names = decision.isolatedBy.map((n) => `NetworkPolicy ${n}`).join(', ');
+      out.push(`${direction}: ${names} ${decision.isolatedBy.length === 1 ? 'selects' : 'select'} ${subject} for ${direction}, and no rule allows ${traffic}`);
+    }
+    return out;
+  }
+}
