@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** What the pure core may never import: any I/O, clock-free rule is checked in review. */
+/** What the pure core may never import: anything that does I/O or talks to a cloud or cluster. */
 const coreForbidden = {
   paths: [
     { name: 'node:fs', message: 'lib/core is pure: read files in lib/adapters.' },
@@ -39,6 +39,8 @@ export default tseslint.config(
       'no-restricted-globals': ['error',
         { name: 'process', message: 'lib/core reads no environment: pass values in.' },
         { name: 'console', message: 'lib/core never logs: return diagnostics.' }],
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'lib/core reads no clock: pass the time in.' }],
       'no-restricted-properties': ['error',
         { object: 'Date', property: 'now', message: 'lib/core reads no clock: pass the time in.' },
         { object: 'Math', property: 'random', message: 'lib/core is deterministic.' }],

@@ -38,6 +38,8 @@ class ModelBuilder {
   private readonly adminPolicies = new Map<string, AdminPolicyInfo>();
   private readonly services = new Map<string, ServiceInfo>();
   private readonly exposedBackends: ExposedBackend[] = [];
+  /** Counted before validation, so that a rejected object is not reported as missing. */
+  private readonly seen = { workloads: 0, policies: 0 };
 
   constructor(private readonly diagnostics: DiagnosticList) {}
 
@@ -48,6 +50,8 @@ class ModelBuilder {
     const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
     const handler = this.handlerFor(kind);
     if (!handler) return; // kinds that do not affect connectivity (ConfigMap, RBAC, ...) are ignored
+    if (kind === 'Pod' || WORKLOAD_KINDS.includes(kind)) this.seen.workloads++;
+    if (kind.endsWith('NetworkPolicy')) this.seen.policies++;
     const objectLabel = handler.clusterScoped ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
     if (name === '') {
       this.report(handler.fatal, 'metadata.name: Required value', source, objectLabel);
@@ -146,8 +150,8 @@ class ModelBuilder {
     const workloads: Workload[] = [...this.workloads].map(([id, w]) => ({
       id, kind: w.kind, namespace: w.namespace, name: w.name, pods: [...w.shapes.values()],
     }));
-    if (workloads.length === 0) this.diagnostics.warn('no relevant Kubernetes workload resources found');
-    if (this.policies.size === 0 && this.adminPolicies.size === 0) {
+    if (this.seen.workloads === 0) this.diagnostics.warn('no relevant Kubernetes workload resources found');
+    if (this.seen.policies === 0) {
       this.diagnostics.warn('no relevant Kubernetes network policy resources found: all connections are allowed');
     }
     return {
