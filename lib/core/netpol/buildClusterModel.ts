@@ -34,6 +34,8 @@ class ModelBuilder {
   private readonly namespaces = new Map<string, NamespaceInfo>();
   private readonly implicitNamespaces = new Set<string>();
   private readonly workloads = new Map<string, { kind: string; namespace: string; name: string; shapes: Map<string, PodShape> }>();
+  /** Workload resources read so far (pods may have named their owner before it appears). */
+  private readonly workloadResources = new Set<string>();
   private readonly policies = new Map<string, NetworkPolicyInfo>();
   private readonly adminPolicies = new Map<string, AdminPolicyInfo>();
   private readonly services = new Map<string, ServiceInfo>();
@@ -103,7 +105,8 @@ class ModelBuilder {
   private addWorkload(obj: Json, kind: string, namespace: string, name: string): void {
     const { shape } = parseWorkloadResource(obj, kind, name);
     const id = workloadId(namespace, name, kind);
-    if (this.workloads.has(id)) throw new InvalidObjectError(`${kind} "${namespace}/${name}" appears more than once`);
+    if (this.workloadResources.has(id)) throw new InvalidObjectError(`${kind} "${namespace}/${name}" appears more than once`);
+    this.workloadResources.add(id);
     this.addShape(kind, namespace, name, shape);
   }
 

@@ -85,6 +85,11 @@ export interface NetworkPolicyInfo {
   /** Undefined when the policy does not isolate ingress (per policyTypes); [] denies all ingress. */
   readonly ingress?: readonly NetpolRule[];
   readonly egress?: readonly NetpolRule[];
+  /**
+   * ipBlocks of rules in a direction that policyTypes leaves out. They allow nothing, but the external
+   * address space is still cut at their boundaries, as np-guard does, so that listings line up.
+   */
+  readonly ignoredIpBlocks?: { readonly ingress: readonly IntervalSet[]; readonly egress: readonly IntervalSet[] };
 }
 
 export type AdminAction = 'Allow' | 'Deny' | 'Pass';

@@ -42,6 +42,8 @@ export class PortResolver {
   private readonly cache = new Map<RulePorts, Map<string, number>>();
   /** Per rule ports list and name: whether it ever matched, and a pod it was tried on. */
   private readonly namedUse = new Map<RulePorts, Map<string, { matched: boolean; example: PodType }>>();
+  /** Rule ports lists with a named port that were applied to an external address. */
+  readonly namedPortsOnAddresses = new Set<RulePorts>();
 
   constructor(private readonly table: ConnTable, private readonly referencedNames: ReadonlySet<string>) {}
 
@@ -55,6 +57,7 @@ export class PortResolver {
   resolve(ports: RulePorts, target: PodType | undefined): number {
     if (ports === 'any') return ALL;
     const key = target ? this.namedPortsKey(target) : 'ext';
+    if (!target && ports.some((p) => p.name !== undefined)) this.namedPortsOnAddresses.add(ports);
     let byTarget = this.cache.get(ports);
     if (!byTarget) this.cache.set(ports, (byTarget = new Map()));
     let id = byTarget.get(key);

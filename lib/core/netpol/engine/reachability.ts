@@ -71,6 +71,9 @@ export class Reachability {
       const peer = example.workloads.length > 0 ? model.workloads[example.workloads[0]!]!.id : `a pod in ${example.namespace}`;
       this.warnings.push(`${this.policies.originOf(ports)}: port name: "${name}" has no match in the configuration of any destination peer (e.g. ${peer}), so it allows nothing`);
     }
+    for (const ports of this.ports.namedPortsOnAddresses) {
+      this.warnings.push(`${this.policies.originOf(ports)}: a named port is not defined for IP addresses; skipped for external destinations`);
+    }
   }
 
   /** Connection id from pod type `s` to pod type `d`: egress of s ∩ ingress of d. */

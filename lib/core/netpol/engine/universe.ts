@@ -136,23 +136,22 @@ export class Universe {
   }
 }
 
+/** Ranges of every ingress ipBlock of every NetworkPolicy. */
 function sourceRanges(model: ClusterModel): Range[] {
-  const out: Range[] = [];
-  for (const p of model.policies) {
-    for (const rule of p.ingress ?? []) if (rule.peers !== 'any') for (const peer of rule.peers) if (peer.type === 'ip') out.push(...peer.ranges.ranges);
-  }
-  return out;
+  return model.policies.flatMap((p) => [
+    ...ipRanges(p.ingress ?? []), ...(p.ignoredIpBlocks?.ingress ?? []).flatMap((set) => set.ranges)]);
 }
 
+/** Ranges of every egress ipBlock of every NetworkPolicy, and of every admin-policy `networks` peer. */
 function destinationRanges(model: ClusterModel): Range[] {
-  const out: Range[] = [];
-  for (const p of model.policies) {
-    for (const rule of p.egress ?? []) if (rule.peers !== 'any') for (const peer of rule.peers) if (peer.type === 'ip') out.push(...peer.ranges.ranges);
-  }
-  for (const a of model.adminPolicies) {
-    for (const rule of a.egress) for (const peer of rule.peers) if (peer.type === 'ip') out.push(...peer.ranges.ranges);
-  }
-  return out;
+  return [
+    ...model.policies.flatMap((p) => [...ipRanges(p.egress ?? []), ...(p.ignoredIpBlocks?.egress ?? []).flatMap((set) => set.ranges)]),
+    ...model.adminPolicies.flatMap((a) => ipRanges(a.egress)),
+  ];
+}
+
+function ipRanges(rules: readonly { peers: readonly Peer[] | 'any' }[]): Range[] {
+  return rules.flatMap((r) => (r.peers === 'any' ? [] : r.peers.flatMap((p) => (p.type === 'ip' ? p.ranges.ranges : []))));
 }
 
 /** Cuts 0.0.0.0–255.255.255.255 at the start and end+1 of every range. */

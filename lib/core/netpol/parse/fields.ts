@@ -13,6 +13,11 @@ export class InvalidObjectError extends Error {
 
 export type Json = Record<string, unknown>;
 
+/** `spec.ports`, or just `spec` at the top of an object. */
+export function fieldPath(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
 export function isMap(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -21,7 +26,7 @@ export function isMap(value: unknown): value is Json {
 export function optMap(parent: Json, key: string, path: string): Json | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
-  if (!isMap(value)) throw new InvalidObjectError(`${path}.${key}: expected a map, got ${kindOf(value)}`);
+  if (!isMap(value)) throw new InvalidObjectError(`${fieldPath(path, key)}: expected a map, got ${kindOf(value)}`);
   return value;
 }
 
@@ -29,7 +34,7 @@ export function optMap(parent: Json, key: string, path: string): Json | undefine
 export function optList(parent: Json, key: string, path: string): unknown[] | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new InvalidObjectError(`${path}.${key}: cannot restore slice from ${kindOf(value)}: expected a list`);
+  if (!Array.isArray(value)) throw new InvalidObjectError(`${fieldPath(path, key)}: cannot restore slice from ${kindOf(value)}: expected a list`);
   return value;
 }
 
@@ -37,7 +42,7 @@ export function optList(parent: Json, key: string, path: string): unknown[] | un
 export function optMapList(parent: Json, key: string, path: string): Json[] | undefined {
   const list = optList(parent, key, path);
   list?.forEach((item, i) => {
-    if (!isMap(item)) throw new InvalidObjectError(`${path}.${key}[${i}]: expected a map, got ${kindOf(item)}`);
+    if (!isMap(item)) throw new InvalidObjectError(`${fieldPath(path, key)}[${i}]: expected a map, got ${kindOf(item)}`);
   });
   return list as Json[] | undefined;
 }
@@ -45,7 +50,7 @@ export function optMapList(parent: Json, key: string, path: string): Json[] | un
 export function optString(parent: Json, key: string, path: string): string | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new InvalidObjectError(`${path}.${key}: expected a string, got ${kindOf(value)}`);
+  if (typeof value !== 'string') throw new InvalidObjectError(`${fieldPath(path, key)}: expected a string, got ${kindOf(value)}`);
   return value;
 }
 
@@ -53,7 +58,7 @@ export function optInt(parent: Json, key: string, path: string): number | undefi
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new InvalidObjectError(`${path}.${key}: expected an integer, got ${kindOf(value)}`);
+    throw new InvalidObjectError(`${fieldPath(path, key)}: expected an integer, got ${kindOf(value)}`);
   }
   return value;
 }
@@ -65,7 +70,7 @@ export function stringMap(parent: Json, key: string, path: string): Record<strin
   for (const [k, v] of Object.entries(map)) {
     if (typeof v === 'string') out[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else throw new InvalidObjectError(`${path}.${key}.${k}: expected a string, got ${kindOf(v)}`);
+    else throw new InvalidObjectError(`${fieldPath(path, key)}.${k}: expected a string, got ${kindOf(v)}`);
   }
   return out;
 }
@@ -75,7 +80,7 @@ export function protocolField(parent: Json, key: string, path: string): Protocol
   const value = parent[key];
   if (value === undefined || value === null) return 'TCP';
   if (!isProtocol(value)) {
-    throw new InvalidObjectError(`${path}.${key}: Unsupported value: "${String(value)}": supported values: "SCTP", "TCP", "UDP"`);
+    throw new InvalidObjectError(`${fieldPath(path, key)}: Unsupported value: "${String(value)}": supported values: "SCTP", "TCP", "UDP"`);
   }
   return value;
 }
@@ -86,7 +91,7 @@ export function optIntOrString(parent: Json, key: string, path: string): number 
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string') return /^\d+$/.test(value) ? Number(value) : value;
-  throw new InvalidObjectError(`${path}.${key}: expected an integer or a string, got ${kindOf(value)}`);
+  throw new InvalidObjectError(`${fieldPath(path, key)}: expected an integer or a string, got ${kindOf(value)}`);
 }
 
 export function kindOf(value: unknown): string {

@@ -14,21 +14,30 @@ export function parseNetworkPolicy(obj: Json, namespace: string, name: string): 
   const podSelector = selector(spec.podSelector, 'spec.podSelector');
   const ingressRaw = optMapList(spec, 'ingress', 'spec');
   const egressRaw = optMapList(spec, 'egress', 'spec');
-  const types = policyTypes(spec, egressRaw !== undefined);
+  const types = policyTypes(spec, (egressRaw ?? []).length > 0);
 
-  const ingress = types.ingress
-    ? (ingressRaw ?? []).map((rule, i) => parseRule(rule, `spec.ingress[${i}]`, 'from', namespace))
-    : undefined;
-  const egress = types.egress
-    ? (egressRaw ?? []).map((rule, i) => parseRule(rule, `spec.egress[${i}]`, 'to', namespace))
-    : undefined;
-  egress?.forEach((rule, i) => rejectNamedPortsToIps(rule, `spec.egress[${i}]`));
-  return { namespace, name, podSelector, ...(ingress && { ingress }), ...(egress && { egress }) };
+  const ingressRules = (ingressRaw ?? []).map((rule, i) => parseRule(rule, `spec.ingress[${i}]`, 'from', namespace));
+  const egressRules = (egressRaw ?? []).map((rule, i) => parseRule(rule, `spec.egress[${i}]`, 'to', namespace));
+  egressRules.forEach((rule, i) => rejectNamedPortsToIps(rule, `spec.egress[${i}]`));
+  const ignored = [...(types.ingress ? [] : ingressRules), ...(types.egress ? [] : egressRules)];
+  const ignoredIpBlocks = ignored.flatMap((r) => (r.peers === 'any' ? [] : r.peers.filter((p) => p.type === 'ip')));
+  return {
+    namespace, name, podSelector,
+    ...(types.ingress && { ingress: ingressRules }),
+    ...(types.egress && { egress: egressRules }),
+    ...(ignoredIpBlocks.length > 0 && {
+      ignoredIpBlocks: { ingress: types.ingress ? [] : ipRangesOf(ingressRules), egress: types.egress ? [] : ipRangesOf(egressRules) },
+    }),
+  };
+}
+
+function ipRangesOf(rules: readonly NetpolRule[]): IntervalSet[] {
+  return rules.flatMap((r) => (r.peers === 'any' ? [] : r.peers.flatMap((p) => (p.type === 'ip' ? [p.ranges] : []))));
 }
 
 /**
  * policyTypes defaulting: without the field a policy always isolates ingress, and isolates egress
- * only when it has an `egress` section.
+ * only when it has at least one egress rule.
  */
 function policyTypes(spec: Json, hasEgressSection: boolean): { ingress: boolean; egress: boolean } {
   const raw = optList(spec, 'policyTypes', 'spec');

@@ -1,6 +1,6 @@
 /** Turns Pods and workload resources into pod shapes owned by a workload. */
 import type { ContainerPort, PodShape } from '../model.js';
-import { InvalidObjectError, optInt, optMap, optMapList, optString, protocolField, stringMap, type Json } from './fields.js';
+import { fieldPath, InvalidObjectError, optInt, optMap, optMapList, optString, protocolField, stringMap, type Json } from './fields.js';
 
 /** Kinds whose pod template makes them one workload, and where their pod template sits. */
 const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -25,12 +25,8 @@ export interface ParsedPodSource {
 export function parseWorkloadResource(obj: Json, kind: string, name: string): ParsedPodSource {
   const path = TEMPLATE_PATHS[kind]!;
   let node: Json = obj;
-  let at = '';
-  for (const key of path) {
-    node = optMap(node, key, at || '.') ?? {};
-    at = `${at}.${key}`;
-  }
-  return { owner: { kind, name }, shape: podShape(node, at.slice(1)) };
+  for (const [i, key] of path.entries()) node = optMap(node, key, path.slice(0, i).join('.')) ?? {};
+  return { owner: { kind, name }, shape: podShape(node, path.join('.')) };
 }
 
 /**
@@ -51,11 +47,11 @@ export function parsePod(obj: Json, name: string): ParsedPodSource {
 /** Labels from `metadata.labels`, ports from every container's `ports` (init containers serve no traffic). */
 function podShape(template: Json, path: string): PodShape {
   const metadata = optMap(template, 'metadata', path) ?? {};
-  const labels = stringMap(metadata, 'labels', `${path}.metadata`);
+  const labels = stringMap(metadata, 'labels', fieldPath(path, 'metadata'));
   const spec = optMap(template, 'spec', path) ?? {};
   const ports: ContainerPort[] = [];
-  (optMapList(spec, 'containers', `${path}.spec`) ?? []).forEach((container, i) => {
-    const at = `${path}.spec.containers[${i}]`;
+  (optMapList(spec, 'containers', fieldPath(path, 'spec')) ?? []).forEach((container, i) => {
+    const at = `${fieldPath(path, 'spec')}.containers[${i}]`;
     (optMapList(container, 'ports', at) ?? []).forEach((p, j) => ports.push(containerPort(p, `${at}.ports[${j}]`)));
   });
   return { labels, ports };
