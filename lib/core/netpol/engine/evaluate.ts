@@ -94,9 +94,11 @@ export function resolvePorts(
       conn = conn.union(p.range ? ConnectionSet.port(p.protocol, p.range[0], p.range[1]) : ConnectionSet.of(p.protocol));
       continue;
     }
-    const hits = (target?.ports ?? []).filter((cp) => cp.name === p.name && (p.anyProtocol || cp.protocol === p.protocol));
-    for (const cp of hits) conn = conn.union(ConnectionSet.port(cp.protocol, cp.port));
-    if (target) onNamed?.(p.name, hits.length > 0);
+    // Port names are unique within a pod; should an input repeat one, the first declaration counts.
+    const declared = target?.ports.find((cp) => cp.name === p.name);
+    const hit = declared && (p.anyProtocol || declared.protocol === p.protocol) ? declared : undefined;
+    if (hit) conn = conn.union(ConnectionSet.port(hit.protocol, hit.port));
+    if (target) onNamed?.(p.name, hit !== undefined);
   }
   return conn;
 }

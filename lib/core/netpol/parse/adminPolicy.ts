@@ -2,7 +2,6 @@
  * Parses AdminNetworkPolicy and BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1),
  * with the API's validation rules. Unsupported-but-ignorable parts become warnings.
  */
-import { IntervalSet } from '../intervals.js';
 import { parseCidr } from '../ipv4.js';
 import { MATCH_ALL, parseLabelSelector, type LabelSelector } from '../labelSelector.js';
 import type { AdminAction, AdminPolicyInfo, AdminRule, Peer, PodPeer, RulePort, RulePorts } from '../model.js';
@@ -102,20 +101,17 @@ function parsePeer(raw: unknown, path: string, egress: boolean, warn: (m: string
 function parseNetworks(peer: Json, path: string, warn: (m: string) => void): Peer[] {
   const networks = optList(peer, 'networks', path) ?? [];
   if (networks.length === 0) throw new InvalidObjectError(`${path}.networks: must contain at least one CIDR`);
-  let ranges = IntervalSet.empty;
-  const texts: string[] = [];
-  networks.forEach((n, i) => {
+  // One peer per CIDR: the external address space is cut at each of them, not at their union.
+  return networks.flatMap((n, i): Peer[] => {
     const text = String(n);
     const parsed = parseCidr(text);
     if (parsed.family === 'invalid') throw new InvalidObjectError(`${path}.networks[${i}]: ${parsed.reason}`);
     if (parsed.family === 6) {
       warn(`${path}.networks[${i}]: ${text}: IPv6 addresses are not supported; this network is ignored`);
-      return;
+      return [];
     }
-    ranges = ranges.union(parsed.range);
-    texts.push(text);
+    return [{ type: 'ip', ranges: parsed.range, text }];
   });
-  return texts.length === 0 ? [] : [{ type: 'ip', ranges, text: texts.join(', ') }];
 }
 
 /** Exactly one of `portNumber`, `namedPort`, `portRange`. */

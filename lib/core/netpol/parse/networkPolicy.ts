@@ -18,7 +18,7 @@ export function parseNetworkPolicy(obj: Json, namespace: string, name: string): 
 
   const ingressRules = (ingressRaw ?? []).map((rule, i) => parseRule(rule, `spec.ingress[${i}]`, 'from', namespace));
   const egressRules = (egressRaw ?? []).map((rule, i) => parseRule(rule, `spec.egress[${i}]`, 'to', namespace));
-  egressRules.forEach((rule, i) => rejectNamedPortsToIps(rule, `spec.egress[${i}]`));
+  if (types.egress) egressRules.forEach((rule, i) => rejectNamedPortsToIps(rule, `spec.egress[${i}]`));
   const ignored = [...(types.ingress ? [] : ingressRules), ...(types.egress ? [] : egressRules)];
   const ignoredIpBlocks = ignored.flatMap((r) => (r.peers === 'any' ? [] : r.peers.filter((p) => p.type === 'ip')));
   return {
