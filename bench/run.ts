@@ -1,0 +1,283 @@
+/**
+ * `npm run bench`: times the reachability engine on seeded synthetic clusters, one fresh child
+ * process per measurement (pinned to one core when `taskset` exists), checks it against the
+ * brute-force oracle, and prints a summary against the targets. See bench/README.md.
+ *
+ * Exit code: 0 when everything ran (even if a target is MISSED); 1 on an engine/oracle
+ * disagreement or a crashed child.
+ *
+ * Options: --seed <n> (default 42), --sizes 1k,10k,50k (engine sizes to run), --repeat <n> (runs
+ * per engine size, median reported; default 1), --skip-oracle.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  ORACLE_MODULE, RESULT_PREFIX, sizeArgs, type ChildResult, type ClusterSize, type CompareResult, type EngineResult, type Mode,
+} from './protocol.js';
+import { formatTable, mib, ms } from './table.js';
+
+interface EngineSize {
+  readonly label: string;
+  readonly pods: number;
+  readonly policies: number;
+  readonly namespaces: number;
+  /** Targets from the issue, for one core. */
+  readonly maxMs?: number;
+  readonly maxRssMiB?: number;
+}
+
+const ENGINE_SIZES: readonly EngineSize[] = [
+  { label: '1k', pods: 1_000, policies: 200, namespaces: 20 },
+  { label: '10k', pods: 10_000, policies: 2_000, namespaces: 200, maxMs: 2_000, maxRssMiB: 512 },
+  { label: '50k', pods: 50_000, policies: 5_000, namespaces: 500, maxMs: 15_000 },
+];
+/** A child slower than this is killed; the size then counts as MISSED, not as a crash. */
+const ENGINE_TIMEOUT_MS = 300_000;
+
+/** Oracle sizes, in pods; policies and namespaces scale like the 1k size (1 per 5 and 1 per 50 pods). */
+const ORACLE_PODS = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000];
+/** An oracle run must finish within this to count. */
+const ORACLE_LIMIT_MS = 60_000;
+/** Past this, the next (larger) size would take too long: stop increasing. */
+const ORACLE_STOP_AFTER_MS = 20_000;
+/** Slack on top of the oracle limit for the child's start-up, generation and engine run. */
+const ORACLE_CHILD_SLACK_MS = 30_000;
+const MIN_SPEEDUP = 50;
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RUN_ONE = fileURLToPath(new URL('./runOne.ts', import.meta.url));
+
+type ChildOutcome =
+  | { readonly kind: 'ok'; readonly result: ChildResult }
+  | { readonly kind: 'timeout'; readonly afterMs: number }
+  | { readonly kind: 'crash'; readonly detail: string };
+
+/** Pins children to CPU 0 when possible: the targets are for one core. */
+function pinPrefix(): string[] {
+  const probe = spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+  return probe.status === 0 ? ['taskset', '-c', '0'] : [];
+}
+
+function runChild(pin: readonly string[], mode: Mode, size: ClusterSize, timeoutMs: number): Promise<ChildOutcome> {
+  const command = [...pin, process.execPath, '--import', 'tsx', '--expose-gc', RUN_ONE, ...sizeArgs(mode, size)];
+  return new Promise((resolve) => {
+    const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ kind: 'crash', detail: err.message });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) return resolve({ kind: 'timeout', afterMs: timeoutMs });
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (code !== 0 || !line) return resolve({ kind: 'crash', detail: `child exited with ${signal ?? `code ${code}`}` });
+      resolve({ kind: 'ok', result: JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildResult });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine sizes
+
+interface EngineRow {
+  readonly spec: EngineSize;
+  readonly outcome: ChildOutcome;
+}
+
+async function runEngineSizes(pin: readonly string[], sizes: readonly EngineSize[], seed: number, repeat: number): Promise<EngineRow[]> {
+  const rows: EngineRow[] = [];
+  for (const spec of sizes) {
+    log(`engine ${spec.label}: ${spec.pods} pods, ${spec.policies} policies, ${spec.namespaces} namespaces ...`);
+    const outcomes: ChildOutcome[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const outcome = await runChild(pin, 'engine', { ...spec, seed }, ENGINE_TIMEOUT_MS);
+      log(`  ${describeOutcome(outcome)}`);
+      outcomes.push(outcome);
+      if (outcome.kind !== 'ok') break;
+    }
+    rows.push({ spec, outcome: medianOutcome(outcomes) });
+  }
+  return rows;
+}
+
+/** The run of median total time; a failed run wins, so that it is never hidden. */
+function medianOutcome(outcomes: readonly ChildOutcome[]): ChildOutcome {
+  const failed = outcomes.find((o) => o.kind !== 'ok');
+  if (failed) return failed;
+  const byTime = [...outcomes].sort((a, b) => totalMs(a) - totalMs(b));
+  return byTime[Math.floor((byTime.length - 1) / 2)]!;
+}
+
+function totalMs(o: ChildOutcome): number {
+  return o.kind === 'ok' && o.result.mode === 'engine' ? o.result.totalMs : Number.POSITIVE_INFINITY;
+}
+
+function engineTable(rows: readonly EngineRow[]): string {
+  const headers = ['size', 'pods', 'policies', 'ns', 'workloads', 'pod types', 'analyze', 'reachCounts', 'total', 'RSS before', 'peak RSS', 'mean reach'];
+  return formatTable(headers, rows.map(({ spec, outcome }) => {
+    const head = [spec.label, String(spec.pods), String(spec.policies), String(spec.namespaces)];
+    if (outcome.kind !== 'ok') return [...head, outcome.kind === 'timeout' ? `TIMEOUT after ${ms(outcome.afterMs)}` : `CRASH: ${outcome.detail}`];
+    const r = outcome.result as EngineResult;
+    return [...head, String(r.workloads), String(r.podTypes), ms(r.analyzeMs), ms(r.reachCountsMs), ms(r.totalMs),
+      mib(r.rssBeforeMiB), mib(r.peakRssMiB), r.meanReach.toFixed(1)];
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Oracle comparison
+
+interface OracleRun {
+  readonly rows: { readonly size: ClusterSize; readonly outcome: ChildOutcome }[];
+  readonly disagreement: boolean;
+  readonly crashed: boolean;
+  /** The comparison at the largest size whose oracle finished within the limit. */
+  readonly largest?: CompareResult;
+}
+
+function oracleSize(pods: number, seed: number): ClusterSize {
+  return { pods, policies: Math.round(pods / 5), namespaces: Math.max(4, Math.round(pods / 50)), seed };
+}
+
+async function runOracleComparison(pin: readonly string[], seed: number): Promise<OracleRun> {
+  const rows: OracleRun['rows'] = [];
+  let largest: CompareResult | undefined;
+  for (const pods of ORACLE_PODS) {
+    const size = oracleSize(pods, seed);
+    log(`oracle ${pods} pods, ${size.policies} policies, ${size.namespaces} namespaces ...`);
+    const outcome = await runChild(pin, 'compare', size, ORACLE_LIMIT_MS + ORACLE_CHILD_SLACK_MS);
+    log(`  ${describeOutcome(outcome)}`);
+    rows.push({ size, outcome });
+    if (outcome.kind === 'crash') return { rows, disagreement: false, crashed: true, largest };
+    if (outcome.kind === 'timeout') break;
+    const r = outcome.result as CompareResult;
+    if (!r.agree) {
+      reportDisagreement(r);
+      return { rows, disagreement: true, crashed: false, largest };
+    }
+    if (r.oracleMs <= ORACLE_LIMIT_MS) largest = r;
+    if (r.oracleMs > ORACLE_STOP_AFTER_MS) break;
+  }
+  return { rows, disagreement: false, crashed: false, largest };
+}
+
+function reportDisagreement(r: CompareResult): void {
+  const lines = r.mismatches.map((m) => `    ${m.workload}: engine ${m.engine ?? '(none)'}, oracle ${m.oracle ?? '(none)'}`);
+  console.error([
+    '',
+    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    `!! DISAGREEMENT: engine and oracle reach counts differ for ${r.mismatchCount} of ${r.workloads} workloads`,
+    `!! (${r.size.pods} pods, ${r.size.policies} policies, ${r.size.namespaces} namespaces, seed ${r.size.seed}); first ones:`,
+    ...lines,
+    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    '',
+  ].join('\n'));
+}
+
+function oracleTable(run: OracleRun): string {
+  const headers = ['pods', 'policies', 'ns', 'workloads', 'engine', 'oracle', 'oracle/engine', 'reach counts'];
+  return formatTable(headers, run.rows.map(({ size, outcome }) => {
+    const head = [String(size.pods), String(size.policies), String(size.namespaces)];
+    if (outcome.kind !== 'ok') return [...head, '', '', outcome.kind === 'timeout' ? `TIMEOUT (> ${ms(ORACLE_LIMIT_MS)})` : `CRASH: ${outcome.detail}`];
+    const r = outcome.result as CompareResult;
+    return [...head, String(r.workloads), ms(r.engineMs), ms(r.oracleMs), `${(r.oracleMs / r.engineMs).toFixed(0)}×`,
+      r.agree ? 'agree' : `DISAGREE (${r.mismatchCount})`];
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+
+type Status = 'MET' | 'MISSED' | 'NOT RUN' | 'FAILED';
+
+function engineTargets(rows: readonly EngineRow[]): [string, string, Status][] {
+  const out: [string, string, Status][] = [];
+  for (const { spec, outcome } of rows) {
+    const r = outcome.kind === 'ok' ? (outcome.result as EngineResult) : undefined;
+    const what = `${spec.label} pods / ${spec.policies} policies`;
+    if (spec.maxMs !== undefined) {
+      out.push([`${what}: engine ≤ ${ms(spec.maxMs)}`, r ? ms(r.totalMs) : outcome.kind.toUpperCase(), r && r.totalMs <= spec.maxMs ? 'MET' : 'MISSED']);
+    }
+    if (spec.maxRssMiB !== undefined) {
+      out.push([`${what}: peak RSS ≤ ${spec.maxRssMiB} MiB`, r ? mib(r.peakRssMiB) : outcome.kind.toUpperCase(), r && r.peakRssMiB <= spec.maxRssMiB ? 'MET' : 'MISSED']);
+    }
+  }
+  return out;
+}
+
+function oracleTarget(run: OracleRun | undefined, reason: string): [string, string, Status] {
+  const label = `≥ ${MIN_SPEEDUP}× faster than the oracle`;
+  if (!run) return [label, reason, 'NOT RUN'];
+  if (run.disagreement) return [label, 'engine and oracle disagree', 'FAILED'];
+  if (run.crashed) return [label, 'an oracle child crashed', 'FAILED'];
+  const r = run.largest;
+  if (!r) return [label, 'no oracle run finished', 'NOT RUN'];
+  const ratio = r.oracleMs / r.engineMs;
+  return [`${label} (at ${r.size.pods} pods)`, `${ratio.toFixed(0)}×`, ratio >= MIN_SPEEDUP ? 'MET' : 'MISSED'];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function describeOutcome(o: ChildOutcome): string {
+  if (o.kind === 'timeout') return `timed out after ${ms(o.afterMs)}`;
+  if (o.kind === 'crash') return `CRASHED: ${o.detail}`;
+  const r = o.result;
+  return r.mode === 'engine'
+    ? `${ms(r.totalMs)}, peak RSS ${mib(r.peakRssMiB)}`
+    : `engine ${ms(r.engineMs)}, oracle ${ms(r.oracleMs)}, ${r.agree ? 'agree' : 'DISAGREE'}`;
+}
+
+function log(message: string): void {
+  console.error(message);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '42' },
+      sizes: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
+      'skip-oracle': { type: 'boolean', default: false },
+    },
+  });
+  const seed = Number(values.seed);
+  const repeat = Math.max(1, Number(values.repeat));
+  if (!Number.isInteger(seed) || !Number.isInteger(repeat)) throw new Error('--seed and --repeat take integers');
+  const wanted = values.sizes?.split(',');
+  const sizes = ENGINE_SIZES.filter((s) => !wanted || wanted.includes(s.label));
+  const pin = pinPrefix();
+  console.log(`kubeseg engine benchmark — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
+    `${pin.length > 0 ? 'pinned to CPU 0 (taskset -c 0)' : 'NOT pinned (no taskset)'}, seed ${seed}\n`);
+
+  const engineRows = await runEngineSizes(pin, sizes, seed, repeat);
+  let oracleRun: OracleRun | undefined;
+  let oracleSkipped = '';
+  if (values['skip-oracle']) oracleSkipped = 'skipped (--skip-oracle)';
+  else if (!existsSync(ORACLE_MODULE)) oracleSkipped = `skipped: ${fileURLToPath(ORACLE_MODULE)} not found`;
+  else oracleRun = await runOracleComparison(pin, seed);
+
+  console.log(`\nEngine: analyzeObjects (model + reachability) + reachCounts(), one fresh process per run` +
+    `${repeat > 1 ? `; median of ${repeat} runs` : ''}\n`);
+  console.log(engineTable(engineRows));
+  console.log('\nOracle comparison: same generated cluster, engine and bruteForceReachCounts in one process\n');
+  console.log(oracleRun ? oracleTable(oracleRun) : oracleSkipped);
+  console.log('\nTargets (one core)\n');
+  const targets = [...engineTargets(engineRows), oracleTarget(oracleRun, oracleSkipped)];
+  console.log(formatTable(['target', 'measured', 'status'], targets));
+
+  const crashed = engineRows.some((r) => r.outcome.kind === 'crash') || (oracleRun?.crashed ?? false);
+  if (oracleRun?.disagreement) console.log('\nFAILED: the engine disagrees with the oracle (see above).');
+  if (crashed) console.log('\nFAILED: a benchmark child crashed (see above).');
+  process.exitCode = crashed || oracleRun?.disagreement ? 1 : 0;
+}
+
+await main();

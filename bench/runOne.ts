@@ -1,0 +1,106 @@
+/**
+ * One benchmark measurement, in a fresh process spawned by run.ts, so that peak RSS and JIT state
+ * belong to this size alone. Generation is not timed. Prints one `RESULT <json>` line on stdout.
+ *
+ *   node --import tsx --expose-gc bench/runOne.ts engine|compare <pods> <policies> <namespaces> <seed>
+ */
+import { DiagnosticList, formatDiagnostic } from '../lib/core/diagnostics.js';
+import type { SourcedObject } from '../lib/core/manifests/parseManifestText.js';
+import { analyzeObjects, type Analysis } from '../lib/core/netpol/analyze.js';
+import type { ClusterModel } from '../lib/core/netpol/model.js';
+import {
+  ORACLE_MODULE, parseSizeArgs, RESULT_PREFIX, type ChildResult, type ClusterSize, type CompareResult, type EngineResult, type Mismatch,
+} from './protocol.js';
+import { generateCluster } from './syntheticCluster.js';
+
+type OracleFn = (model: ClusterModel) => number[];
+
+const MIB = 1024 * 1024;
+
+interface EngineRun {
+  readonly analysis: Analysis;
+  readonly counts: number[];
+  readonly diagnostics: number;
+  readonly analyzeMs: number;
+  readonly reachCountsMs: number;
+}
+
+/** The timed part: raw objects → model → reachability, then every workload's blast radius. */
+function runEngine(objects: readonly SourcedObject[]): EngineRun {
+  const diagnostics = new DiagnosticList();
+  const t0 = performance.now();
+  const analysis = analyzeObjects(objects, diagnostics);
+  const t1 = performance.now();
+  if (!analysis) {
+    const fatal = diagnostics.all.filter((d) => d.severity === 'fatal').slice(0, 5).map(formatDiagnostic);
+    throw new Error(`the synthetic cluster was rejected:\n${fatal.join('\n')}`);
+  }
+  const counts = analysis.reachability.reachCounts();
+  const t2 = performance.now();
+  return { analysis, counts, diagnostics: diagnostics.all.length, analyzeMs: t1 - t0, reachCountsMs: t2 - t1 };
+}
+
+/** Collects the generator's garbage so that it neither pauses the timed part nor counts in rssBefore. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function measureEngine(size: ClusterSize): EngineResult {
+  const objects = generateCluster(size);
+  collectGarbage();
+  const rssBeforeMiB = process.memoryUsage().rss / MIB;
+  const run = runEngine(objects);
+  const peakRssMiB = (process.resourceUsage().maxRSS * 1024) / MIB; // maxRSS is in KiB
+  return {
+    mode: 'engine',
+    size,
+    objects: objects.length,
+    workloads: run.analysis.model.workloads.length,
+    podTypes: run.analysis.reachability.universe.typeCount,
+    diagnostics: run.diagnostics,
+    analyzeMs: run.analyzeMs,
+    reachCountsMs: run.reachCountsMs,
+    totalMs: run.analyzeMs + run.reachCountsMs,
+    meanReach: run.counts.reduce((a, b) => a + b, 0) / Math.max(1, run.counts.length),
+    rssBeforeMiB,
+    peakRssMiB,
+  };
+}
+
+/** Engine and oracle on the same generated cluster (the oracle reads the engine's model). */
+async function compareWithOracle(size: ClusterSize): Promise<CompareResult> {
+  const { bruteForceReachCounts } = (await import(ORACLE_MODULE.href)) as { bruteForceReachCounts: OracleFn };
+  const objects = generateCluster(size);
+  collectGarbage();
+  const run = runEngine(objects);
+  const t0 = performance.now();
+  const expected = bruteForceReachCounts(run.analysis.model);
+  const oracleMs = performance.now() - t0;
+  const mismatches = diff(run.analysis.model, run.counts, expected);
+  return {
+    mode: 'compare',
+    size,
+    workloads: run.analysis.model.workloads.length,
+    engineMs: run.analyzeMs + run.reachCountsMs,
+    oracleMs,
+    agree: mismatches.length === 0,
+    mismatchCount: mismatches.length,
+    mismatches: mismatches.slice(0, 10),
+  };
+}
+
+function diff(model: ClusterModel, engine: readonly number[], oracle: readonly number[]): Mismatch[] {
+  const out: Mismatch[] = [];
+  for (let w = 0; w < Math.max(engine.length, oracle.length, model.workloads.length); w++) {
+    if (engine[w] !== oracle[w]) out.push({ workload: model.workloads[w]?.id ?? `#${w}`, engine: engine[w], oracle: oracle[w] });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { mode, size } = parseSizeArgs(process.argv.slice(2));
+  const result: ChildResult = mode === 'engine' ? measureEngine(size) : await compareWithOracle(size);
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+await main();
