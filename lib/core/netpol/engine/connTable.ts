@@ -5,6 +5,8 @@ export const NONE = 0;
 /** Id of the full connection set in every table. */
 export const ALL = 1;
 
+const SMALL = 128;
+
 /**
  * Interns connection sets so that the engine can store them as small integers and memoise set
  * operations: a large cluster has millions of pairs but only a handful of distinct connection sets.
@@ -15,6 +17,7 @@ export class ConnTable {
   private readonly unions = new Map<number, number>();
   private readonly intersections = new Map<number, number>();
   private readonly differences = new Map<number, number>();
+  private readonly smallIntersections = new Int32Array(SMALL * SMALL).fill(-1);
 
   id(set: ConnectionSet): number {
     let id = this.ids.get(set.key);
@@ -39,6 +42,14 @@ export class ConnTable {
   intersect(a: number, b: number): number {
     if (a === b || b === ALL || a === NONE) return a;
     if (a === ALL || b === NONE) return b;
+    // The hot path of pair lookups: a flat cache for the first few sets, which is all most clusters have.
+    if (a < SMALL && b < SMALL) {
+      const cached = this.smallIntersections[a * SMALL + b]!;
+      if (cached >= 0) return cached;
+      const id = this.memo(this.intersections, a, b, () => this.get(a).intersect(this.get(b)));
+      this.smallIntersections[a * SMALL + b] = id;
+      return id;
+    }
     return this.memo(this.intersections, a, b, () => this.get(a).intersect(this.get(b)));
   }
 

@@ -9,7 +9,7 @@
  *  3. Otherwise the BaselineAdminNetworkPolicy rules in order; whatever is left is allowed.
  */
 import { ConnectionSet } from '../connectionSet.js';
-import type { RulePorts } from '../model.js';
+import type { RulePort, RulePorts } from '../model.js';
 import type { CompiledRule, Layers } from './compile.js';
 import { ALL, NONE, type ConnTable } from './connTable.js';
 import type { PodType } from './universe.js';
@@ -44,6 +44,8 @@ export class PortResolver {
   private readonly namedUse = new Map<RulePorts, Map<string, { matched: boolean; example: PodType }>>();
   /** Rule ports lists with a named port that were applied to an external address. */
   readonly namedPortsOnAddresses = new Set<RulePorts>();
+  /** `namedPortsKey` per pod type index. */
+  private readonly keys: string[] = [];
 
   constructor(private readonly table: ConnTable, private readonly referencedNames: ReadonlySet<string>) {}
 
@@ -56,16 +58,24 @@ export class PortResolver {
   /** Connection id of a rule's ports on a target pod type (or an external address when undefined). */
   resolve(ports: RulePorts, target: PodType | undefined): number {
     if (ports === 'any') return ALL;
-    const key = target ? this.namedPortsKey(target) : 'ext';
-    if (!target && ports.some((p) => p.name !== undefined)) this.namedPortsOnAddresses.add(ports);
     let byTarget = this.cache.get(ports);
     if (!byTarget) this.cache.set(ports, (byTarget = new Map()));
+    // Without named ports the answer is the same on every target: one cache entry serves all.
+    const named = byTarget.get(HAS_NAMES) ?? this.noteHasNames(ports, byTarget);
+    const key = named === 0 ? '' : target ? this.namedPortsKey(target) : 'ext';
+    if (named === 1 && !target) this.namedPortsOnAddresses.add(ports);
     let id = byTarget.get(key);
     if (id === undefined) {
       id = this.table.id(resolvePorts(ports, target, (name, matched) => this.noteNamedUse(ports, name, matched, target!)));
       byTarget.set(key, id);
     }
     return id;
+  }
+
+  private noteHasNames(ports: readonly RulePort[], byTarget: Map<string, number>): number {
+    const named = ports.some((p) => p.name !== undefined) ? 1 : 0;
+    byTarget.set(HAS_NAMES, named);
+    return named;
   }
 
   private noteNamedUse(ports: RulePorts, name: string, matched: boolean, target: PodType): void {
@@ -78,10 +88,18 @@ export class PortResolver {
 
   /** The container ports a named rule port could refer to; other ports never change a result. */
   namedPortsKey(type: PodType): string {
-    const named = type.ports.filter((p) => p.name !== undefined && this.referencedNames.has(p.name));
-    return named.length === 0 ? '' : named.map((p) => `${p.name}:${p.protocol}:${p.port}`).sort().join(',');
+    let key = this.keys[type.index];
+    if (key === undefined) {
+      const named = type.ports.filter((p) => p.name !== undefined && this.referencedNames.has(p.name));
+      key = named.length === 0 ? '' : named.map((p) => `${p.name}:${p.protocol}:${p.port}`).sort().join(',');
+      this.keys[type.index] = key;
+    }
+    return key;
   }
 }
+
+/** Cache key under which `PortResolver` remembers whether a ports list names ports (1) or not (0). */
+const HAS_NAMES = '#named';
 
 /** Named ports resolve against the target's container ports; on an address they match nothing. */
 export function resolvePorts(
@@ -104,21 +122,30 @@ export function resolvePorts(
 }
 
 function ruleMatches(rule: CompiledRule, peerSlot: number): boolean {
-  return rule.peers === 'any' || rule.peers.some((m) => m[peerSlot] === 1);
+  if (rule.peers === 'any') return true;
+  for (const m of rule.peers) if (m[peerSlot] === 1) return true;
+  return false;
+}
+
+/** The decision with the rules involved, for explanations. */
+export function decide(
+  layers: Layers, peerSlot: number, portTarget: PodType | undefined, table: ConnTable, resolver: PortResolver,
+): Decision {
+  const effects: RuleEffect[] = [];
+  const conn = decideConn(layers, peerSlot, portTarget, table, resolver, effects);
+  return { conn, effects, isolatedBy: layers.networkPolicy ? layers.networkPolicyNames : [] };
 }
 
 /**
- * Decides one direction for one subject pod type and one peer slot. `portTarget` is the pod type
- * whose container ports resolve named ports: the subject for ingress, the peer for egress.
+ * Decides one direction for one subject pod type and one peer slot, returning a connection id.
+ * `portTarget` is the pod type whose container ports resolve named ports: the subject for ingress,
+ * the peer for egress. A `peerSlot` of -1 stands for a peer that only `any` rules match.
+ * This runs millions of times on a large cluster, so it allocates nothing unless `effects` is given.
  */
-export function decide(
+export function decideConn(
   layers: Layers, peerSlot: number, portTarget: PodType | undefined,
-  table: ConnTable, resolver: PortResolver, explain: boolean,
-): Decision {
-  const effects: RuleEffect[] = [];
-  const note = (rule: CompiledRule, effect: RuleEffect['effect'], conn: number): void => {
-    if (explain && conn !== NONE) effects.push({ rule, effect, conn });
-  };
+  table: ConnTable, resolver: PortResolver, effects?: RuleEffect[],
+): number {
   let undecided = ALL;
   let allowed = NONE;
   let passed = NONE;
@@ -129,7 +156,7 @@ export function decide(
     const hit = table.intersect(undecided, ports);
     if (rule.action === 'Allow') allowed = table.union(allowed, hit);
     if (rule.action === 'Pass') passed = table.union(passed, hit);
-    note(rule, rule.action === 'Allow' ? 'allowed' : rule.action === 'Deny' ? 'denied' : 'passed', hit);
+    if (effects && hit !== NONE) effects.push({ rule, effect: ADMIN_EFFECT[rule.action], conn: hit });
     undecided = table.subtract(undecided, ports);
   }
   let lower = table.union(undecided, passed);
@@ -138,10 +165,13 @@ export function decide(
     for (const rule of layers.networkPolicy) {
       if (!ruleMatches(rule, peerSlot)) continue;
       const ports = resolver.resolve(rule.ports, portTarget);
-      note(rule, 'allowed', table.intersect(lower, ports));
+      if (effects) {
+        const hit = table.intersect(lower, ports);
+        if (hit !== NONE) effects.push({ rule, effect: 'allowed', conn: hit });
+      }
       npAllowed = table.union(npAllowed, ports);
     }
-    return { conn: table.union(allowed, table.intersect(lower, npAllowed)), effects, isolatedBy: layers.networkPolicyNames };
+    return table.union(allowed, table.intersect(lower, npAllowed));
   }
   for (const rule of layers.baseline) {
     if (lower === NONE) break;
@@ -149,8 +179,10 @@ export function decide(
     const ports = resolver.resolve(rule.ports, portTarget);
     const hit = table.intersect(lower, ports);
     if (rule.action === 'Allow') allowed = table.union(allowed, hit);
-    note(rule, rule.action === 'Allow' ? 'allowed' : 'denied', hit);
+    if (effects && hit !== NONE) effects.push({ rule, effect: ADMIN_EFFECT[rule.action], conn: hit });
     lower = table.subtract(lower, ports);
   }
-  return { conn: table.union(allowed, lower), effects, isolatedBy: [] };
+  return table.union(allowed, lower);
 }
+
+const ADMIN_EFFECT = { Allow: 'allowed', Deny: 'denied', Pass: 'passed' } as const;

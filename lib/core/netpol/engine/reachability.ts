@@ -6,15 +6,16 @@
  *  2. destinations whose ingress is decided by the same policies share one ingress profile, and
  *     sources that every ingress rule peer treats alike share one source class (likewise for egress);
  *  3. each (ingress profile × source class) and (egress profile × destination class) is evaluated
- *     once, storing interned connection-set ids;
+ *     once, storing interned connection-set ids; classes that none of a profile's rule peers match
+ *     share one evaluation;
  *  4. a pair of pod types is then one intersection of two table entries.
  */
 import type { ConnectionSet } from '../connectionSet.js';
 import type { ClusterModel } from '../model.js';
-import { CompiledPolicies, type Direction } from './compile.js';
+import { CompiledPolicies, type CompiledRule, type Direction } from './compile.js';
 import { ConnTable, NONE } from './connTable.js';
-import { decide, PortResolver, type Decision } from './evaluate.js';
-import { Universe, type ExternalPiece, type PodType } from './universe.js';
+import { decide, decideConn, PortResolver, type Decision } from './evaluate.js';
+import { Universe, type ExternalPiece, type Membership, type PodType } from './universe.js';
 
 /** A peer of a connection: a pod type (by index) or an external piece of one direction's space. */
 export type Slot = { readonly type: number } | { readonly piece: number };
@@ -31,12 +32,14 @@ export class Reachability {
   private readonly srcClass: Int32Array;
   /** Class of every egress destination slot (pod types, then destination pieces). */
   private readonly dstClass: Int32Array;
-  /** ingressTable[profile][srcClass] = connection id allowed into the profile's pods. */
-  private readonly ingressTable: Int32Array[] = [];
-  /** egressTable[profile][dstClass] = connection id allowed out of the profile's pods. */
-  private readonly egressTable: Int32Array[] = [];
+  private readonly inProfiles: number;
+  private readonly dstClasses: number;
+  /** Connection id allowed into pods of an ingress profile from a source class, at `class * inProfiles + profile`. */
+  private readonly ingressTable: Int32Array;
+  /** Connection id allowed out of pods of an egress profile to a destination class, at `profile * dstClasses + class`. */
+  private readonly egressTable: Int32Array;
 
-  /** Named rule ports that matched no container port of a pod they were evaluated on. */
+  /** Named rule ports that matched nothing, or that rules applied to addresses. */
   readonly warnings: string[] = [];
 
   constructor(readonly model: ClusterModel) {
@@ -50,25 +53,50 @@ export class Reachability {
     const egReps: number[] = [];
     this.egProfile = classify(types.length, (t) => this.policies.selectionKey.egress[t]!, egReps);
 
-    const srcSig = signatures(this.universe.slotCount(this.universe.sourcePieces), this.policies.peerMemberships.ingress);
-    const srcReps: number[] = [];
-    this.srcClass = classify(srcSig.length, (slot) => srcSig[slot]!, srcReps);
+    const src = peerClasses(this.universe.slotCount(this.universe.sourcePieces), this.policies.peerMemberships.ingress, () => '');
+    this.srcClass = src.classOf;
+    const dst = peerClasses(this.universe.slotCount(this.universe.destinationPieces), this.policies.peerMemberships.egress,
+      (slot) => (slot < types.length ? this.ports.namedPortsKey(types[slot]!) : ''));
+    this.dstClass = dst.classOf;
 
-    const dstSig = signatures(this.universe.slotCount(this.universe.destinationPieces), this.policies.peerMemberships.egress);
-    const dstReps: number[] = [];
-    this.dstClass = classify(dstSig.length, (slot) =>
-      `${dstSig[slot]}|${slot < types.length ? this.ports.namedPortsKey(types[slot]!) : ''}`, dstReps);
+    this.inProfiles = inReps.length;
+    this.dstClasses = dst.reps.length;
+    this.ingressTable = new Int32Array(src.reps.length * inReps.length);
+    inReps.forEach((d, profile) => {
+      const row = this.evaluateProfile('ingress', d, src, () => types[d]);
+      row.forEach((conn, c) => { this.ingressTable[c * inReps.length + profile] = conn; });
+    });
+    this.egressTable = new Int32Array(egReps.length * dst.reps.length);
+    egReps.forEach((s, profile) => {
+      this.egressTable.set(this.evaluateProfile('egress', s, dst, (slot) => types[slot]), profile * dst.reps.length);
+    });
+    this.collectPortWarnings();
+  }
 
-    for (const d of inReps) {
-      const layers = this.policies.layersOf('ingress', d);
-      this.ingressTable.push(Int32Array.from(srcReps, (s) => decide(layers, s, types[d], this.table, this.ports, false).conn));
+  /**
+   * One profile's connection per peer class. Classes that none of the profile's rule peers match
+   * get the same answer, computed once; only the matched classes are evaluated one by one.
+   */
+  private evaluateProfile(
+    direction: Direction, subject: number, classes: PeerClasses, portTarget: (slot: number) => PodType | undefined,
+  ): Int32Array {
+    const layers = this.policies.layersOf(direction, subject);
+    const row = new Int32Array(classes.reps.length);
+    const rules = [...layers.admin, ...(layers.networkPolicy ?? []), ...layers.baseline];
+    // For egress, named ports resolve on the destination, so an `any` rule with named ports tells every class apart.
+    const dense = direction === 'egress' && rules.some((r) => r.peers === 'any' && r.ports !== 'any' && r.ports.some((p) => p.name));
+    const candidates = dense ? classes.reps.map((_, c) => c) : classesMatchedBy(rules, classes);
+    if (!dense) row.fill(decideConn(layers, -1, portTarget(-1), this.table, this.ports));
+    for (const c of candidates) {
+      const slot = classes.reps[c]!;
+      row[c] = decideConn(layers, slot, portTarget(slot), this.table, this.ports);
     }
-    for (const s of egReps) {
-      const layers = this.policies.layersOf('egress', s);
-      this.egressTable.push(Int32Array.from(dstReps, (d) => decide(layers, d, types[d], this.table, this.ports, false).conn));
-    }
+    return row;
+  }
+
+  private collectPortWarnings(): void {
     for (const { ports, name, example } of this.ports.unmatchedNamedPorts()) {
-      const peer = example.workloads.length > 0 ? model.workloads[example.workloads[0]!]!.id : `a pod in ${example.namespace}`;
+      const peer = example.workloads.length > 0 ? this.model.workloads[example.workloads[0]!]!.id : `a pod in ${example.namespace}`;
       this.warnings.push(`${this.policies.originOf(ports)}: port name: "${name}" has no match in the configuration of any destination peer (e.g. ${peer}), so it allows nothing`);
     }
     for (const ports of this.ports.namedPortsOnAddresses) {
@@ -78,17 +106,25 @@ export class Reachability {
 
   /** Connection id from pod type `s` to pod type `d`: egress of s ∩ ingress of d. */
   typeToType(s: number, d: number): number {
-    return this.table.intersect(this.egressTable[this.egProfile[s]!]![this.dstClass[d]!]!, this.ingressTable[this.inProfile[d]!]![this.srcClass[s]!]!);
+    return this.table.intersect(this.egressEntry(s, this.dstClass[d]!), this.ingressEntry(this.srcClass[s]!, d));
+  }
+
+  private egressEntry(sourceType: number, dstClass: number): number {
+    return this.egressTable[this.egProfile[sourceType]! * this.dstClasses + dstClass]!;
+  }
+
+  private ingressEntry(srcClass: number, destinationType: number): number {
+    return this.ingressTable[srcClass * this.inProfiles + this.inProfile[destinationType]!]!;
   }
 
   /** Connection id from a source piece into pod type `d` (ingress side only). */
   pieceToType(piece: number, d: number): number {
-    return this.ingressTable[this.inProfile[d]!]![this.srcClass[this.universe.typeCount + piece]!]!;
+    return this.ingressEntry(this.srcClass[this.universe.typeCount + piece]!, d);
   }
 
   /** Connection id from pod type `s` to a destination piece (egress side only). */
   typeToPiece(s: number, piece: number): number {
-    return this.egressTable[this.egProfile[s]!]![this.dstClass[this.universe.typeCount + piece]!]!;
+    return this.egressEntry(s, this.dstClass[this.universe.typeCount + piece]!);
   }
 
   conn(id: number): ConnectionSet {
@@ -131,48 +167,47 @@ export class Reachability {
 
   /**
    * For every workload, how many other workloads it can open at least one connection to.
-   * Rows are computed per distinct (egress profile, source class), columns per distinct
-   * (ingress profile, destination class), so equal pods cost nothing extra.
+   * Sources are grouped by (egress profile, source class) and destinations by (ingress profile,
+   * destination class): equal pods cost nothing extra.
    */
   reachCounts(): number[] {
-    const types = this.universe.types.slice(0, this.universe.ingressControllerType);
-    const dstKeys = new Map<string, number>();
-    const dstKeyOf = new Int32Array(types.length);
-    const keyList: { rep: number; workloads: number[] }[] = [];
-    for (const t of types) {
-      const key = `${this.inProfile[t.index]}:${this.dstClass[t.index]}`;
-      let k = dstKeys.get(key);
-      if (k === undefined) {
-        k = keyList.length;
-        dstKeys.set(key, k);
-        keyList.push({ rep: t.index, workloads: [] });
-      }
-      keyList[k]!.workloads.push(...t.workloads);
-      dstKeyOf[t.index] = k;
-    }
-    const singleType = this.model.workloads.every((_, w) => this.typesOf(w).length === 1);
-    const rowCache = new Map<string, Uint8Array>();
-    const rowOf = (s: number): Uint8Array => {
-      const key = `${this.egProfile[s]}:${this.srcClass[s]}`;
-      let row = rowCache.get(key);
-      if (!row) {
-        row = Uint8Array.from(keyList, (k) => (this.typeToType(s, k.rep) === NONE ? 0 : 1));
-        rowCache.set(key, row);
-      }
-      return row;
+    const podTypes = this.universe.ingressControllerType; // the controller is not a workload
+    const destinations = groupBy(podTypes, (t) => `${this.inProfile[t]}:${this.dstClass[t]}`);
+    const targets = destinations.reps.map((t, k) => ({
+      egressColumn: this.dstClass[t]!,
+      ingressColumn: this.inProfile[t]!,
+      workloads: [...new Set(destinations.members[k]!.flatMap((m) => this.universe.types[m]!.workloads))],
+    }));
+    const reached = (s: number, visit: (target: number) => void): void => {
+      const egressRow = this.egProfile[s]! * this.dstClasses;
+      const ingressRow = this.srcClass[s]! * this.inProfiles;
+      targets.forEach((target, k) => {
+        const out = this.egressTable[egressRow + target.egressColumn]!;
+        const into = out === NONE ? NONE : this.ingressTable[ingressRow + target.ingressColumn]!;
+        if (into !== NONE && this.table.intersect(out, into) !== NONE) visit(k);
+      });
     };
-    return this.model.workloads.map((_, w) => {
-      const own = this.typesOf(w);
-      if (singleType) {
-        const row = rowOf(own[0]!);
+    const singleType = this.model.workloads.every((_, w) => this.typesOf(w).length === 1);
+    if (singleType) {
+      const sources = groupBy(podTypes, (t) => `${this.egProfile[t]}:${this.srcClass[t]}`);
+      const countBySource = sources.reps.map((s) => {
         let count = 0;
-        row.forEach((ok, k) => { if (ok) count += keyList[k]!.workloads.length; });
-        return row[dstKeyOf[own[0]!]!] ? count - 1 : count;
-      }
-      const reached = new Set<number>();
-      for (const s of own) rowOf(s).forEach((ok, k) => { if (ok) for (const x of keyList[k]!.workloads) reached.add(x); });
-      reached.delete(w);
-      return reached.size;
+        reached(s, (k) => { count += targets[k]!.workloads.length; });
+        return count;
+      });
+      const sourceOf = new Int32Array(podTypes);
+      sources.members.forEach((members, g) => members.forEach((t) => { sourceOf[t] = g; }));
+      const reachesItself = (t: number): boolean => this.typeToType(t, t) !== NONE;
+      return this.model.workloads.map((_, w) => {
+        const t = this.typesOf(w)[0]!;
+        return countBySource[sourceOf[t]!]! - (reachesItself(t) ? 1 : 0);
+      });
+    }
+    return this.model.workloads.map((_, w) => {
+      const seen = new Set<number>();
+      for (const s of this.typesOf(w)) reached(s, (k) => targets[k]!.workloads.forEach((x) => seen.add(x)));
+      seen.delete(w);
+      return seen.size;
     });
   }
 
@@ -182,7 +217,7 @@ export class Reachability {
     const types = this.universe.types;
     const peerSlot = 'type' in peer ? peer.type : this.universe.typeCount + peer.piece;
     const portTarget: PodType | undefined = direction === 'ingress' ? types[subjectType] : 'type' in peer ? types[peer.type] : undefined;
-    return decide(layers, peerSlot, portTarget, this.table, this.ports, true);
+    return decide(layers, peerSlot, portTarget, this.table, this.ports);
   }
 
   get sourcePieces(): readonly ExternalPiece[] {
@@ -211,11 +246,55 @@ function classify(count: number, keyOf: (i: number) => string, reps: number[]): 
   return out;
 }
 
-/** Per slot, the list of membership indexes containing it, as a string key. */
-function signatures(slotCount: number, memberships: readonly Uint8Array[]): string[] {
+/** Peer classes of one direction: slots that every rule peer treats alike. */
+interface PeerClasses {
+  readonly classOf: Int32Array;
+  /** One representative slot per class. */
+  readonly reps: readonly number[];
+  /** For each membership (by index), the classes it contains. */
+  readonly classesWith: readonly (readonly number[])[];
+  readonly membershipIndex: ReadonlyMap<Membership, number>;
+}
+
+/**
+ * Groups slots by the rule peers that contain them; `extraKey` adds what else tells slots apart
+ * (for egress destinations, the container ports named ports resolve to).
+ */
+function peerClasses(slotCount: number, memberships: readonly Membership[], extraKey: (slot: number) => string): PeerClasses {
   const sig: number[][] = Array.from({ length: slotCount }, () => []);
   memberships.forEach((m, k) => {
     for (let slot = 0; slot < slotCount; slot++) if (m[slot]) sig[slot]!.push(k);
   });
-  return sig.map((s) => s.join(','));
+  const reps: number[] = [];
+  const classOf = classify(slotCount, (slot) => `${sig[slot]!.join(',')}|${extraKey(slot)}`, reps);
+  const classesWith: number[][] = memberships.map(() => []);
+  reps.forEach((slot, c) => { for (const k of sig[slot]!) classesWith[k]!.push(c); });
+  return { classOf, reps, classesWith, membershipIndex: new Map(memberships.map((m, k) => [m, k])) };
+}
+
+/** Classes that some peer of some rule contains (`any` peers excepted: they contain every class alike). */
+function classesMatchedBy(rules: readonly CompiledRule[], classes: PeerClasses): number[] {
+  const marked = new Uint8Array(classes.reps.length);
+  const out: number[] = [];
+  for (const rule of rules) {
+    if (rule.peers === 'any') continue;
+    for (const m of rule.peers) {
+      for (const c of classes.classesWith[classes.membershipIndex.get(m)!]!) {
+        if (!marked[c]) {
+          marked[c] = 1;
+          out.push(c);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Indexes grouped by key, in first-seen order. */
+function groupBy(count: number, keyOf: (i: number) => string): { reps: number[]; members: number[][] } {
+  const reps: number[] = [];
+  const classOf = classify(count, keyOf, reps);
+  const members: number[][] = reps.map(() => []);
+  classOf.forEach((c, i) => members[c]!.push(i));
+  return { reps, members };
 }
