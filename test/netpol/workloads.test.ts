@@ -290,6 +290,28 @@ spec:
     expect(r.warnings.filter((w) => !w.includes('no relevant Kubernetes network policy resources'))).toEqual([]);
   });
 
+  it('counts a workload\'s pods from its declared replicas, or from the Pod objects read', () => {
+    // Prepare
+    const owner = [{ kind: 'ReplicaSet', name: 'web-abc', controller: true }];
+    const pods = [ownedPod('web-abc-x1', { app: 'web' }, owner), ownedPod('web-abc-x2', { app: 'web' }, owner),
+      ownedPod('web-abc-x3', { app: 'web' }, owner)];
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: { name: migrate, namespace: ns }
+spec:
+  parallelism: 4
+  template:
+    metadata: { labels: { app: migrate } }
+    spec: { containers: [{ name: main, image: migrate }] }`;
+
+    // Act
+    const r = analyzeYaml(docs(CLIENT, ...pods, job));
+
+    // Assess
+    const counts = Object.fromEntries(r.analysis!.model.workloads.map((w) => [w.id, w.podCount]));
+    expect(counts).toEqual({ 'ns/client[Deployment]': 1, 'ns/web-abc[ReplicaSet]': 3, 'ns/migrate[Job]': 4 });
+  });
+
 describe('pods of one owner with different labels', () => {
   const podsWithGap = docs(CLIENT,
     ownedPod('web-1', { app: 'web', version: 'v1' }, [{ kind: 'ReplicaSet', name: 'web', controller: true }]),

@@ -2,7 +2,7 @@
  * A brute-force reachability ORACLE, written straight from the Kubernetes NetworkPolicy and
  * AdminNetworkPolicy / BaselineAdminNetworkPolicy specifications, to check the engine against.
  *
- * It is deliberately naive: every workload is expanded into its pods (one per pod shape), and
+ * It is deliberately naive: every workload is expanded into its pods (its replicas), and
  * every (source, destination) pair of pods or external address pieces is decided on its own by
  * walking the policies, with no grouping, interning or caching. It shares nothing with
  * lib/core/netpol/engine/: only the model types and the label-selector `matches` function.
@@ -108,9 +108,13 @@ export interface AddressPiece {
 
 type Endpoint = { readonly kind: 'pod'; readonly pod: Pod } | ({ readonly kind: 'ip' } & AddressPiece);
 
+/** Every pod: `podCount` of them per workload (at least one of each shape), shapes taken in turn. */
 function podsOf(model: ClusterModel): Pod[] {
   return model.workloads.flatMap((w, workload) =>
-    w.pods.map((shape) => ({ workload, namespace: w.namespace, labels: shape.labels, ports: shape.ports })));
+    Array.from({ length: Math.max(w.podCount, w.pods.length, 1) }, (_, i) => {
+      const shape = w.pods[i % w.pods.length]!;
+      return { workload, namespace: w.namespace, labels: shape.labels, ports: shape.ports };
+    }));
 }
 
 /**

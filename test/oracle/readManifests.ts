@@ -81,7 +81,7 @@ export function readManifests(objects: readonly Obj[]): ReadModel {
   for (const ns of workloadNamespaces) if (!namespaces.has(ns)) namespaces.set(ns, { [NAMESPACE_NAME_LABEL]: ns });
   const namespaceList: NamespaceInfo[] = [...namespaces].map(([n, labels]) => ({ name: n, labels }));
   const workloadList: Workload[] = [...workloads].map(([id, w]) => ({
-    id, kind: w.kind, namespace: w.namespace, name: w.name, pods: [...w.pods.values()],
+    id, kind: w.kind, namespace: w.namespace, name: w.name, pods: [...w.pods.values()], podCount: w.pods.size,
   }));
   return {
     model: { namespaces: namespaceList, workloads: workloadList, policies, adminPolicies, services: [], exposedBackends: [] },

@@ -33,7 +33,7 @@ export function buildClusterModel(objects: readonly SourcedObject[], diagnostics
 class ModelBuilder {
   private readonly namespaces = new Map<string, NamespaceInfo>();
   private readonly implicitNamespaces = new Set<string>();
-  private readonly workloads = new Map<string, { kind: string; namespace: string; name: string; shapes: Map<string, PodShape> }>();
+  private readonly workloads = new Map<string, WorkloadEntry>();
   /** Workload resources read so far (pods may have named their owner before it appears). */
   private readonly workloadResources = new Set<string>();
   private readonly policies = new Map<string, NetworkPolicyInfo>();
@@ -99,25 +99,26 @@ class ModelBuilder {
 
   private addPod(obj: Json, namespace: string, name: string): void {
     const { owner, shape } = parsePod(obj, name);
-    this.addShape(owner.kind, namespace, owner.name, shape);
+    this.addShape(owner.kind, namespace, owner.name, shape).podObjects++;
   }
 
   private addWorkload(obj: Json, kind: string, namespace: string, name: string): void {
-    const { shape } = parseWorkloadResource(obj, kind, name);
+    const { shape, podCount } = parseWorkloadResource(obj, kind, name);
     const id = workloadId(namespace, name, kind);
     if (this.workloadResources.has(id)) throw new InvalidObjectError(`${kind} "${namespace}/${name}" appears more than once`);
     this.workloadResources.add(id);
-    this.addShape(kind, namespace, name, shape);
+    this.addShape(kind, namespace, name, shape).declaredPods = podCount;
   }
 
-  private addShape(kind: string, namespace: string, name: string, shape: PodShape): void {
+  private addShape(kind: string, namespace: string, name: string, shape: PodShape): WorkloadEntry {
     const id = workloadId(namespace, name, kind);
     let workload = this.workloads.get(id);
     if (!workload) {
-      workload = { kind, namespace, name, shapes: new Map() };
+      workload = { kind, namespace, name, shapes: new Map(), podObjects: 0 };
       this.workloads.set(id, workload);
     }
     workload.shapes.set(shapeKey(shape), shape);
+    return workload;
   }
 
   private addPolicy(obj: Json, namespace: string, name: string): void {
@@ -152,6 +153,7 @@ class ModelBuilder {
     }
     const workloads: Workload[] = [...this.workloads].map(([id, w]) => ({
       id, kind: w.kind, namespace: w.namespace, name: w.name, pods: [...w.shapes.values()],
+      podCount: w.declaredPods ?? w.podObjects,
     }));
     if (this.seen.workloads === 0) this.diagnostics.warn('no relevant Kubernetes workload resources found');
     if (this.seen.policies === 0) {
@@ -166,6 +168,16 @@ class ModelBuilder {
       exposedBackends: this.exposedBackends,
     };
   }
+}
+
+interface WorkloadEntry {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly shapes: Map<string, PodShape>;
+  /** Replicas declared by the workload resource, when the input has it. */
+  declaredPods?: number;
+  podObjects: number;
 }
 
 function shapeKey(shape: PodShape): string {

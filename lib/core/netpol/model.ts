@@ -34,6 +34,8 @@ export interface Workload {
   readonly name: string;
   /** Distinct pod shapes of this workload; usually exactly one. */
   readonly pods: readonly PodShape[];
+  /** How many pods it has: declared replicas, or the Pod objects read. Reachability ignores it. */
+  readonly podCount: number;
 }
 
 export interface PodShape {

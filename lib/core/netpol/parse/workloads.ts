@@ -19,6 +19,8 @@ export interface ParsedPodSource {
   /** The workload the pod belongs to. */
   readonly owner: { readonly kind: string; readonly name: string };
   readonly shape: PodShape;
+  /** Pods the object stands for: its replicas (or a Job's parallelism); 1 for a Pod. */
+  readonly podCount: number;
 }
 
 /** A workload resource: its pod template's labels and ports. */
@@ -26,7 +28,19 @@ export function parseWorkloadResource(obj: Json, kind: string, name: string): Pa
   const path = TEMPLATE_PATHS[kind]!;
   let node: Json = obj;
   for (const [i, key] of path.entries()) node = optMap(node, key, path.slice(0, i).join('.')) ?? {};
-  return { owner: { kind, name }, shape: podShape(node, path.join('.')) };
+  return { owner: { kind, name }, shape: podShape(node, path.join('.')), podCount: declaredPods(obj, kind) };
+}
+
+/** Replicas, or a Job's parallelism; a DaemonSet runs one pod per node, which manifests do not tell. */
+function declaredPods(obj: Json, kind: string): number {
+  const spec = optMap(obj, 'spec', '') ?? {};
+  if (kind === 'Job') return optInt(spec, 'parallelism', 'spec') ?? 1;
+  if (kind === 'CronJob') {
+    const jobSpec = optMap(optMap(spec, 'jobTemplate', 'spec') ?? {}, 'spec', 'spec.jobTemplate') ?? {};
+    return optInt(jobSpec, 'parallelism', 'spec.jobTemplate.spec') ?? 1;
+  }
+  if (kind === 'DaemonSet') return 1;
+  return optInt(spec, 'replicas', 'spec') ?? 1;
 }
 
 /**
@@ -41,7 +55,7 @@ export function parsePod(obj: Json, name: string): ParsedPodSource {
   const owner = controller && ownerName
     ? { kind: optString(controller, 'kind', 'metadata.ownerReferences') || 'Pod', name: ownerName }
     : { kind: 'Pod', name };
-  return { owner, shape: podShape(obj, '') };
+  return { owner, shape: podShape(obj, ''), podCount: 1 };
 }
 
 /** Labels from `metadata.labels`, ports from every container's `ports` (init containers serve no traffic). */
