@@ -2,9 +2,8 @@
  * Policies compiled against a `Universe`: every rule peer becomes a membership array over slots,
  * and every pod type learns which policies select it, per direction.
  */
-import { MATCH_ALL } from '../labelSelector.js';
-import type { AdminAction, AdminPolicyInfo, NetworkPolicyInfo, Peer, RulePorts } from '../model.js';
-import type { ExternalPiece, Membership, Universe } from './universe.js';
+import type { AdminAction, Peer, PodPeer, RulePorts } from '../model.js';
+import type { Membership, Universe } from './universe.js';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -25,8 +24,6 @@ export interface CompiledRule {
   /** 'any': every peer, in and out of the cluster. */
   readonly peers: readonly Membership[] | 'any';
   readonly ports: RulePorts;
-  /** Text of the rule's peers, for explanations. */
-  readonly peerText: readonly Peer[] | 'any';
 }
 
 /** The policies that apply to one pod type in one direction, in evaluation order. */
@@ -40,6 +37,24 @@ export interface Layers {
   readonly baseline: readonly CompiledRule[];
 }
 
+/** What one pod type collects, per direction, while policies are compiled. */
+interface LayerDraft {
+  readonly admin: CompiledRule[];
+  networkPolicy?: CompiledRule[];
+  readonly networkPolicyNames: string[];
+  readonly baseline: CompiledRule[];
+  /** Ids of the policies that select the type, in order: the type's selection key. */
+  readonly ids: string[];
+}
+
+/** A rule as the compiler sees it: NetworkPolicy rules are Allow rules. */
+interface SourceRule {
+  readonly peers: readonly Peer[] | 'any';
+  readonly ports: RulePorts;
+  readonly action: AdminAction;
+  readonly name?: string;
+}
+
 export class CompiledPolicies {
   private readonly layers: Record<Direction, Layers[]>;
   /** Per type, a key equal for types on which every policy of the direction acts the same way. */
@@ -51,55 +66,44 @@ export class CompiledPolicies {
   private readonly origins = new Map<RulePorts, RuleOrigin>();
 
   constructor(private readonly universe: Universe) {
-    const n = universe.typeCount;
-    const fresh = (): { admin: CompiledRule[]; np?: CompiledRule[]; names: string[]; baseline: CompiledRule[]; ids: string[] }[] =>
-      Array.from({ length: n }, () => ({ admin: [], names: [], baseline: [], ids: [] }));
-    const acc = { ingress: fresh(), egress: fresh() };
+    const drafts = { ingress: this.emptyDrafts(), egress: this.emptyDrafts() };
     const memberships = { ingress: new Set<Membership>(), egress: new Set<Membership>() };
-
     const admins = [...universe.model.adminPolicies].sort((a, b) => a.priority - b.priority);
+
     for (const direction of ['ingress', 'egress'] as const) {
-      const pieces = direction === 'ingress' ? universe.sourcePieces : universe.destinationPieces;
-      const compileRules = (rules: { peers: readonly Peer[] | 'any'; ports: RulePorts; action: AdminAction; name?: string }[],
-        origin: Omit<RuleOrigin, 'ruleIndex' | 'ruleName' | 'direction'>): CompiledRule[] =>
-        rules.map((r, ruleIndex) => {
-          this.notePortNames(r.ports);
-          const ruleOrigin = { ...origin, direction, ruleIndex, ...(r.name ? { ruleName: r.name } : {}) };
-          this.origins.set(r.ports, ruleOrigin);
-          const peers = r.peers === 'any' ? 'any' as const : r.peers.map((p) => universe.members(p, pieces));
-          if (peers !== 'any') peers.forEach((m) => memberships[direction].add(m));
-          return { origin: ruleOrigin, action: r.action, peers, ports: r.ports, peerText: r.peers };
+      const compile = (rules: readonly SourceRule[], origin: Pick<RuleOrigin, 'policyKind' | 'policy'>): CompiledRule[] =>
+        rules.map((rule, ruleIndex) => {
+          const compiled = this.compileRule(rule, { ...origin, direction, ruleIndex, ...(rule.name ? { ruleName: rule.name } : {}) });
+          if (compiled.peers !== 'any') compiled.peers.forEach((m) => memberships[direction].add(m));
+          return compiled;
         });
 
       for (const admin of admins) {
-        const rules = compileRules(admin[direction].map((r) => ({ ...r })), { policyKind: admin.kind, policy: admin.name });
+        const rules = compile(admin[direction], { policyKind: admin.kind, policy: admin.name });
         if (rules.length === 0) continue;
-        this.forSubjects(admin, (t) => {
-          const entry = acc[direction][t]!;
-          (admin.baseline ? entry.baseline : entry.admin).push(...rules);
-          entry.ids.push(`${admin.baseline ? 'B' : 'A'}${admin.name}`);
+        this.forSubjects(admin.subject, (t) => {
+          const draft = drafts[direction][t]!;
+          (admin.baseline ? draft.baseline : draft.admin).push(...rules);
+          draft.ids.push(`${admin.baseline ? 'B' : 'A'}${admin.name}`);
         });
       }
       universe.model.policies.forEach((policy, pi) => {
         const rules = policy[direction];
-        if (rules === undefined) return;
-        const compiled = compileRules(rules.map((r) => ({ ...r, action: 'Allow' as const })),
-          { policyKind: 'NetworkPolicy', policy: `${policy.namespace}/${policy.name}` });
-        this.forNetpolSubjects(policy, (t) => {
-          const entry = acc[direction][t]!;
-          (entry.np ??= []).push(...compiled);
-          entry.names.push(`${policy.namespace}/${policy.name}`);
-          entry.ids.push(`N${pi}`);
+        if (rules === undefined) return; // policyTypes leaves this direction out
+        const name = `${policy.namespace}/${policy.name}`;
+        const compiled = compile(rules.map((r) => ({ ...r, action: 'Allow' as const })), { policyKind: 'NetworkPolicy', policy: name });
+        this.forSubjects({ type: 'pods', podSelector: policy.podSelector, ownNamespace: policy.namespace }, (t) => {
+          const draft = drafts[direction][t]!;
+          (draft.networkPolicy ??= []).push(...compiled);
+          draft.networkPolicyNames.push(name);
+          draft.ids.push(`N${pi}`);
         });
       });
     }
-    this.layers = {
-      ingress: acc.ingress.map((e) => toLayers(e)),
-      egress: acc.egress.map((e) => toLayers(e)),
-    };
+    this.layers = { ingress: drafts.ingress, egress: drafts.egress };
     this.selectionKey = {
-      ingress: acc.ingress.map((e) => e.ids.join(' ') + (e.np ? '' : ' -')),
-      egress: acc.egress.map((e) => e.ids.join(' ') + (e.np ? '' : ' -')),
+      ingress: drafts.ingress.map((d) => d.ids.join(' ') + (d.networkPolicy ? '' : ' -')),
+      egress: drafts.egress.map((d) => d.ids.join(' ') + (d.networkPolicy ? '' : ' -')),
     };
     this.peerMemberships = { ingress: [...memberships.ingress], egress: [...memberships.egress] };
   }
@@ -114,30 +118,23 @@ export class CompiledPolicies {
     return this.layers[direction][type]!;
   }
 
-  /** Pieces of the slot space a direction's peers live in. */
-  piecesOf(direction: Direction): readonly ExternalPiece[] {
-    return direction === 'ingress' ? this.universe.sourcePieces : this.universe.destinationPieces;
+  private emptyDrafts(): LayerDraft[] {
+    return Array.from({ length: this.universe.typeCount }, () => ({ admin: [], networkPolicyNames: [], baseline: [], ids: [] }));
   }
 
-  private forSubjects(admin: AdminPolicyInfo, visit: (type: number) => void): void {
-    const members = this.universe.podMembers(admin.subject, this.universe.sourcePieces);
+  private compileRule(rule: SourceRule, origin: RuleOrigin): CompiledRule {
+    if (rule.ports !== 'any') for (const p of rule.ports) if (p.name !== undefined) this.referencedPortNames.add(p.name);
+    this.origins.set(rule.ports, origin);
+    const pieces = origin.direction === 'ingress' ? this.universe.sourcePieces : this.universe.destinationPieces;
+    const peers = rule.peers === 'any' ? 'any' as const : rule.peers.map((p) => this.universe.members(p, pieces));
+    return { origin, action: rule.action, peers, ports: rule.ports };
+  }
+
+  /** Visits the pod types a policy subject selects. */
+  private forSubjects(subject: PodPeer, visit: (type: number) => void): void {
+    const members = this.universe.podMembers(subject, this.universe.sourcePieces);
     for (let t = 0; t < this.universe.typeCount; t++) if (members[t]) visit(t);
   }
-
-  private forNetpolSubjects(policy: NetworkPolicyInfo, visit: (type: number) => void): void {
-    const members = this.universe.podMembers(
-      { type: 'pods', podSelector: policy.podSelector ?? MATCH_ALL, ownNamespace: policy.namespace }, this.universe.sourcePieces);
-    for (let t = 0; t < this.universe.typeCount; t++) if (members[t] && t !== this.universe.ingressControllerType) visit(t);
-  }
-
-  private notePortNames(ports: RulePorts): void {
-    if (ports === 'any') return;
-    for (const p of ports) if (p.name !== undefined) this.referencedPortNames.add(p.name);
-  }
-}
-
-function toLayers(e: { admin: CompiledRule[]; np?: CompiledRule[]; names: string[]; baseline: CompiledRule[] }): Layers {
-  return { admin: e.admin, ...(e.np && { networkPolicy: e.np }), networkPolicyNames: e.names, baseline: e.baseline };
 }
 
 export function describeOrigin(o: RuleOrigin): string {
