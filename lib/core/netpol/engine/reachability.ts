@@ -32,9 +32,9 @@ export class Reachability {
   private readonly srcClass: Int32Array;
   /** Class of every egress destination slot (pod types, then destination pieces). */
   private readonly dstClass: Int32Array;
-  private readonly inProfiles: number;
+  private readonly srcClasses: number;
   private readonly dstClasses: number;
-  /** Connection id allowed into pods of an ingress profile from a source class, at `class * inProfiles + profile`. */
+  /** Connection id allowed into pods of an ingress profile from a source class, at `profile * srcClasses + class`. */
   private readonly ingressTable: Int32Array;
   /** Connection id allowed out of pods of an egress profile to a destination class, at `profile * dstClasses + class`. */
   private readonly egressTable: Int32Array;
@@ -59,12 +59,11 @@ export class Reachability {
       (slot) => (slot < types.length ? this.ports.namedPortsKey(types[slot]!) : ''));
     this.dstClass = dst.classOf;
 
-    this.inProfiles = inReps.length;
+    this.srcClasses = src.reps.length;
     this.dstClasses = dst.reps.length;
-    this.ingressTable = new Int32Array(src.reps.length * inReps.length);
+    this.ingressTable = new Int32Array(inReps.length * src.reps.length);
     inReps.forEach((d, profile) => {
-      const row = this.evaluateProfile('ingress', d, src, () => types[d]);
-      row.forEach((conn, c) => { this.ingressTable[c * inReps.length + profile] = conn; });
+      this.ingressTable.set(this.evaluateProfile('ingress', d, src, () => types[d]), profile * src.reps.length);
     });
     this.egressTable = new Int32Array(egReps.length * dst.reps.length);
     egReps.forEach((s, profile) => {
@@ -114,7 +113,7 @@ export class Reachability {
   }
 
   private ingressEntry(srcClass: number, destinationType: number): number {
-    return this.ingressTable[srcClass * this.inProfiles + this.inProfile[destinationType]!]!;
+    return this.ingressTable[this.inProfile[destinationType]! * this.srcClasses + srcClass]!;
   }
 
   /** Connection id from a source piece into pod type `d` (ingress side only). */
@@ -175,15 +174,15 @@ export class Reachability {
     const destinations = groupBy(podTypes, (t) => `${this.inProfile[t]}:${this.dstClass[t]}`);
     const targets = destinations.reps.map((t, k) => ({
       egressColumn: this.dstClass[t]!,
-      ingressColumn: this.inProfile[t]!,
+      ingressRow: this.inProfile[t]! * this.srcClasses,
       workloads: [...new Set(destinations.members[k]!.flatMap((m) => this.universe.types[m]!.workloads))],
     }));
     const reached = (s: number, visit: (target: number) => void): void => {
       const egressRow = this.egProfile[s]! * this.dstClasses;
-      const ingressRow = this.srcClass[s]! * this.inProfiles;
+      const srcClass = this.srcClass[s]!;
       targets.forEach((target, k) => {
         const out = this.egressTable[egressRow + target.egressColumn]!;
-        const into = out === NONE ? NONE : this.ingressTable[ingressRow + target.ingressColumn]!;
+        const into = out === NONE ? NONE : this.ingressTable[target.ingressRow + srcClass]!;
         if (into !== NONE && this.table.intersect(out, into) !== NONE) visit(k);
       });
     };
