@@ -15,6 +15,7 @@ import { parseIpv4 } from './ipv4.js';
 import type { Workload } from './model.js';
 
 export interface ReachAnswer {
+  /** The workload the question asks about: the source, or for `reachableFrom` the destination. */
   readonly workload: Workload;
   /** Whether the asked connection (or, without a port, any connection) is allowed. */
   readonly allowed: boolean;
@@ -74,7 +75,7 @@ export class ReachabilityQueries {
    */
   whoCanReachWorkload(destination: string | number, port?: number, protocol: Protocol = 'TCP'): ReachAnswer[] {
     const dst = typeof destination === 'number' ? destination : this.indexOf(destination);
-    return this.workloads.flatMap((w, src) => (src === dst ? [] : [this.answer(src, dst, port, protocol)]));
+    return this.workloads.flatMap((_, src) => (src === dst ? [] : [this.answer(src, dst, port, protocol, src)]));
   }
 
   /** Every workload a workload can reach, with what is allowed and why. */
@@ -82,7 +83,7 @@ export class ReachabilityQueries {
     const src = typeof source === 'number' ? source : this.indexOf(source);
     return this.workloads.flatMap((_, dst) => {
       if (dst === src || this.reach.workloadToWorkload(src, dst) === NONE) return [];
-      return [this.answer(src, dst, undefined, 'TCP')];
+      return [this.answer(src, dst, undefined, 'TCP', dst)];
     });
   }
 
@@ -92,13 +93,13 @@ export class ReachabilityQueries {
     return this.reach.reachCounts().map((reachable, i) => ({ workload: this.workloads[i]!, reachable, others }));
   }
 
-  private answer(src: number, dst: number, port: number | undefined, protocol: Protocol): ReachAnswer {
+  private answer(src: number, dst: number, port: number | undefined, protocol: Protocol, about: number): ReachAnswer {
     const conn = this.reach.conn(this.reach.workloadToWorkload(src, dst));
     const dstType = this.reach.typesOf(dst)[0]!;
     const srcType = this.reach.typesOf(src)[0]!;
     const dstName = this.workloads[dst]!.id;
     return {
-      workload: this.workloads[src]!,
+      workload: this.workloads[about]!,
       allowed: port === undefined ? !conn.isEmpty : conn.allows(protocol, port),
       connection: conn,
       reasons: [
