@@ -11,7 +11,12 @@ export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 /** Larger files are skipped with a warning rather than exhausting memory. */
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 
-export async function readManifestFiles(paths: readonly string[], diagnostics: DiagnosticList): Promise<SourcedObject[]> {
+/**
+ * `skip` names files that sit among manifests but are not Kubernetes objects (kubeseg-cloud.yaml).
+ */
+export async function readManifestFiles(
+  paths: readonly string[], diagnostics: DiagnosticList, skip: readonly string[] = [],
+): Promise<SourcedObject[]> {
   const files: string[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
@@ -19,7 +24,7 @@ export async function readManifestFiles(paths: readonly string[], diagnostics: D
     if (!info) {
       diagnostics.fatal(`cannot read "${path}": no such file or directory`);
     } else if (info.isDirectory()) {
-      await collect(path, files, seen, diagnostics);
+      await collect(path, files, seen, diagnostics, skip);
     } else {
       files.push(path);
     }
@@ -49,7 +54,7 @@ export async function readManifestFiles(paths: readonly string[], diagnostics: D
   return objects;
 }
 
-async function collect(dir: string, files: string[], seen: Set<string>, diagnostics: DiagnosticList): Promise<void> {
+async function collect(dir: string, files: string[], seen: Set<string>, diagnostics: DiagnosticList, skip: readonly string[]): Promise<void> {
   const real = await realpath(dir);
   if (seen.has(real)) return; // a symlink loop, or the same directory given twice
   seen.add(real);
@@ -63,7 +68,7 @@ async function collect(dir: string, files: string[], seen: Set<string>, diagnost
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, entry.name);
     const info = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : entry;
-    if (info?.isDirectory()) await collect(path, files, seen, diagnostics);
-    else if (info?.isFile() && MANIFEST_EXTENSIONS.includes(extname(entry.name).toLowerCase())) files.push(path);
+    if (info?.isDirectory()) await collect(path, files, seen, diagnostics, skip);
+    else if (info?.isFile() && MANIFEST_EXTENSIONS.includes(extname(entry.name).toLowerCase()) && !skip.includes(entry.name)) files.push(path);
   }
 }

@@ -48,14 +48,23 @@ function declaredPods(obj: Json, kind: string): number {
  * names the workload it belongs to; otherwise the pod is a workload of its own.
  */
 export function parsePod(obj: Json, name: string): ParsedPodSource {
+  return { owner: podOwner(obj, name), shape: podShape(obj, ''), podCount: 1 };
+}
+
+/** The workload a Pod belongs to: its controlling owner (not a Node), or the pod itself. */
+export function podOwner(obj: Json, name: string): { kind: string; name: string } {
   const metadata = optMap(obj, 'metadata', '') ?? {};
   const owners = optMapList(metadata, 'ownerReferences', 'metadata') ?? [];
   const controller = owners.find((o) => o.controller === true && o.kind !== 'Node');
   const ownerName = controller ? optString(controller, 'name', 'metadata.ownerReferences') : undefined;
-  const owner = controller && ownerName
+  return controller && ownerName
     ? { kind: optString(controller, 'kind', 'metadata.ownerReferences') || 'Pod', name: ownerName }
     : { kind: 'Pod', name };
-  return { owner, shape: podShape(obj, ''), podCount: 1 };
+}
+
+/** Where a workload kind keeps its pod template, e.g. `['spec', 'template']`. */
+export function templatePath(kind: string): readonly string[] | undefined {
+  return TEMPLATE_PATHS[kind];
 }
 
 /** Labels from `metadata.labels`, ports from every container's `ports` (init containers serve no traffic). */

@@ -1,0 +1,55 @@
+/**
+ * Offline evidence: manifest paths → one evidence snapshot per cluster.
+ *
+ * A directory whose subdirectories each hold a kubeseg-cloud.yaml is a fleet: every such
+ * subdirectory is a cluster (that is how `demo/` is laid out). Otherwise all paths together are
+ * one cluster, named by its kubeseg-cloud.yaml or after the first path.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { DiagnosticList } from '../../core/diagnostics.js';
+import { CLOUD_FILE_NAME, parseCloudFile, snapshotFromObjects, type CloudFile } from '../../core/evidence/buildSnapshot.js';
+import type { ClusterIdentity, EvidenceSnapshot } from '../../core/evidence/snapshot.js';
+import { readManifestFiles } from './readManifestFiles.js';
+
+export async function loadSnapshots(
+  paths: readonly string[], source: ClusterIdentity['source'], diagnostics: DiagnosticList,
+): Promise<EvidenceSnapshot[]> {
+  const clusters = await clusterDirectories(paths);
+  const groups = clusters.length > 0 ? clusters.map((dir) => [dir]) : [paths];
+  const snapshots: EvidenceSnapshot[] = [];
+  for (const group of groups) {
+    const cloudFile = await readCloudFile(group, diagnostics);
+    const objects = await readManifestFiles(group, diagnostics, [CLOUD_FILE_NAME]);
+    if (diagnostics.hasFatal) return [];
+    const name = cloudFile?.cluster?.name ?? basename(resolve(group[0]!));
+    snapshots.push(snapshotFromObjects({ objects, identity: { name, source }, ...(cloudFile && { cloudFile }) }));
+  }
+  return snapshots;
+}
+
+/** Subdirectories holding a cloud file, when the only path is such a fleet directory. */
+async function clusterDirectories(paths: readonly string[]): Promise<string[]> {
+  if (paths.length !== 1 || !(await isDirectory(paths[0]!)) || (await exists(join(paths[0]!, CLOUD_FILE_NAME)))) return [];
+  const entries = await readdir(paths[0]!, { withFileTypes: true });
+  const dirs = entries.filter((e) => e.isDirectory()).map((e) => join(paths[0]!, e.name)).sort();
+  const withCloud = [];
+  for (const dir of dirs) if (await exists(join(dir, CLOUD_FILE_NAME))) withCloud.push(dir);
+  return withCloud.length > 0 && withCloud.length === dirs.length ? withCloud : [];
+}
+
+async function readCloudFile(paths: readonly string[], diagnostics: DiagnosticList): Promise<CloudFile | undefined> {
+  for (const path of paths) {
+    const file = (await isDirectory(path)) ? join(path, CLOUD_FILE_NAME) : undefined;
+    if (file && (await exists(file))) return parseCloudFile(await readFile(file, 'utf8'), file, diagnostics);
+  }
+  return undefined;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
+}

@@ -1,0 +1,55 @@
+/** Findings: one verdict of one check on one resource (DESIGN §3.2). */
+import type { EvidenceKind } from '../evidence/snapshot.js';
+
+export type FindingStatus = 'fail' | 'pass' | 'unknown';
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface ResourceRef {
+  readonly kind: string;
+  /** Null for cluster-scoped kinds. */
+  readonly namespace: string | null;
+  readonly name: string;
+}
+
+export interface Remediation {
+  readonly text: string;
+  /** A least-privilege NetworkPolicy (or other manifest) that would close a network finding. */
+  readonly yaml?: string;
+}
+
+/** What a check returns; the runner adds the technique, severity and stable id. */
+export interface CheckOutcome {
+  readonly check: string;
+  readonly resource: ResourceRef;
+  readonly status: FindingStatus;
+  readonly message: string;
+  readonly evidence: readonly string[];
+  readonly remediation?: Remediation;
+  /** Evidence kinds whose absence made this unknown, for the collection log. */
+  readonly missing?: readonly EvidenceKind[];
+}
+
+export interface Finding extends CheckOutcome {
+  /** Stable across runs: a hash of technique, check and resource. */
+  readonly id: string;
+  readonly technique: string;
+  readonly severity: Severity;
+}
+
+export function resourceText(r: ResourceRef): string {
+  return r.namespace === null ? `${r.kind} ${r.name}` : `${r.kind} ${r.namespace}/${r.name}`;
+}
+
+export function pass(check: string, resource: ResourceRef, message: string, evidence: readonly string[] = []): CheckOutcome {
+  return { check, resource, status: 'pass', message, evidence };
+}
+
+export function fail(
+  check: string, resource: ResourceRef, message: string, evidence: readonly string[], remediation?: Remediation,
+): CheckOutcome {
+  return { check, resource, status: 'fail', message, evidence, ...(remediation && { remediation }) };
+}
+
+export function unknown(check: string, resource: ResourceRef, message: string, evidence: readonly string[] = []): CheckOutcome {
+  return { check, resource, status: 'unknown', message, evidence };
+}

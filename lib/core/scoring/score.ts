@@ -1,0 +1,111 @@
+/**
+ * Segmentation scoring (DESIGN §6). The formulas, also printed in the report appendix:
+ *
+ *   subject       a resource a technique's checks judged (usually a workload). It is exposed when
+ *                 any of its findings fails, assessed when it is exposed or has a passing finding
+ *                 and no unknown one, and unknown otherwise.
+ *   technique     exposure = exposed / assessed;  score = round(100 × (1 − exposure));
+ *                 coverage = assessed / (assessed + unknown). Nothing assessed: no score ("–").
+ *   cluster       score = Σ weight × score / Σ weight over techniques with a score;
+ *                 coverage = Σ weight × coverage / Σ weight over techniques with any subject.
+ *   grade         A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.
+ *   blast radius  mean over workloads of (other workloads it can reach / other workloads).
+ *   fleet         score and coverage are means of the clusters' weighted by their workloads;
+ *                 a cluster without score (unreachable, nothing assessed) adds nothing but is listed.
+ *
+ * Unknown evidence never counts as a pass: it only lowers coverage.
+ */
+import type { Finding } from '../findings/finding.js';
+import type { TechniqueMeta } from '../techniques/types.js';
+
+export type TechniqueStatus = 'fail' | 'pass' | 'unknown' | 'not-applicable';
+export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
+
+export interface TechniqueScore {
+  readonly id: string;
+  readonly name: string;
+  readonly tactics: readonly string[];
+  readonly status: TechniqueStatus;
+  readonly score: number | null;
+  readonly exposed: number;
+  readonly assessed: number;
+  readonly unknown: number;
+  readonly coverage: number | null;
+  readonly weight: number;
+}
+
+export interface ClusterScore {
+  readonly score: number | null;
+  readonly grade: Grade | null;
+  readonly coverage: number;
+  readonly techniques: readonly TechniqueScore[];
+}
+
+export function grade(score: number | null): Grade | null {
+  if (score === null) return null;
+  return score >= 90 ? 'A' : score >= 80 ? 'B' : score >= 70 ? 'C' : score >= 60 ? 'D' : 'F';
+}
+
+export function scoreTechnique(meta: TechniqueMeta, findings: readonly Finding[]): TechniqueScore {
+  const bySubject = new Map<string, Set<Finding['status']>>();
+  for (const f of findings) {
+    if (f.technique !== meta.id) continue;
+    const key = `${f.resource.kind}|${f.resource.namespace}|${f.resource.name}`;
+    const statuses = bySubject.get(key) ?? new Set();
+    statuses.add(f.status);
+    bySubject.set(key, statuses);
+  }
+  let exposed = 0;
+  let passed = 0;
+  let unknown = 0;
+  for (const statuses of bySubject.values()) {
+    if (statuses.has('fail')) exposed++;
+    else if (statuses.has('unknown')) unknown++;
+    else passed++;
+  }
+  const assessed = exposed + passed;
+  const score = assessed > 0 ? Math.round(100 * (1 - exposed / assessed)) : null;
+  const status: TechniqueStatus = exposed > 0 ? 'fail' : passed > 0 ? 'pass' : unknown > 0 ? 'unknown' : 'not-applicable';
+  return {
+    id: meta.id, name: meta.name, tactics: meta.tactics, status, score, exposed, assessed, unknown,
+    coverage: assessed + unknown > 0 ? assessed / (assessed + unknown) : null, weight: meta.weight,
+  };
+}
+
+export function scoreCluster(metas: readonly TechniqueMeta[], findings: readonly Finding[]): ClusterScore {
+  const techniques = metas.map((m) => scoreTechnique(m, findings));
+  const scored = techniques.filter((t) => t.score !== null);
+  const weight = scored.reduce((w, t) => w + t.weight, 0);
+  const score = weight > 0 ? Math.round(scored.reduce((s, t) => s + t.weight * t.score!, 0) / weight) : null;
+  const applicable = techniques.filter((t) => t.coverage !== null);
+  const applicableWeight = applicable.reduce((w, t) => w + t.weight, 0);
+  const coverage = applicableWeight > 0 ? applicable.reduce((s, t) => s + t.weight * t.coverage!, 0) / applicableWeight : 0;
+  return { score, grade: grade(score), coverage: round2(coverage), techniques };
+}
+
+/** Mean share of other workloads each workload can reach; 0 for a cluster of one workload. */
+export function blastRadius(reachable: readonly { reachable: number; others: number }[]): number {
+  const counted = reachable.filter((r) => r.others > 0);
+  if (counted.length === 0) return 0;
+  return round2(counted.reduce((s, r) => s + r.reachable / r.others, 0) / counted.length);
+}
+
+export interface FleetScore {
+  readonly score: number | null;
+  readonly grade: Grade | null;
+  readonly coverage: number;
+}
+
+/** Clusters weighted by their workloads; clusters without a score are listed but add nothing. */
+export function scoreFleet(clusters: readonly { score: number | null; coverage: number; workloads: number }[]): FleetScore {
+  const scored = clusters.filter((c) => c.score !== null && c.workloads > 0);
+  const weight = scored.reduce((w, c) => w + c.workloads, 0);
+  const score = weight > 0 ? Math.round(scored.reduce((s, c) => s + c.workloads * c.score!, 0) / weight) : null;
+  const all = clusters.reduce((w, c) => w + Math.max(c.workloads, 1), 0);
+  const coverage = all > 0 ? clusters.reduce((s, c) => s + Math.max(c.workloads, 1) * c.coverage, 0) / all : 0;
+  return { score, grade: grade(score), coverage: round2(coverage) };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

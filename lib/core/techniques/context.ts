@@ -1,0 +1,84 @@
+/**
+ * What every check receives: the snapshot, its workloads, the reachability engine seen through
+ * the enforcement status, and small look-ups. Built once per cluster; pure.
+ */
+import type { Analysis } from '../netpol/analyze.js';
+import type { Protocol } from '../netpol/connectionSet.js';
+import { ReachabilityQueries, type ReachAnswer } from '../netpol/queries.js';
+import { evidenceStatus, type CollectionStep, type EvidenceSnapshot, type KubeObject } from '../evidence/snapshot.js';
+import type { Enforcement } from './enforcement.js';
+import type { WorkloadInfo } from './workloads.js';
+
+export type NetworkStatus = 'exposed' | 'blocked' | 'unknown';
+
+/** A network answer after enforcement: a blocked connection counts only if something enforces the block. */
+export interface NetworkAnswer {
+  readonly workload: WorkloadInfo;
+  readonly status: NetworkStatus;
+  /** What the policies allow, e.g. `TCP 80` or `All Connections`. */
+  readonly connection: string;
+  readonly reasons: readonly string[];
+}
+
+export class CheckContext {
+  readonly queries: ReachabilityQueries;
+  private readonly byId: Map<string, WorkloadInfo>;
+
+  constructor(
+    readonly snapshot: EvidenceSnapshot,
+    readonly analysis: Analysis,
+    readonly workloads: readonly WorkloadInfo[],
+    readonly enforcement: Enforcement,
+  ) {
+    this.queries = new ReachabilityQueries(analysis.reachability);
+    this.byId = new Map(workloads.map((w) => [w.id, w]));
+  }
+
+  objects(kind: string): KubeObject[] {
+    return this.snapshot.objects.filter((o) => o.kind === kind);
+  }
+
+  evidence(kind: string): CollectionStep {
+    return evidenceStatus(this.snapshot, kind);
+  }
+
+  workload(id: string): WorkloadInfo | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Who can open a connection to an address outside the pod network (API server, node, IMDS). */
+  reachAddress(address: string, port: number, protocol: Protocol = 'TCP'): NetworkAnswer[] {
+    return this.judge(this.queries.whoCanReachAddress(address, port, protocol));
+  }
+
+  /** Who can open a connection to a workload, optionally on one port. */
+  reachWorkload(destinationId: string, port?: number, protocol: Protocol = 'TCP'): NetworkAnswer[] {
+    return this.judge(this.queries.whoCanReachWorkload(destinationId, port, protocol));
+  }
+
+  /** Everything a workload can reach, judged by enforcement. */
+  reachableFrom(sourceId: string): NetworkAnswer[] {
+    return this.judge(this.queries.reachableFrom(sourceId));
+  }
+
+  /**
+   * Policies block only where something enforces them: with no enforcing CNI every connection is
+   * open; when enforcement is unknown, a connection only policies block is unknown.
+   */
+  private judge(answers: readonly ReachAnswer[]): NetworkAnswer[] {
+    return answers.flatMap((a): NetworkAnswer[] => {
+      const workload = this.byId.get(a.workload.id);
+      if (!workload) return [];
+      const connection = a.connection.key;
+      if (a.allowed) return [{ workload, status: 'exposed', connection, reasons: a.reasons }];
+      switch (this.enforcement.status) {
+        case 'enforced':
+          return [{ workload, status: 'blocked', connection, reasons: a.reasons }];
+        case 'not-enforced':
+          return [{ workload, status: 'exposed', connection: 'All Connections', reasons: [this.enforcement.reason, ...a.reasons] }];
+        case 'unknown':
+          return [{ workload, status: 'unknown', connection, reasons: [`only NetworkPolicies block it, and ${this.enforcement.reason}`, ...a.reasons] }];
+      }
+    });
+  }
+}

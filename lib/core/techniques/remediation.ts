@@ -1,0 +1,101 @@
+/**
+ * Least-privilege NetworkPolicy remediations for network findings. A remediation is a manifest the
+ * what-if analysis can apply: a new policy, or a corrected copy of an existing one (same name, so
+ * applying it replaces the original).
+ */
+import { stringify } from 'yaml';
+import type { KubeObject } from '../evidence/snapshot.js';
+import { parseCidr } from '../netpol/ipv4.js';
+import type { Remediation } from '../findings/finding.js';
+import type { CheckContext } from './context.js';
+import type { WorkloadInfo } from './workloads.js';
+
+/** Labels that differ per rollout and must not appear in a policy's selector. */
+const VOLATILE_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name']);
+
+export function podSelectorOf(workload: WorkloadInfo): Record<string, string> {
+  return Object.fromEntries(Object.entries(workload.podLabels).filter(([k]) => !VOLATILE_LABELS.has(k)));
+}
+
+export function toYaml(...objects: readonly object[]): string {
+  return objects.map((o) => stringify(o, { lineWidth: 0 }).trimEnd()).join('\n---\n');
+}
+
+/**
+ * Keeps a workload from opening connections to one address (e.g. 169.254.169.254/32), changing as
+ * little as possible: the NetworkPolicies that allow it get `except` entries; a workload no egress
+ * policy selects gets one that allows everything else (pods and other addresses).
+ */
+export function denyEgressToAddress(ctx: CheckContext, workload: WorkloadInfo, cidr: string, what: string): Remediation {
+  const ns = workload.ref.namespace;
+  const allowing = allowingEgressPolicies(ctx, workload, cidr.split('/')[0]!);
+  const enforcementNote = ctx.enforcement.status === 'enforced' ? '' : ` First make sure NetworkPolicies are enforced: ${ctx.enforcement.reason}.`;
+  if (allowing.length === 0) {
+    const policy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `kubeseg-deny-${slug(what)}-${slug(workload.ref.name)}`.slice(0, 63).replace(/-+$/, ''), namespace: ns },
+      spec: {
+        podSelector: { matchLabels: podSelectorOf(workload) },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [cidr] } }] },
+          { to: [{ namespaceSelector: {} }] },
+        ],
+      },
+    };
+    return {
+      text: `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${cidr}); tighten it further to the destinations the workload needs.${enforcementNote}`,
+      yaml: toYaml(policy),
+    };
+  }
+  return {
+    text: `Exclude ${what} (${cidr}) from the egress rules that allow it: ${allowing.map((p) => `NetworkPolicy ${ns}/${p.metadata.name}`).join(', ')}.${enforcementNote}`,
+    yaml: toYaml(...allowing.map((p) => excludeFromEgress(p, cidr))),
+  };
+}
+
+/** The NetworkPolicies selecting the workload for egress whose rules allow the address. */
+function allowingEgressPolicies(ctx: CheckContext, workload: WorkloadInfo, address: string): KubeObject[] {
+  const answer = ctx.queries.whoCanReachAddress(address, 80, 'TCP').find((a) => a.workload.id === workload.id);
+  const names = new Set((answer?.reasons ?? []).flatMap((r) => /NetworkPolicy [^/\s]+\/([^,\s]+), egress rule/.exec(r)?.[1] ?? []));
+  return ctx.objects('NetworkPolicy').filter((p) => (p.metadata.namespace ?? 'default') === workload.ref.namespace && names.has(p.metadata.name));
+}
+
+type Json = Record<string, unknown>;
+
+/** A copy of a policy whose egress rules no longer reach `cidr`: ipBlocks get an except, open rules get split. */
+function excludeFromEgress(policy: KubeObject, cidr: string): object {
+  const spec = (policy as { spec?: Json }).spec ?? {};
+  const egress = Array.isArray(spec.egress) ? (spec.egress as Json[]) : [];
+  const patched = egress.map((rule) => {
+    const to = Array.isArray(rule.to) ? (rule.to as Json[]) : [];
+    if (to.length === 0) {
+      return { ...rule, to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [cidr] } }, { namespaceSelector: {} }] };
+    }
+    return {
+      ...rule,
+      to: to.map((peer) => {
+        const block = peer.ipBlock as { cidr?: string; except?: string[] } | undefined;
+        if (!block?.cidr || !cidrContains(block.cidr, cidr)) return peer;
+        return { ...peer, ipBlock: { ...block, except: [...new Set([...(block.except ?? []), cidr])] } };
+      }),
+    };
+  });
+  const { metadata } = policy;
+  return {
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+    metadata: { name: metadata.name, namespace: metadata.namespace ?? 'default', ...(metadata.labels ? { labels: metadata.labels } : {}) },
+    spec: { ...spec, egress: patched },
+  };
+}
+
+function cidrContains(outer: string, inner: string): boolean {
+  const o = parseCidr(outer);
+  const i = parseCidr(inner);
+  return o.family === 4 && i.family === 4 && o.range.covers(i.range);
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}

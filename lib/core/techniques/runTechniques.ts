@@ -1,0 +1,60 @@
+/**
+ * Runs every technique's checks on one snapshot. The runner, not the check, guards evidence: when
+ * a kind a technique reads was not collected, its checks do not run and one `unknown` finding says
+ * why. Network questions go through the reachability engine, seen through NetworkPolicy enforcement.
+ */
+import { createHash } from 'node:crypto';
+import { absenceIsUnknown } from '../evidence/buildSnapshot.js';
+import { evidenceStatus, type EvidenceKind, type EvidenceSnapshot } from '../evidence/snapshot.js';
+import { DiagnosticList } from '../diagnostics.js';
+import type { CheckOutcome, Finding, ResourceRef } from '../findings/finding.js';
+import { analyzeObjects, type Analysis } from '../netpol/analyze.js';
+import { CheckContext } from './context.js';
+import { detectEnforcement, type Enforcement } from './enforcement.js';
+import type { Technique } from './types.js';
+import { inventoryWorkloads } from './workloads.js';
+
+export interface TechniqueRun {
+  readonly findings: readonly Finding[];
+  readonly enforcement: Enforcement;
+  readonly analysis: Analysis;
+  readonly context: CheckContext;
+}
+
+export type RunResult = { ok: true; run: TechniqueRun } | { ok: false; diagnostics: DiagnosticList };
+
+export function runTechniques(snapshot: EvidenceSnapshot, techniques: readonly Technique[]): RunResult {
+  const diagnostics = new DiagnosticList();
+  const analysis = analyzeObjects(snapshot.objects.map((object) => ({ source: snapshot.cluster.name, object })), diagnostics);
+  if (!analysis) return { ok: false, diagnostics };
+  const enforcement = detectEnforcement(snapshot);
+  const context = new CheckContext(snapshot, analysis, inventoryWorkloads(snapshot.objects), enforcement);
+  const cluster: ResourceRef = { kind: 'Cluster', namespace: null, name: snapshot.cluster.name };
+  const findings = techniques.flatMap((t) => {
+    const missing = missingEvidence(snapshot, t.meta.evidence);
+    const outcomes: CheckOutcome[] = missing.length > 0
+      ? [{
+        check: 'evidence', resource: cluster, status: 'unknown', missing: missing.map((m) => m.kind),
+        message: `${t.meta.name} could not be assessed: ${missing.map((m) => m.kind).join(', ')} could not be collected`,
+        evidence: missing.map((m) => `${m.kind}: ${m.status}${m.detail ? ` (${m.detail})` : ''}`),
+      }]
+      : t.checks.flatMap((check) => check(context));
+    return outcomes.map((o): Finding => ({
+      ...o, id: findingId(t.meta.id, o.check, o.resource), technique: t.meta.id, severity: t.meta.severity,
+    }));
+  });
+  return { ok: true, run: { findings, enforcement, analysis, context } };
+}
+
+function missingEvidence(snapshot: EvidenceSnapshot, kinds: readonly EvidenceKind[]): { kind: EvidenceKind; status: string; detail?: string }[] {
+  return kinds.flatMap((kind) => {
+    const step = evidenceStatus(snapshot, kind);
+    const missing = step.status === 'forbidden' || step.status === 'error' || (step.status === 'absent' && absenceIsUnknown(kind));
+    return missing ? [{ kind, status: step.status, ...(step.detail && { detail: step.detail }) }] : [];
+  });
+}
+
+/** Stable across runs and clusters' object order: technique, check and resource. */
+export function findingId(technique: string, check: string, r: ResourceRef): string {
+  return createHash('sha256').update(JSON.stringify([technique, check, r.kind, r.namespace, r.name])).digest('hex').slice(0, 16);
+}

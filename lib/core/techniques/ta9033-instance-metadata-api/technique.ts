@@ -1,0 +1,68 @@
+/**
+ * MS-TA9033 Access the instance metadata API. A pod that reaches 169.254.169.254 can read the
+ * node's cloud credentials (the node role) and network details. Mitigated by egress NetworkPolicies
+ * (where enforced) and by IMDSv2 with a hop limit of 1 on every node group.
+ */
+import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
+import type { CheckContext } from '../context.js';
+import { denyEgressToAddress } from '../remediation.js';
+import type { Technique } from '../types.js';
+import { isHostNetwork } from '../workloads.js';
+
+export const IMDS_ADDRESS = '169.254.169.254';
+const CHECK = 'imds-egress-allowed';
+
+export const technique: Technique = {
+  meta: {
+    id: 'MS-TA9033',
+    name: 'Instance Metadata API',
+    tactics: ['Discovery'],
+    mitreAttack: ['T1552.005'],
+    mitigations: ['MS-M9014', 'MS-M9030'],
+    severity: 'high',
+    weight: 8,
+    segmentationMitigates: true,
+    formerNames: [],
+    evidence: ['workloads', 'networkpolicies'],
+    description: 'Cloud providers serve instance metadata, including the node\'s credentials, at 169.254.169.254. '
+      + 'kubeseg asks, for every workload, whether its egress can reach that address on port 80, and whether the node groups '
+      + 'require IMDSv2 with a hop limit of 1 (which keeps pods off the host network away from it).',
+  },
+  checks: [imdsEgress],
+};
+
+function imdsEgress(ctx: CheckContext): CheckOutcome[] {
+  const hopLimited = imdsHopLimited(ctx);
+  return ctx.reachAddress(IMDS_ADDRESS, 80).map((answer) => {
+    const w = answer.workload;
+    if (isHostNetwork(w)) {
+      return fail(CHECK, w.ref, `${w.id} runs on the host network: NetworkPolicies do not apply and it reaches the instance metadata API as the node does`,
+        ['spec.hostNetwork: true'], { text: 'Run the workload off the host network, or accept it as a node-level component.' });
+    }
+    if (hopLimited) {
+      return pass(CHECK, w.ref, `${w.id} cannot obtain instance metadata: every node group requires IMDSv2 with a hop limit of 1`, [hopLimited]);
+    }
+    if (answer.status === 'blocked') {
+      return pass(CHECK, w.ref, `${w.id} cannot reach the instance metadata API`, answer.reasons);
+    }
+    if (answer.status === 'unknown') {
+      return unknown(CHECK, w.ref, `whether ${w.id} can reach the instance metadata API is unknown`, answer.reasons);
+    }
+    return fail(CHECK, w.ref, `${w.id} can reach the instance metadata API at ${IMDS_ADDRESS}:80`, [...answer.reasons, imdsFacts(ctx)],
+      denyEgressToAddress(ctx, w, `${IMDS_ADDRESS}/32`, 'instance metadata'));
+  });
+}
+
+/** Evidence sentence when every node group keeps pods away from IMDSv2, else undefined. */
+function imdsHopLimited(ctx: CheckContext): string | undefined {
+  const groups = ctx.snapshot.cloud.nodeGroups ?? [];
+  if (groups.length === 0) return undefined;
+  const safe = groups.every((g) => g.httpTokens === 'required' && g.httpPutResponseHopLimit === 1);
+  return safe ? `node groups ${groups.map((g) => g.name).join(', ')}: HttpTokens=required, HttpPutResponseHopLimit=1` : undefined;
+}
+
+function imdsFacts(ctx: CheckContext): string {
+  const groups = ctx.snapshot.cloud.nodeGroups ?? [];
+  if (groups.length === 0) return 'node-group metadata options are unknown';
+  return groups.map((g) => `node group ${g.name}: HttpTokens=${g.httpTokens ?? 'unknown'}, HttpPutResponseHopLimit=${g.httpPutResponseHopLimit ?? 'unknown'}`).join('; ');
+}

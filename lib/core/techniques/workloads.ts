@@ -1,0 +1,68 @@
+/**
+ * The workloads of a snapshot with what non-network checks read: the pod spec, labels, annotations
+ * and service account. Ids match the reachability engine's (`ns/name[Kind]`), pods collapsing into
+ * their controlling owner exactly as there.
+ */
+import type { KubeObject } from '../evidence/snapshot.js';
+import type { ResourceRef } from '../findings/finding.js';
+import { workloadId } from '../netpol/buildClusterModel.js';
+import { podOwner, templatePath } from '../netpol/parse/workloads.js';
+
+type Json = Record<string, unknown>;
+
+export interface WorkloadInfo {
+  /** `namespace/name[Kind]`, as in the connectivity list. */
+  readonly id: string;
+  /** What findings name: the owning workload, or the bare pod. */
+  readonly ref: ResourceRef & { readonly namespace: string };
+  /** The (sanitised) pod spec of its template or of one of its pods. */
+  readonly podSpec: Json;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly podAnnotations: Readonly<Record<string, string>>;
+  readonly serviceAccountName: string;
+}
+
+const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function inventoryWorkloads(objects: readonly KubeObject[]): WorkloadInfo[] {
+  const byId = new Map<string, WorkloadInfo>();
+  for (const o of objects) {
+    const path = o.kind === 'Pod' ? [] : templatePath(o.kind);
+    if (!path) continue;
+    const namespace = o.metadata.namespace || 'default';
+    const owner = o.kind === 'Pod' ? podOwner(o as Json, o.metadata.name) : { kind: o.kind, name: o.metadata.name };
+    const id = workloadId(namespace, owner.name, owner.kind);
+    // The resource's template describes the workload better than one of its pods.
+    if (byId.has(id) && o.kind === 'Pod') continue;
+    let template: unknown = o;
+    for (const key of path) template = isMap(template) ? template[key] : undefined;
+    const t = isMap(template) ? template : {};
+    const metadata = isMap(t.metadata) ? t.metadata : {};
+    const podSpec = isMap(t.spec) ? t.spec : {};
+    byId.set(id, {
+      id,
+      ref: { kind: owner.kind, namespace, name: owner.name },
+      podSpec,
+      podLabels: stringMap(metadata.labels),
+      podAnnotations: stringMap(metadata.annotations),
+      serviceAccountName: typeof podSpec.serviceAccountName === 'string' && podSpec.serviceAccountName ? podSpec.serviceAccountName : 'default',
+    });
+  }
+  return [...byId.values()];
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  if (!isMap(v)) return {};
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
+}
+
+/** Every container of a pod spec, init and ephemeral ones included. */
+export function containersOf(podSpec: Json): Json[] {
+  return ['initContainers', 'containers', 'ephemeralContainers'].flatMap((f) =>
+    (Array.isArray(podSpec[f]) ? podSpec[f] : []).filter(isMap));
+}
+
+/** NetworkPolicies do not apply to pods on the host network. */
+export function isHostNetwork(workload: WorkloadInfo): boolean {
+  return workload.podSpec.hostNetwork === true;
+}
