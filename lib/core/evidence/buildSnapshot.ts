@@ -65,7 +65,7 @@ export function snapshotFromObjects({ objects, identity, cloudFile }: SnapshotIn
     };
   });
   for (const [step, s] of overrides) if (!(EVIDENCE_KIND_NAMES as string[]).includes(step)) collection.push(s);
-  const { cluster: _cluster, collection: _collection, ...cloud } = cloudFile ?? {};
+  const { cluster: _identity, collection: _steps, ...cloud } = cloudFile ?? {};
   const facts: CloudFacts = cloud;
   return {
     snapshotVersion: SNAPSHOT_VERSION,

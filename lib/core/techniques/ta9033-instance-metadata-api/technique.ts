@@ -18,7 +18,7 @@ export const technique: Technique = {
     name: 'Instance Metadata API',
     tactics: ['Discovery'],
     mitreAttack: ['T1552.005'],
-    mitigations: ['MS-M9014', 'MS-M9030'],
+    mitigations: ['MS-M9014', 'MS-M9018'],
     severity: 'high',
     weight: 8,
     segmentationMitigates: true,
