@@ -1,12 +1,13 @@
 /** The `kubeseg` command line. Commands are registered here and live in ./commands. */
 import { Command, CommanderError } from 'commander';
 import { registerConnectivity } from './commands/connectivity.js';
+import { registerDemo } from './commands/demo.js';
+import { registerScan } from './commands/scan.js';
 import { EXIT } from './exitCodes.js';
 import { processIo, type Io } from './io.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
-
-export function buildProgram(io: Io): Command {
+export function buildProgram(io: Io, isTty = false): Command {
   const program = new Command('kubeseg')
     .description('How well network segmentation protects Kubernetes clusters against the Discovery and Lateral-Movement techniques of the Threat Matrix for Kubernetes.')
     .version(VERSION)
@@ -14,12 +15,14 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride();
   registerConnectivity(program, io);
+  registerScan(program, io, isTty);
+  registerDemo(program, io, isTty);
   program.addHelpText('after', () => `\nUsage of every command:\n${program.commands.map((c) => `  kubeseg ${c.name()} ${c.usage()}\n${c.options.map((o) => `      ${o.flags.padEnd(24)} ${o.description}${o.argChoices ? ` (${o.argChoices.join('|')})` : ''}`).join('\n')}`).join('\n')}\n\nExit codes: 0 done; 1 score below --fail-below; 2 usage or input error; 3 partial.\n`);
   return program;
 }
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<void> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, io === processIo && process.stdout.isTTY === true && !process.env.NO_COLOR);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

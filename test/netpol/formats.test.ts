@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionSet } from '../../lib/core/netpol/connectionSet.js';
 import type { Connection } from '../../lib/core/netpol/connectivity.js';
-import { CONNECTIVITY_FORMATS, csvCell, formatConnections } from '../../lib/core/netpol/format/formatConnections.js';
+import { csvCell } from '../../lib/core/format/csv.js';
+import { CONNECTIVITY_FORMATS, formatConnections } from '../../lib/core/netpol/format/formatConnections.js';
 import { analyzeYaml, deployment, docs } from '../helpers/analyzeYaml.js';
 
 /** web and db in app, mon in ops; app is isolated, with an ipBlock, a named port and an Ingress. */

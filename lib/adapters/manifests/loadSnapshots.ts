@@ -1,9 +1,10 @@
 /**
  * Offline evidence: manifest paths → one evidence snapshot per cluster.
  *
- * A directory whose subdirectories each hold a kubeseg-cloud.yaml is a fleet: every such
- * subdirectory is a cluster (that is how `demo/` is laid out). Otherwise all paths together are
- * one cluster, named by its kubeseg-cloud.yaml or after the first path.
+ * A directory without a kubeseg-cloud.yaml of its own whose subdirectories hold one is a fleet:
+ * each such subdirectory is a cluster (that is how `demo/` is laid out); other subdirectories are
+ * skipped with a warning. Otherwise all paths together are one cluster, named by its
+ * kubeseg-cloud.yaml or after the first path.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -15,7 +16,7 @@ import { readManifestFiles } from './readManifestFiles.js';
 export async function loadSnapshots(
   paths: readonly string[], source: ClusterIdentity['source'], diagnostics: DiagnosticList,
 ): Promise<EvidenceSnapshot[]> {
-  const clusters = await clusterDirectories(paths);
+  const clusters = await clusterDirectories(paths, diagnostics);
   const groups = clusters.length > 0 ? clusters.map((dir) => [dir]) : [paths];
   const snapshots: EvidenceSnapshot[] = [];
   for (const group of groups) {
@@ -29,13 +30,18 @@ export async function loadSnapshots(
 }
 
 /** Subdirectories holding a cloud file, when the only path is such a fleet directory. */
-async function clusterDirectories(paths: readonly string[]): Promise<string[]> {
+async function clusterDirectories(paths: readonly string[], diagnostics: DiagnosticList): Promise<string[]> {
   if (paths.length !== 1 || !(await isDirectory(paths[0]!)) || (await exists(join(paths[0]!, CLOUD_FILE_NAME)))) return [];
   const entries = await readdir(paths[0]!, { withFileTypes: true });
   const dirs = entries.filter((e) => e.isDirectory()).map((e) => join(paths[0]!, e.name)).sort();
-  const withCloud = [];
+  const withCloud: string[] = [];
   for (const dir of dirs) if (await exists(join(dir, CLOUD_FILE_NAME))) withCloud.push(dir);
-  return withCloud.length > 0 && withCloud.length === dirs.length ? withCloud : [];
+  if (withCloud.length > 0) {
+    for (const dir of dirs.filter((d) => !withCloud.includes(d))) {
+      diagnostics.warn(`not a cluster of this fleet (no ${CLOUD_FILE_NAME}); skipped`, { source: dir });
+    }
+  }
+  return withCloud;
 }
 
 async function readCloudFile(paths: readonly string[], diagnostics: DiagnosticList): Promise<CloudFile | undefined> {

@@ -10,8 +10,8 @@ import { describeOrigin, type Direction } from './engine/compile.js';
 import { NONE } from './engine/connTable.js';
 import type { Decision } from './engine/evaluate.js';
 import type { Reachability, Slot } from './engine/reachability.js';
-import type { ConnectionSet, Protocol } from './connectionSet.js';
-import { parseIpv4 } from './ipv4.js';
+import { ConnectionSet, type Protocol } from './connectionSet.js';
+import { formatIpv4Range, parseIpv4 } from './ipv4.js';
 import type { Workload } from './model.js';
 
 export interface ReachAnswer {
@@ -76,6 +76,32 @@ export class ReachabilityQueries {
   whoCanReachWorkload(destination: string | number, port?: number, protocol: Protocol = 'TCP'): ReachAnswer[] {
     const dst = typeof destination === 'number' ? destination : this.indexOf(destination);
     return this.workloads.flatMap((_, src) => (src === dst ? [] : [this.answer(src, dst, port, protocol, src)]));
+  }
+
+  /**
+   * Whether addresses outside the pod network (load balancers, nodes, peered networks, the internet)
+   * can open a connection to a workload, optionally on one port. Only the workload's ingress policies
+   * apply. The first reason names the address ranges let in, when any are.
+   */
+  whoCanReachFromOutside(destination: string, port?: number, protocol: Protocol = 'TCP'): ReachAnswer {
+    const dst = this.indexOf(destination);
+    const pieces = this.reach.sourcePieces;
+    let connection = ConnectionSet.none;
+    const open: number[] = [];
+    pieces.forEach((_, p) => {
+      const conn = this.reach.conn(this.reach.pieceToWorkload(p, dst));
+      connection = connection.union(conn);
+      if (port === undefined ? !conn.isEmpty : conn.allows(protocol, port)) open.push(p);
+    });
+    const type = this.reach.typesOf(dst)[0]!;
+    const subject = this.workloads[dst]!.id;
+    const explain = (p: number, peer: string): string[] =>
+      this.describe('ingress', this.reach.explainDirection('ingress', type, { piece: p }), subject, peer);
+    const range = (p: number): string => formatIpv4Range(pieces[p]!.start, pieces[p]!.end);
+    const reasons = open.length > 0
+      ? [`ingress: ${subject} admits ${open.map(range).join(', ')}`, ...open.flatMap((p) => explain(p, range(p)))]
+      : pieces.flatMap((_, p) => explain(p, 'addresses outside the cluster'));
+    return { workload: this.workloads[dst]!, allowed: open.length > 0, connection, reasons: [...new Set(reasons)] };
   }
 
   /** Every workload a workload can reach, with what is allowed and why. */

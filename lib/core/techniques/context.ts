@@ -56,6 +56,13 @@ export class CheckContext {
     return this.judge(this.queries.whoCanReachWorkload(destinationId, port, protocol));
   }
 
+  /** Whether addresses outside the pod network can reach a workload, optionally on one port. */
+  reachFromExternal(id: string, port?: number, protocol: Protocol = 'TCP'): NetworkAnswer {
+    const [answer] = this.judge([this.queries.whoCanReachFromOutside(id, port, protocol)]);
+    if (!answer) throw new Error(`unknown workload ${id}`);
+    return answer;
+  }
+
   /** Everything a workload can reach, judged by enforcement. */
   reachableFrom(sourceId: string): NetworkAnswer[] {
     return this.judge(this.queries.reachableFrom(sourceId));

@@ -27,9 +27,15 @@ export function toYaml(...objects: readonly object[]): string {
  * policy selects gets one that allows everything else (pods and other addresses).
  */
 export function denyEgressToAddress(ctx: CheckContext, workload: WorkloadInfo, cidr: string, what: string): Remediation {
+  return denyEgressToAddresses(ctx, workload, [cidr], what);
+}
+
+/** {@link denyEgressToAddress} for several IPv4 CIDRs at once (API server endpoints, node addresses). */
+export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo, cidrs: readonly string[], what: string): Remediation {
   const ns = workload.ref.namespace;
-  const allowing = allowingEgressPolicies(ctx, workload, cidr.split('/')[0]!);
+  const allowing = allowingEgressPolicies(ctx, workload, cidrs.map((c) => c.split('/')[0]!));
   const enforcementNote = ctx.enforcement.status === 'enforced' ? '' : ` First make sure NetworkPolicies are enforced: ${ctx.enforcement.reason}.`;
+  const listed = cidrs.join(', ');
   if (allowing.length === 0) {
     const policy = {
       apiVersion: 'networking.k8s.io/v1',
@@ -39,55 +45,65 @@ export function denyEgressToAddress(ctx: CheckContext, workload: WorkloadInfo, c
         podSelector: { matchLabels: podSelectorOf(workload) },
         policyTypes: ['Egress'],
         egress: [
-          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [cidr] } }] },
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...cidrs] } }] },
           { to: [{ namespaceSelector: {} }] },
         ],
       },
     };
     return {
-      text: `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${cidr}); tighten it further to the destinations the workload needs.${enforcementNote}`,
+      text: `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${listed}); tighten it further to the destinations the workload needs.${enforcementNote}`,
       yaml: toYaml(policy),
     };
   }
   return {
-    text: `Exclude ${what} (${cidr}) from the egress rules that allow it: ${allowing.map((p) => `NetworkPolicy ${ns}/${p.metadata.name}`).join(', ')}.${enforcementNote}`,
-    yaml: toYaml(...allowing.map((p) => excludeFromEgress(p, cidr))),
+    text: `Exclude ${what} (${listed}) from the egress rules that allow it: ${allowing.map((p) => `NetworkPolicy ${ns}/${p.metadata.name}`).join(', ')}.${enforcementNote}`,
+    yaml: toYaml(...allowing.map((p) => excludeFromEgress(p, cidrs))),
   };
 }
 
-/** The NetworkPolicies selecting the workload for egress whose rules allow the address. */
-function allowingEgressPolicies(ctx: CheckContext, workload: WorkloadInfo, address: string): KubeObject[] {
-  const answer = ctx.queries.whoCanReachAddress(address, 80, 'TCP').find((a) => a.workload.id === workload.id);
-  const names = new Set((answer?.reasons ?? []).flatMap((r) => /NetworkPolicy [^/\s]+\/([^,\s]+), egress rule/.exec(r)?.[1] ?? []));
+/** The NetworkPolicies selecting the workload for egress whose rules allow any of the addresses. */
+function allowingEgressPolicies(ctx: CheckContext, workload: WorkloadInfo, addresses: readonly string[]): KubeObject[] {
+  const reasons = addresses.flatMap((address) =>
+    ctx.queries.whoCanReachAddress(address, 80, 'TCP').find((a) => a.workload.id === workload.id)?.reasons ?? []);
+  const names = new Set(reasons.flatMap((r) => /NetworkPolicy [^/\s]+\/([^,\s]+), egress rule/.exec(r)?.[1] ?? []));
   return ctx.objects('NetworkPolicy').filter((p) => (p.metadata.namespace ?? 'default') === workload.ref.namespace && names.has(p.metadata.name));
+}
+
+/**
+ * A manifest that replaces an existing NetworkPolicy (same name and namespace, so applying it
+ * replaces the original) with a corrected spec.
+ */
+export function replacementPolicy(policy: KubeObject, spec: object): object {
+  const { metadata } = policy;
+  return {
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+    metadata: { name: metadata.name, namespace: metadata.namespace ?? 'default', ...(metadata.labels ? { labels: metadata.labels } : {}) },
+    spec,
+  };
 }
 
 type Json = Record<string, unknown>;
 
-/** A copy of a policy whose egress rules no longer reach `cidr`: ipBlocks get an except, open rules get split. */
-function excludeFromEgress(policy: KubeObject, cidr: string): object {
+/** A copy of a policy whose egress rules no longer reach `cidrs`: ipBlocks get an except, open rules get split. */
+function excludeFromEgress(policy: KubeObject, cidrs: readonly string[]): object {
   const spec = (policy as { spec?: Json }).spec ?? {};
   const egress = Array.isArray(spec.egress) ? (spec.egress as Json[]) : [];
   const patched = egress.map((rule) => {
     const to = Array.isArray(rule.to) ? (rule.to as Json[]) : [];
     if (to.length === 0) {
-      return { ...rule, to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [cidr] } }, { namespaceSelector: {} }] };
+      return { ...rule, to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...cidrs] } }, { namespaceSelector: {} }] };
     }
     return {
       ...rule,
       to: to.map((peer) => {
         const block = peer.ipBlock as { cidr?: string; except?: string[] } | undefined;
-        if (!block?.cidr || !cidrContains(block.cidr, cidr)) return peer;
-        return { ...peer, ipBlock: { ...block, except: [...new Set([...(block.except ?? []), cidr])] } };
+        const inside = block?.cidr ? cidrs.filter((c) => cidrContains(block.cidr!, c)) : [];
+        if (!block || inside.length === 0) return peer;
+        return { ...peer, ipBlock: { ...block, except: [...new Set([...(block.except ?? []), ...inside])] } };
       }),
     };
   });
-  const { metadata } = policy;
-  return {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
-    metadata: { name: metadata.name, namespace: metadata.namespace ?? 'default', ...(metadata.labels ? { labels: metadata.labels } : {}) },
-    spec: { ...spec, egress: patched },
-  };
+  return replacementPolicy(policy, { ...spec, egress: patched });
 }
 
 function cidrContains(outer: string, inner: string): boolean {

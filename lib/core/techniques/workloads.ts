@@ -66,3 +66,11 @@ export function containersOf(podSpec: Json): Json[] {
 export function isHostNetwork(workload: WorkloadInfo): boolean {
   return workload.podSpec.hostNetwork === true;
 }
+
+/**
+ * Host-network DaemonSets in kube-system (aws-node, kube-proxy, CSI drivers): they act as the node,
+ * so pod segmentation cannot apply to them and techniques about pods leave them out.
+ */
+export function isNodeAgent(workload: WorkloadInfo): boolean {
+  return isHostNetwork(workload) && workload.ref.kind === 'DaemonSet' && workload.ref.namespace === 'kube-system';
+}

@@ -6,6 +6,7 @@
  *  - md: a Markdown table;
  *  - dot: a Graphviz digraph, workloads grouped by namespace.
  */
+import { csvCell } from '../../format/csv.js';
 import type { Connection } from '../connectivity.js';
 
 export const CONNECTIVITY_FORMATS = ['txt', 'json', 'csv', 'md', 'dot'] as const;
@@ -29,12 +30,6 @@ export function formatConnections(connections: readonly Connection[], format: Co
 
 function lines(list: readonly string[]): string {
   return list.length === 0 ? '' : `${list.join('\n')}\n`;
-}
-
-/** Quotes when needed; a leading = + - @ (or tab/CR) would start a spreadsheet formula, so prefix '. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function mdCell(value: string): string {

@@ -4,10 +4,10 @@
  * (where enforced) and by IMDSv2 with a hop limit of 1 on every node group.
  */
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
-import type { CheckContext } from '../context.js';
+import type { CheckContext, NetworkAnswer } from '../context.js';
 import { denyEgressToAddress } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork } from '../workloads.js';
+import { isHostNetwork, isNodeAgent } from '../workloads.js';
 
 export const IMDS_ADDRESS = '169.254.169.254';
 const CHECK = 'imds-egress-allowed';
@@ -26,35 +26,46 @@ export const technique: Technique = {
     evidence: ['workloads', 'networkpolicies'],
     description: 'Cloud providers serve instance metadata, including the node\'s credentials, at 169.254.169.254. '
       + 'kubeseg asks, for every workload, whether its egress can reach that address on port 80, and whether the node groups '
-      + 'require IMDSv2 with a hop limit of 1 (which keeps pods off the host network away from it).',
+      + 'require IMDSv2 with a hop limit of 1 (which keeps pods off the host network away from it). Node agents (host-network '
+      + 'DaemonSets in kube-system, such as aws-node) act as the node and are not assessed.',
   },
   checks: [imdsEgress],
 };
 
 function imdsEgress(ctx: CheckContext): CheckOutcome[] {
   const hopLimited = imdsHopLimited(ctx);
-  return ctx.reachAddress(IMDS_ADDRESS, 80).map((answer) => {
+  return ctx.reachAddress(IMDS_ADDRESS, 80).flatMap((answer): CheckOutcome[] => {
     const w = answer.workload;
-    if (isHostNetwork(w)) {
-      return fail(CHECK, w.ref, `${w.id} runs on the host network: NetworkPolicies do not apply and it reaches the instance metadata API as the node does`,
-        ['spec.hostNetwork: true'], { text: 'Run the workload off the host network, or accept it as a node-level component.' });
-    }
-    if (hopLimited) {
-      return pass(CHECK, w.ref, `${w.id} cannot obtain instance metadata: every node group requires IMDSv2 with a hop limit of 1`, [hopLimited]);
-    }
-    if (answer.status === 'blocked') {
-      return pass(CHECK, w.ref, `${w.id} cannot reach the instance metadata API`, answer.reasons);
-    }
-    if (answer.status === 'unknown') {
-      return unknown(CHECK, w.ref, `whether ${w.id} can reach the instance metadata API is unknown`, answer.reasons);
-    }
-    return fail(CHECK, w.ref, `${w.id} can reach the instance metadata API at ${IMDS_ADDRESS}:80`, [...answer.reasons, imdsFacts(ctx)],
-      denyEgressToAddress(ctx, w, `${IMDS_ADDRESS}/32`, 'instance metadata'));
+    if (isNodeAgent(w)) return [];
+    return [judgeImdsAccess(ctx, answer, hopLimited)];
   });
 }
 
+/**
+ * One workload's access to the instance metadata API, from the engine's answer (to
+ * 169.254.169.254:80) and the node groups' metadata options (`imdsHopLimited`).
+ */
+export function judgeImdsAccess(ctx: CheckContext, answer: NetworkAnswer, hopLimited: string | undefined): CheckOutcome {
+  const w = answer.workload;
+  if (isHostNetwork(w)) {
+    return fail(CHECK, w.ref, `${w.id} runs on the host network: NetworkPolicies do not apply and it reaches the instance metadata API as the node does`,
+      ['spec.hostNetwork: true'], { text: 'Run the workload off the host network, or accept it as a node-level component.' });
+  }
+  if (hopLimited) {
+    return pass(CHECK, w.ref, `${w.id} cannot obtain instance metadata: every node group requires IMDSv2 with a hop limit of 1`, [hopLimited]);
+  }
+  if (answer.status === 'blocked') {
+    return pass(CHECK, w.ref, `${w.id} cannot reach the instance metadata API`, answer.reasons);
+  }
+  if (answer.status === 'unknown') {
+    return unknown(CHECK, w.ref, `whether ${w.id} can reach the instance metadata API is unknown`, answer.reasons);
+  }
+  return fail(CHECK, w.ref, `${w.id} can reach the instance metadata API at ${IMDS_ADDRESS}:80`, [...answer.reasons, imdsFacts(ctx)],
+    denyEgressToAddress(ctx, w, `${IMDS_ADDRESS}/32`, 'instance metadata'));
+}
+
 /** Evidence sentence when every node group keeps pods away from IMDSv2, else undefined. */
-function imdsHopLimited(ctx: CheckContext): string | undefined {
+export function imdsHopLimited(ctx: CheckContext): string | undefined {
   const groups = ctx.snapshot.cloud.nodeGroups ?? [];
   if (groups.length === 0) return undefined;
   const safe = groups.every((g) => g.httpTokens === 'required' && g.httpPutResponseHopLimit === 1);

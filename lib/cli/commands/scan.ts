@@ -1,0 +1,21 @@
+import { Option, type Command } from 'commander';
+import type { Io } from '../io.js';
+import { runScan, SCAN_FORMATS, type ScanFormat } from '../scan.js';
+
+export function registerScan(program: Command, io: Io, isTty: boolean): void {
+  program
+    .command('scan')
+    .description('assess offline manifests (one cluster, or a fleet directory of clusters with kubeseg-cloud.yaml) against the Threat Matrix techniques and score segmentation')
+    .argument('<path...>', 'manifest files or directories; a kubeseg-cloud.yaml beside them adds cloud facts')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMATS).default('text'))
+    .addOption(new Option('--fail-below <score>', 'exit 1 when the fleet score is below this (0-100)').argParser(parseScore))
+    .action(async (paths: string[], opts: { format: ScanFormat; failBelow?: number }) => {
+      await runScan(paths, 'manifests', { format: opts.format, ...(opts.failBelow !== undefined && { failBelow: opts.failBelow }), color: isTty, now: new Date() }, io);
+    });
+}
+
+export function parseScore(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error(`--fail-below takes a whole number from 0 to 100, not "${value}"`);
+  return n;
+}

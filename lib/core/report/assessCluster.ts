@@ -1,0 +1,77 @@
+/**
+ * One cluster, start to end of the pure pipeline: snapshot → findings → scores, blast radius and
+ * the what-if score after the suggested remediations (recomputed by the engine, not estimated).
+ */
+import { DiagnosticList, formatDiagnostic } from '../diagnostics.js';
+import { sanitizeObject } from '../evidence/sanitize.js';
+import type { CollectionStep, EvidenceSnapshot } from '../evidence/snapshot.js';
+import type { Finding } from '../findings/finding.js';
+import { parseManifestText } from '../manifests/parseManifestText.js';
+import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../scoring/score.js';
+import type { Enforcement } from '../techniques/enforcement.js';
+import { runTechniques } from '../techniques/runTechniques.js';
+import type { Technique } from '../techniques/types.js';
+
+export type ClusterStatus = 'assessed' | 'partial' | 'unreachable';
+
+export interface ClusterAssessment {
+  readonly snapshot: EvidenceSnapshot;
+  readonly status: ClusterStatus;
+  readonly findings: readonly Finding[];
+  readonly score: ClusterScore;
+  readonly enforcement: Enforcement | null;
+  readonly blastRadius: number | null;
+  readonly workloads: number;
+  /** After applying every suggested remediation and enabling NetworkPolicy enforcement. */
+  readonly whatIf: { readonly score: number | null; readonly grade: Grade | null } | null;
+  /** Collection steps plus analysis problems, in order. */
+  readonly collection: readonly CollectionStep[];
+}
+
+export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly Technique[]): ClusterAssessment {
+  const metas = techniques.map((t) => t.meta);
+  const result = runTechniques(snapshot, techniques);
+  if (!result.ok) {
+    const detail = result.diagnostics.all.filter((d) => d.severity === 'fatal').map(formatDiagnostic).join('; ');
+    return {
+      snapshot, status: 'partial', findings: [], score: scoreCluster(metas, []), enforcement: null, blastRadius: null,
+      workloads: 0, whatIf: null, collection: [...snapshot.collection, { step: 'analysis', status: 'error', detail }],
+    };
+  }
+  const { findings, enforcement, context } = result.run;
+  const counts = context.queries.reachCounts();
+  // Unenforced (or possibly unenforced) policies stop nothing: every workload reaches every other.
+  const radius = enforcement.status === 'enforced' ? blastRadius(counts) : blastRadius(counts.map((c) => ({ reachable: c.others, others: c.others })));
+  const partial = snapshot.collection.some((s) => s.status === 'forbidden' || s.status === 'error');
+  return {
+    snapshot,
+    status: partial ? 'partial' : 'assessed',
+    findings,
+    score: scoreCluster(metas, findings),
+    enforcement,
+    blastRadius: radius,
+    workloads: context.workloads.length,
+    whatIf: whatIf(snapshot, findings, techniques),
+    collection: snapshot.collection,
+  };
+}
+
+/** Re-runs the checks with every remediation manifest applied and enforcement switched on. */
+function whatIf(snapshot: EvidenceSnapshot, findings: readonly Finding[], techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
+  const diagnostics = new DiagnosticList();
+  const fixes = findings.flatMap((f) => (f.status === 'fail' && f.remediation?.yaml
+    ? parseManifestText(`remediation ${f.id}`, f.remediation.yaml, diagnostics) : []));
+  const key = (o: { kind?: unknown; metadata?: unknown }): string => {
+    const m = (o.metadata ?? {}) as { namespace?: string; name?: string };
+    return `${String(o.kind)}|${m.namespace ?? 'default'}|${m.name}`;
+  };
+  const replaced = new Map(fixes.map((f) => [key(f.object), sanitizeObject(f.object)]));
+  const objects = [...snapshot.objects.filter((o) => !replaced.has(key(o))), ...replaced.values()];
+  const fixed: EvidenceSnapshot = {
+    ...snapshot, objects, cloud: { ...snapshot.cloud, vpcCni: { ...snapshot.cloud.vpcCni, enableNetworkPolicy: true } },
+  };
+  const rerun = runTechniques(fixed, techniques);
+  if (!rerun.ok) return null;
+  const score = scoreCluster(techniques.map((t) => t.meta), rerun.run.findings);
+  return { score: score.score, grade: score.grade };
+}
