@@ -62,10 +62,8 @@ export class ReachabilityQueries {
     return this.workloads.map((w, wi) => {
       const id = this.reach.workloadToPiece(wi, piece);
       const conn = this.reach.conn(id);
-      return {
-        workload: w, allowed: conn.allows(protocol, port), connection: conn,
-        reasons: this.reasons('egress', wi, { piece }, address),
-      };
+      return lazyReasons({ workload: w, allowed: conn.allows(protocol, port), connection: conn },
+        () => this.reasons('egress', wi, { piece }, address));
     });
   }
 
@@ -124,15 +122,14 @@ export class ReachabilityQueries {
     const dstType = this.reach.typesOf(dst)[0]!;
     const srcType = this.reach.typesOf(src)[0]!;
     const dstName = this.workloads[dst]!.id;
-    return {
+    return lazyReasons({
       workload: this.workloads[about]!,
       allowed: port === undefined ? !conn.isEmpty : conn.allows(protocol, port),
       connection: conn,
-      reasons: [
-        ...this.reasons('egress', src, { type: dstType }, dstName),
-        ...this.describe('ingress', this.reach.explainDirection('ingress', dstType, { type: srcType }), dstName, this.workloads[src]!.id),
-      ],
-    };
+    }, () => [
+      ...this.reasons('egress', src, { type: dstType }, dstName),
+      ...this.describe('ingress', this.reach.explainDirection('ingress', dstType, { type: srcType }), dstName, this.workloads[src]!.id),
+    ]);
   }
 
   private reasons(direction: Direction, workload: number, peer: Slot, peerName: string): string[] {
@@ -154,4 +151,16 @@ export class ReachabilityQueries {
     }
     return out;
   }
+}
+
+/**
+ * Explaining a decision costs far more than making it, and checks ask about every pair of
+ * workloads, so reasons are worked out on first read only.
+ */
+function lazyReasons(answer: Omit<ReachAnswer, 'reasons'>, explain: () => string[]): ReachAnswer {
+  let reasons: string[] | undefined;
+  return Object.defineProperty({ ...answer }, 'reasons', {
+    enumerable: true,
+    get: () => (reasons ??= explain()),
+  }) as ReachAnswer;
 }
