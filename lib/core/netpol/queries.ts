@@ -11,6 +11,7 @@ import { NONE } from './engine/connTable.js';
 import type { Decision } from './engine/evaluate.js';
 import type { Reachability, Slot } from './engine/reachability.js';
 import { ConnectionSet, type Protocol } from './connectionSet.js';
+import { withLazy } from '../lazy.js';
 import { formatIpv4Range, parseIpv4 } from './ipv4.js';
 import type { Workload } from './model.js';
 
@@ -153,14 +154,11 @@ export class ReachabilityQueries {
   }
 }
 
+
 /**
  * Explaining a decision costs far more than making it, and checks ask about every pair of
  * workloads, so reasons are worked out on first read only.
  */
 function lazyReasons(answer: Omit<ReachAnswer, 'reasons'>, explain: () => string[]): ReachAnswer {
-  let reasons: string[] | undefined;
-  return Object.defineProperty({ ...answer }, 'reasons', {
-    enumerable: true,
-    get: () => (reasons ??= explain()),
-  }) as ReachAnswer;
+  return withLazy({ ...answer }, 'reasons', explain);
 }

@@ -6,6 +6,7 @@ import type { Analysis } from '../netpol/analyze.js';
 import type { Protocol } from '../netpol/connectionSet.js';
 import { ReachabilityQueries, type ReachAnswer } from '../netpol/queries.js';
 import { evidenceStatus, type CollectionStep, type EvidenceSnapshot, type KubeObject } from '../evidence/snapshot.js';
+import { withLazy } from '../lazy.js';
 import type { Enforcement } from './enforcement.js';
 import type { WorkloadInfo } from './workloads.js';
 
@@ -76,15 +77,16 @@ export class CheckContext {
     return answers.flatMap((a): NetworkAnswer[] => {
       const workload = this.byId.get(a.workload.id);
       if (!workload) return [];
-      const connection = a.connection.key;
-      if (a.allowed) return [{ workload, status: 'exposed', connection, reasons: a.reasons }];
+      const judged = (status: NetworkStatus, connection: string, prefix?: string): NetworkAnswer =>
+        withLazy({ workload, status, connection }, 'reasons', () => (prefix ? [prefix, ...a.reasons] : a.reasons));
+      if (a.allowed) return [judged('exposed', a.connection.key)];
       switch (this.enforcement.status) {
         case 'enforced':
-          return [{ workload, status: 'blocked', connection, reasons: a.reasons }];
+          return [judged('blocked', a.connection.key)];
         case 'not-enforced':
-          return [{ workload, status: 'exposed', connection: 'All Connections', reasons: [this.enforcement.reason, ...a.reasons] }];
+          return [judged('exposed', 'All Connections', this.enforcement.reason)];
         case 'unknown':
-          return [{ workload, status: 'unknown', connection, reasons: [`only NetworkPolicies block it, and ${this.enforcement.reason}`, ...a.reasons] }];
+          return [judged('unknown', a.connection.key, `only NetworkPolicies block it, and ${this.enforcement.reason}`)];
       }
     });
   }
