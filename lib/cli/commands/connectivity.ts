@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { readManifestFiles } from '../../adapters/manifests/readManifestFiles.js';
 import { DiagnosticList } from '../../core/diagnostics.js';
+import { CLOUD_FILE_NAME } from '../../core/evidence/buildSnapshot.js';
 import { analyzeObjects } from '../../core/netpol/analyze.js';
 import { listConnections } from '../../core/netpol/connectivity.js';
 import { CONNECTIVITY_FORMATS, formatConnections, type ConnectivityFormat } from '../../core/netpol/format/formatConnections.js';
@@ -16,7 +17,7 @@ export function registerConnectivity(program: Command, io: Io): void {
     .addOption(new Option('-f, --format <format>', 'output format').choices(CONNECTIVITY_FORMATS).default('txt'))
     .action(async (paths: string[], opts: { format: ConnectivityFormat }) => {
       const diagnostics = new DiagnosticList();
-      const objects = await readManifestFiles(paths, diagnostics);
+      const objects = await readManifestFiles(paths, diagnostics, [CLOUD_FILE_NAME]);
       const analysis = diagnostics.hasFatal ? undefined : analyzeObjects(objects, diagnostics);
       const connections = analysis ? listConnections(analysis.reachability, diagnostics) : [];
       reportDiagnostics(diagnostics, io);

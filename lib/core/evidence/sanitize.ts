@@ -6,8 +6,17 @@
  */
 import type { KubeObject } from './snapshot.js';
 
-/** Names that usually hold credentials: passwords, tokens, keys, connection strings. */
-const CREDENTIAL_NAME = /(pass(word|wd)?|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|credential|auth[_.-]?key|conn(ection)?[_.-]?str(ing)?)/i;
+/**
+ * Words of a key name that usually mean a credential, matched against whole words of the name
+ * (split at `_ - .`, spaces and camelCase), so `TOKENIZER_ADDR` is not a token but `authToken` is.
+ */
+const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'secret', 'token', 'apikey', 'credential', 'credentials', 'privatekey']);
+/** Adjacent words that together mean a credential: `API_KEY`, `access-key`, `private.key`. */
+const CREDENTIAL_PAIRS = new Set(['api key', 'access key', 'secret key', 'private key', 'auth key', 'client secret', 'connection string', 'conn string']);
+/** A URL with a password in it, e.g. `postgresql://app:…@db:5432/app`. */
+const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
+/** Values that are settings, not secrets: `server-tokens: "false"`. */
+const SETTING_VALUE = /^(true|false|yes|no|on|off|\d+)$/i;
 
 /** Annotations that carry a whole earlier copy of the object, values included. */
 const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
@@ -15,8 +24,12 @@ const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration']
 /** A flag with no value, or a boolean or numeric value: safe to keep (the CNI checks read these). */
 const HARMLESS_ARG = /^--?[A-Za-z0-9][A-Za-z0-9._-]*(=(true|false|\d+))?$/;
 
-export function looksLikeCredential(name: string): boolean {
-  return CREDENTIAL_NAME.test(name);
+/** Whether a literal value under this key name is likely a credential. The value never leaves here. */
+export function looksLikeCredential(name: string, value: string): boolean {
+  if (value.trim() === '' || SETTING_VALUE.test(value.trim())) return false;
+  if (URL_WITH_PASSWORD.test(value)) return true;
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return words.some((w, i) => CREDENTIAL_WORDS.has(w) || CREDENTIAL_PAIRS.has(`${w} ${words[i + 1]}`));
 }
 
 type Json = Record<string, unknown>;
@@ -63,7 +76,7 @@ function keysOf(...maps: unknown[]): string[] {
 function literalCredentialKeys(data: unknown): string[] {
   if (!isMap(data)) return [];
   return Object.entries(data)
-    .filter(([key, value]) => looksLikeCredential(key) && typeof value === 'string' && value.trim() !== '')
+    .filter(([key, value]) => typeof value === 'string' && looksLikeCredential(key, value))
     .map(([key]) => key)
     .sort();
 }
@@ -113,7 +126,7 @@ function sanitizeContainer(container: Json): Json {
       const name = String(e.name ?? '');
       if (e.valueFrom !== undefined) return { name, valueFrom: e.valueFrom };
       const literal = typeof e.value === 'string' && e.value !== '';
-      return literal ? { name, literal: true, credentialLike: looksLikeCredential(name) } : { name };
+      return literal ? { name, literal: true, credentialLike: looksLikeCredential(name, e.value as string) } : { name };
     });
   }
   return out;

@@ -27,8 +27,7 @@ export function formatTextSummary(report: JsonReport, options: { color: boolean 
     const width = Math.max(9, ...rows.map((r) => r[0]!.length));
     out.push(`  ${'Technique'.padEnd(width)}  ${'Status'.padEnd(14)}  Score  Exposed/assessed`);
     for (const [name, st, sc, ex] of rows) out.push(`  ${name!.padEnd(width)}  ${status(st!.padEnd(14))}  ${sc!.padStart(5)}  ${ex}`);
-    const top = c.findings.filter((x) => x.status === 'fail')
-      .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]).slice(0, 5);
+    const top = topRisks(c.findings, 5);
     if (top.length > 0) {
       out.push('  Top risks:');
       for (const x of top) out.push(`    [${x.severity}] ${x.message} (${x.technique})`);
@@ -36,4 +35,15 @@ export function formatTextSummary(report: JsonReport, options: { color: boolean 
     out.push('');
   }
   return `${out.join('\n')}\n`;
+}
+
+type ReportFinding = JsonReport['clusters'][number]['findings'][number];
+
+/** The most severe failures, one per technique before a second of any, so five lines show five problems. */
+export function topRisks(findings: readonly ReportFinding[], count: number): ReportFinding[] {
+  const fails = findings.filter((f) => f.status === 'fail').sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  const seen = new Set<string>();
+  const firsts = fails.filter((f) => !seen.has(f.technique) && seen.add(f.technique));
+  const rest = fails.filter((f) => !firsts.includes(f));
+  return [...firsts, ...rest].slice(0, count);
 }
