@@ -13,6 +13,8 @@ import type { KubeObject } from './snapshot.js';
 const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'secret', 'token', 'apikey', 'credential', 'credentials', 'privatekey']);
 /** Adjacent words that together mean a credential: `API_KEY`, `access-key`, `private.key`. */
 const CREDENTIAL_PAIRS = new Set(['api key', 'access key', 'secret key', 'private key', 'auth key', 'client secret', 'connection string', 'conn string']);
+/** A last word that makes the key name a pointer to a credential, not one: `DB_PASSWORD_FILE`, `SECRET_NAME`. */
+const REFERENCE_WORDS = new Set(['file', 'path', 'name', 'dir', 'ref', 'location', 'length', 'ttl', 'enabled', 'id']);
 /** A URL with a password in it, e.g. `postgresql://app:…@db:5432/app`. */
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
 /** Values that are settings, not secrets: `server-tokens: "false"`. */
@@ -29,6 +31,7 @@ export function looksLikeCredential(name: string, value: string): boolean {
   if (value.trim() === '' || SETTING_VALUE.test(value.trim())) return false;
   if (URL_WITH_PASSWORD.test(value)) return true;
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  if (REFERENCE_WORDS.has(words[words.length - 1] ?? '')) return false;
   return words.some((w, i) => CREDENTIAL_WORDS.has(w) || CREDENTIAL_PAIRS.has(`${w} ${words[i + 1]}`));
 }
 
