@@ -94,12 +94,19 @@ export class ReachabilityQueries {
     });
     const type = this.reach.typesOf(dst)[0]!;
     const subject = this.workloads[dst]!.id;
-    const explain = (p: number, peer: string): string[] =>
-      this.describe('ingress', this.reach.explainDirection('ingress', type, { piece: p }), subject, peer);
-    const range = (p: number): string => formatIpv4Range(pieces[p]!.start, pieces[p]!.end);
+    // One sentence per decision, not per piece: the pieces differ only by where other policies cut the space.
+    const explain = (p: number): string[] =>
+      this.describe('ingress', this.reach.explainDirection('ingress', type, { piece: p }), subject, 'addresses outside the cluster');
+    const ranges: [number, number][] = [];
+    for (const p of open) {
+      const { start, end } = pieces[p]!;
+      const last = ranges[ranges.length - 1];
+      if (last && last[1] + 1 === start) last[1] = end;
+      else ranges.push([start, end]);
+    }
     const reasons = open.length > 0
-      ? [`ingress: ${subject} admits ${open.map(range).join(', ')}`, ...open.flatMap((p) => explain(p, range(p)))]
-      : pieces.flatMap((_, p) => explain(p, 'addresses outside the cluster'));
+      ? [`ingress: ${subject} admits ${ranges.map(([a, b]) => formatIpv4Range(a, b)).join(', ')}`, ...open.flatMap(explain)]
+      : pieces.flatMap((_, p) => explain(p));
     return { workload: this.workloads[dst]!, allowed: open.length > 0, connection, reasons: [...new Set(reasons)] };
   }
 

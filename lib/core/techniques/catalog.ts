@@ -4,7 +4,20 @@
  */
 import * as z from 'zod';
 import { EVIDENCE_KIND_NAMES } from '../evidence/snapshot.js';
+import { technique as apiServer } from './ta9029-api-server/technique.js';
+import { technique as kubeletApi } from './ta9030-kubelet-api/technique.js';
+import { technique as networkMapping } from './ta9031-network-mapping/technique.js';
+import { technique as clusterInternalNetworking } from './ta9034-cluster-internal-networking/technique.js';
 import { technique as instanceMetadataApi } from './ta9033-instance-metadata-api/technique.js';
+import { technique as exposedSensitiveInterfaces } from './ta9005-exposed-sensitive-interfaces/technique.js';
+import { technique as accessCloudResources } from './ta9020-access-cloud-resources/technique.js';
+import { technique as containerServiceAccount } from './ta9016-container-service-account/technique.js';
+import { technique as applicationCredentials } from './ta9027-application-credentials/technique.js';
+import { technique as writableHostPath } from './ta9013-writable-hostpath/technique.js';
+import { technique as coreDnsPoisoning } from './ta9035-coredns-poisoning/technique.js';
+import { technique as arpPoisoning } from './ta9036-arp-poisoning/technique.js';
+import { technique as kubernetesDashboard } from './ta9032-kubernetes-dashboard/technique.js';
+import { technique as tillerEndpoint } from './tiller-endpoint/technique.js';
 import type { Technique, TechniqueMeta } from './types.js';
 
 const metaSchema = z.object({
@@ -24,7 +37,20 @@ const metaSchema = z.object({
 }).strict();
 
 export const TECHNIQUES: readonly Technique[] = validate([
+  apiServer,
+  kubeletApi,
+  networkMapping,
+  clusterInternalNetworking,
   instanceMetadataApi,
+  exposedSensitiveInterfaces,
+  accessCloudResources,
+  containerServiceAccount,
+  applicationCredentials,
+  writableHostPath,
+  coreDnsPoisoning,
+  arpPoisoning,
+  kubernetesDashboard,
+  tillerEndpoint,
 ]);
 
 export const TECHNIQUE_METAS: readonly TechniqueMeta[] = TECHNIQUES.map((t) => t.meta);

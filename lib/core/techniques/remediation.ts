@@ -6,9 +6,11 @@
 import { stringify } from 'yaml';
 import type { KubeObject } from '../evidence/snapshot.js';
 import { parseCidr } from '../netpol/ipv4.js';
+import { templatePath } from '../netpol/parse/workloads.js';
 import type { Remediation } from '../findings/finding.js';
+import type { ReachAnswer } from '../netpol/queries.js';
 import type { CheckContext } from './context.js';
-import type { WorkloadInfo } from './workloads.js';
+import { isHostNetwork, type WorkloadInfo } from './workloads.js';
 
 /** Labels that differ per rollout and must not appear in a policy's selector. */
 const VOLATILE_LABELS = new Set(['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name']);
@@ -34,7 +36,7 @@ export function denyEgressToAddress(ctx: CheckContext, workload: WorkloadInfo, c
 export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo, cidrs: readonly string[], what: string): Remediation {
   const ns = workload.ref.namespace;
   const allowing = allowingEgressPolicies(ctx, workload, cidrs.map((c) => c.split('/')[0]!));
-  const enforcementNote = ctx.enforcement.status === 'enforced' ? '' : ` First make sure NetworkPolicies are enforced: ${ctx.enforcement.reason}.`;
+  const enforcementNote = enforcementAdvice(ctx);
   const listed = cidrs.join(', ');
   if (allowing.length === 0) {
     const policy = {
@@ -61,12 +63,65 @@ export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo,
   };
 }
 
+/**
+ * Keeps traffic away from a workload's pods: a NetworkPolicy selecting them that admits nothing or,
+ * with `clusterPorts`, only pods of the cluster on those TCP ports (which shuts out every address
+ * outside the pod network). NetworkPolicies add up, so the policies whose rules admit the traffic
+ * today (read from the answers' `reasons`) are named to be narrowed as well.
+ */
+export function restrictIngressTo(
+  ctx: CheckContext, workload: WorkloadInfo, what: string, reasons: readonly string[], clusterPorts?: readonly number[],
+): Remediation {
+  if (isHostNetwork(workload)) {
+    return { text: `${workload.id} (${what}) runs on the host network, where NetworkPolicies do not apply: run it off the host network, then restrict its ingress.` };
+  }
+  const rules = clusterPorts
+    ? [{ from: [{ namespaceSelector: {} }], ports: clusterPorts.map((port) => ({ protocol: 'TCP', port })) }]
+    : [];
+  const policy = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `kubeseg-restrict-ingress-${slug(workload.ref.name)}`.slice(0, 63).replace(/-+$/, ''), namespace: workload.ref.namespace },
+    spec: { podSelector: { matchLabels: podSelectorOf(workload) }, policyTypes: ['Ingress'], ingress: rules },
+  };
+  const admitting = [...new Set(reasons.flatMap((r) => /^ingress: (\w*NetworkPolicy [^,\s]+), ingress rule .* allows /.exec(r)?.[1] ?? []))];
+  const lead = clusterPorts
+    ? `Add an ingress NetworkPolicy that admits only pods of the cluster to ${what} ${workload.id}, on TCP ${clusterPorts.join(', ')}; narrow it to the namespaces that use it.`
+    : `Add an ingress NetworkPolicy that selects the pods of ${what} ${workload.id} and admits nothing.`;
+  const narrow = admitting.length > 0
+    ? ` NetworkPolicies add up: also remove or narrow the rules that admit the traffic today (${admitting.join('; ')}).`
+    : '';
+  return { text: `${lead}${narrow}${enforcementAdvice(ctx)}`, yaml: toYaml(policy) };
+}
+
+/** A sentence to append unless policies are known to be enforced: until then no policy changes anything. */
+export function enforcementAdvice(ctx: CheckContext): string {
+  return ctx.enforcement.status === 'enforced' ? '' : ` First make sure NetworkPolicies are enforced: ${ctx.enforcement.reason}.`;
+}
+
 /** The NetworkPolicies selecting the workload for egress whose rules allow any of the addresses. */
 function allowingEgressPolicies(ctx: CheckContext, workload: WorkloadInfo, addresses: readonly string[]): KubeObject[] {
-  const reasons = addresses.flatMap((address) =>
-    ctx.queries.whoCanReachAddress(address, 80, 'TCP').find((a) => a.workload.id === workload.id)?.reasons ?? []);
+  const reasons = addresses.flatMap((address) => egressAnswers(ctx, address).get(workload.id)?.reasons ?? []);
   const names = new Set(reasons.flatMap((r) => /NetworkPolicy [^/\s]+\/([^,\s]+), egress rule/.exec(r)?.[1] ?? []));
   return ctx.objects('NetworkPolicy').filter((p) => (p.metadata.namespace ?? 'default') === workload.ref.namespace && names.has(p.metadata.name));
+}
+
+/** Per context, per address: the engine's egress answers by workload id. */
+const answersByContext = new WeakMap<CheckContext, Map<string, Map<string, ReachAnswer>>>();
+
+/**
+ * The engine's egress answers for an address by workload id, asked once per context: a check
+ * remediates many workloads against the same addresses (the reasons do not depend on the port).
+ */
+function egressAnswers(ctx: CheckContext, address: string): Map<string, ReachAnswer> {
+  const byAddress = answersByContext.get(ctx) ?? new Map<string, Map<string, ReachAnswer>>();
+  answersByContext.set(ctx, byAddress);
+  let answers = byAddress.get(address);
+  if (!answers) {
+    answers = new Map(ctx.queries.whoCanReachAddress(address, 80, 'TCP').map((a) => [a.workload.id, a]));
+    byAddress.set(address, answers);
+  }
+  return answers;
 }
 
 /**
@@ -114,4 +169,33 @@ function cidrContains(outer: string, inner: string): boolean {
 
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/**
+ * A strategic-merge patch of a workload's pod spec for `kubectl patch` (containers, volumes, env and
+ * volumeMounts merge by their keys), for findings fixed in the workload rather than by a policy. It
+ * names no kind, so the what-if analysis, which applies whole manifests, leaves it aside.
+ */
+export function podSpecPatch(workload: WorkloadInfo, podSpec: object): string {
+  const { kind, namespace, name } = workload.ref;
+  const path = [...(kind === 'Pod' ? [] : templatePath(kind) ?? ['spec', 'template']), 'spec'];
+  const patch = path.reduceRight<object>((inner, key) => ({ [key]: inner }), podSpec);
+  const how = kind === 'Pod'
+    ? `# A Pod's spec cannot be patched: change the manifest of Pod ${namespace}/${name} and recreate it.`
+    : `# kubectl patch ${kind.toLowerCase()} ${name} -n ${namespace} --patch-file <this file>`;
+  return `${how}\n${toYaml(patch)}`;
+}
+
+/**
+ * Per-container changes (by container name) as pod-spec fields: each under the list that holds the
+ * container (`initContainers`, `containers`, `ephemeralContainers`), ready for `podSpecPatch`.
+ */
+export function containerPatches(podSpec: Readonly<Record<string, unknown>>, changes: ReadonlyMap<string, object>): Record<string, object[]> {
+  const out: Record<string, object[]> = {};
+  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+    const names = (Array.isArray(podSpec[field]) ? podSpec[field] : []).map((c) => (c as { name?: unknown } | null)?.name);
+    const patches = [...changes].filter(([name]) => names.includes(name)).map(([name, change]) => ({ name, ...change }));
+    if (patches.length > 0) out[field] = patches;
+  }
+  return out;
 }

@@ -1,0 +1,133 @@
+/**
+ * MS-TA9005 Exposed sensitive interfaces. Management UIs and APIs that were never meant for the
+ * internet (the Kubernetes dashboard, tiller, notebooks, workflow and monitoring UIs) often run
+ * without authentication; published outside the cluster they are an entry point. kubeseg recognises
+ * them by image or labels and asks whether anything outside the pod network can reach them.
+ */
+import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
+import type { KubeObject } from '../../evidence/snapshot.js';
+import type { CheckContext, NetworkAnswer } from '../context.js';
+import { restrictIngressTo } from '../remediation.js';
+import { findInterfaces, recognised, type InterfaceMatch, type InterfaceSignature } from '../sensitiveInterfaces.js';
+import { DASHBOARD } from '../ta9032-kubernetes-dashboard/technique.js';
+import { TILLER } from '../tiller-endpoint/technique.js';
+import type { Technique } from '../types.js';
+import { isHostNetwork } from '../workloads.js';
+
+/**
+ * The interfaces kubeseg recognises, first match wins. Images are substrings of the image reference;
+ * they and the labels are chosen not to match sidecars or agents (Consul's dataplane, Argo CD's repo
+ * server, the Prometheus operator, node exporters labelled `app: prometheus` by older charts).
+ */
+export const SENSITIVE_INTERFACES: readonly InterfaceSignature[] = [
+  DASHBOARD,
+  TILLER,
+  { name: 'Jupyter', images: ['jupyter'], labels: [{ app: 'jupyterhub' }, { 'app.kubernetes.io/name': 'jupyterhub' }], ports: [8888, 8000], declaredPorts: true },
+  { name: 'Argo Workflows server', images: ['argoproj/argocli'], labels: [{ app: 'argo-server' }, { 'app.kubernetes.io/name': 'argo-workflows-server' }], ports: [2746], declaredPorts: true },
+  // Every Argo CD component runs the argoproj/argocd image: only the server's label identifies the UI.
+  { name: 'Argo CD server', images: [], labels: [{ 'app.kubernetes.io/name': 'argocd-server' }], ports: [8080, 8083], declaredPorts: true },
+  { name: 'Kubeflow central dashboard', images: ['kubeflow/central-dashboard', 'kubeflownotebookswg/centraldashboard'], labels: [{ app: 'centraldashboard' }], ports: [8082], declaredPorts: true },
+  { name: 'Prometheus', images: ['prom/prometheus', 'prometheus/prometheus'], labels: [{ 'app.kubernetes.io/name': 'prometheus' }], ports: [9090], declaredPorts: true },
+  { name: 'Alertmanager', images: ['prom/alertmanager', 'prometheus/alertmanager'], labels: [{ 'app.kubernetes.io/name': 'alertmanager' }, { app: 'alertmanager' }], ports: [9093], declaredPorts: true },
+  { name: 'Grafana', images: ['grafana/grafana:', 'grafana/grafana-oss', 'grafana/grafana-enterprise'], labels: [{ 'app.kubernetes.io/name': 'grafana' }, { app: 'grafana' }], ports: [3000], declaredPorts: true },
+  { name: 'Elasticsearch', images: ['elasticsearch/elasticsearch', 'bitnami/elasticsearch:'], labels: [{ 'common.k8s.elastic.co/type': 'elasticsearch' }, { 'app.kubernetes.io/name': 'elasticsearch' }, { app: 'elasticsearch' }], ports: [9200], declaredPorts: true },
+  { name: 'Kibana', images: ['kibana/kibana', 'bitnami/kibana'], labels: [{ 'common.k8s.elastic.co/type': 'kibana' }, { 'app.kubernetes.io/name': 'kibana' }, { app: 'kibana' }], ports: [5601], declaredPorts: true },
+  { name: 'Consul', images: ['hashicorp/consul:', 'hashicorp/consul-enterprise:'], labels: [{ app: 'consul', component: 'server' }, { 'app.kubernetes.io/name': 'consul' }], ports: [8500], declaredPorts: true },
+  { name: 'etcd', images: ['bitnami/etcd', 'coreos/etcd', 'etcd-development/etcd'], labels: [{ 'app.kubernetes.io/name': 'etcd' }, { app: 'etcd' }], ports: [2379], declaredPorts: true },
+  { name: 'Weave Scope', images: ['weaveworks/scope'], labels: [{ app: 'weave-scope' }], ports: [4040], declaredPorts: true },
+  { name: 'Apache NiFi', images: ['apache/nifi'], labels: [{ 'app.kubernetes.io/name': 'nifi' }], ports: [8080, 8443], declaredPorts: true },
+];
+
+const CHECK = 'sensitive-interface-exposed';
+
+export const technique: Technique = {
+  meta: {
+    id: 'MS-TA9005',
+    name: 'Exposed sensitive interfaces',
+    tactics: ['Initial access', 'Discovery'],
+    mitreAttack: ['T1133'],
+    mitigations: ['MS-M9008', 'MS-M9009', 'MS-M9014'],
+    severity: 'high',
+    weight: 8,
+    segmentationMitigates: true,
+    formerNames: ['Exposed dashboard'],
+    evidence: ['workloads', 'services', 'networkpolicies'],
+    description: 'Management interfaces such as the Kubernetes dashboard, tiller, Jupyter, Argo, Kubeflow, Prometheus, Grafana, Kibana '
+      + 'or Consul often run without strong authentication; exposed outside the cluster they let an attacker in. kubeseg recognises '
+      + 'them by image or labels and fails each one that a Service of type LoadBalancer or NodePort selects, that an Ingress or '
+      + 'Route routes to, that runs on the host network, or that its ingress NetworkPolicies leave open to addresses outside the '
+      + 'pod network (on EKS, pod addresses are routable in the VPC). Segmentation mitigates only that last path; the others '
+      + 'are published on purpose. A cluster without such interfaces has nothing to assess.',
+  },
+  checks: [(ctx) => findInterfaces(ctx, SENSITIVE_INTERFACES).map((m) => assess(ctx, m))],
+};
+
+function assess(ctx: CheckContext, m: InterfaceMatch): CheckOutcome {
+  const w = m.workload;
+  const label = `${w.id} (${m.signature.name})`;
+  const services = selectingServices(ctx, w.ref.namespace, w.podLabels);
+  const published = services.flatMap((s) => {
+    const type = (s.spec as { type?: string } | undefined)?.type;
+    return type === 'LoadBalancer' || type === 'NodePort' ? [`Service ${s.metadata.namespace}/${s.metadata.name} of type ${type} selects it`] : [];
+  });
+  const routed = routesTo(ctx, w.ref.namespace, new Set(services.map((s) => s.metadata.name)));
+  const onHost = isHostNetwork(w) ? ['spec.hostNetwork: true: it listens on the node\'s addresses, where NetworkPolicies do not apply'] : [];
+  const answers = m.ports.map((port) => ({ port, answer: ctx.reachFromExternal(w.id, port) }));
+  const reasons = (list: readonly { answer: NetworkAnswer }[]): string[] => [...new Set(list.flatMap((a) => a.answer.reasons))];
+  const open = answers.filter((a) => a.answer.status === 'exposed');
+  const exposedBy = [...published, ...routed, ...onHost];
+  if (exposedBy.length > 0 || open.length > 0) {
+    const message = exposedBy.length > 0
+      ? `${label} is published outside the cluster`
+      : `${label} can be reached from addresses outside the cluster on TCP ${open.map((a) => a.port).join(', ')}`;
+    const advice = [
+      published.length > 0 ? 'Make the Services that publish it type ClusterIP.' : '',
+      routed.length > 0 ? 'Remove the Ingress or Route, or put strong authentication in front of it (an authenticating proxy or single sign-on at the ingress).' : '',
+      routed.length === 0 ? 'Require strong authentication on the interface itself.' : '',
+    ].filter(Boolean).join(' ');
+    const fix = restrictIngressTo(ctx, w, m.signature.name, reasons(answers), m.ports);
+    return fail(CHECK, w.ref, message, [recognised(m), ...exposedBy, ...reasons(exposedBy.length > 0 ? answers : open)],
+      { ...fix, text: `${advice} ${fix.text}` });
+  }
+  const unsure = answers.filter((a) => a.answer.status === 'unknown');
+  if (unsure.length > 0) return unknown(CHECK, w.ref, `whether addresses outside the cluster can reach ${label} is unknown`, [recognised(m), ...reasons(unsure)]);
+  return pass(CHECK, w.ref, `${label} is not published, and its ingress policies keep addresses outside the cluster away`, [recognised(m), ...reasons(answers)]);
+}
+
+type Json = Record<string, unknown>;
+
+/** Services in the namespace whose selector picks the pods. */
+function selectingServices(ctx: CheckContext, namespace: string, podLabels: Readonly<Record<string, string>>): KubeObject[] {
+  return ctx.objects('Service').filter((s) => {
+    const selector = (s.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+    return (s.metadata.namespace ?? 'default') === namespace && Object.keys(selector).length > 0
+      && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+  });
+}
+
+/** Evidence lines for every Ingress rule and Route in the namespace that sends traffic to one of the Services. */
+function routesTo(ctx: CheckContext, namespace: string, services: ReadonlySet<string>): string[] {
+  const inNamespace = (o: KubeObject): boolean => (o.metadata.namespace ?? 'default') === namespace;
+  const line = (o: KubeObject, host: unknown, path: unknown, service: string): string =>
+    `${o.kind} ${namespace}/${o.metadata.name} routes ${typeof host === 'string' ? host : '*'}${typeof path === 'string' ? path : '/'} to Service ${namespace}/${service}`;
+  const ingresses = ctx.objects('Ingress').filter(inNamespace).flatMap((ing) => {
+    const spec = (ing.spec ?? {}) as Json;
+    const hits: string[] = [];
+    const add = (backend: unknown, host: unknown, path: unknown): void => {
+      const b = (backend ?? {}) as { service?: { name?: string }; serviceName?: string };
+      const name = b.service?.name ?? b.serviceName;
+      if (name && services.has(name)) hits.push(line(ing, host, path, name));
+    };
+    add(spec.defaultBackend ?? spec.backend, undefined, undefined);
+    for (const rule of (Array.isArray(spec.rules) ? spec.rules : []) as { host?: unknown; http?: { paths?: { path?: unknown; backend?: unknown }[] } }[]) {
+      for (const p of rule.http?.paths ?? []) add(p.backend, rule.host, p.path);
+    }
+    return hits;
+  });
+  const routes = ctx.objects('Route').filter(inNamespace).flatMap((route) => {
+    const spec = (route.spec ?? {}) as { host?: unknown; path?: unknown; to?: { kind?: string; name?: string }; alternateBackends?: { kind?: string; name?: string }[] };
+    return [spec.to, ...(spec.alternateBackends ?? [])].flatMap((ref) =>
+      ref?.name && (ref.kind ?? 'Service') === 'Service' && services.has(ref.name) ? [line(route, spec.host, spec.path, ref.name)] : []);
+  });
+  return [...ingresses, ...routes];
+}

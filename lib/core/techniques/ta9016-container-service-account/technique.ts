@@ -1,0 +1,162 @@
+/**
+ * MS-TA9016 Container service account. Whoever takes over a container reads the service-account
+ * token Kubernetes mounts into it and acts with that account's RBAC permissions, from inside the
+ * cluster or from anywhere the API server answers. Mitigated by not mounting tokens that the
+ * workload does not need and by least-privilege RBAC.
+ */
+import type { KubeObject } from '../../evidence/snapshot.js';
+import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
+import type { CheckContext } from '../context.js';
+import { bindingText, RbacIndex, ruleAllows, type Grant, type PolicyRule, type RbacSubject } from '../rbac.js';
+import { podSpecPatch, toYaml } from '../remediation.js';
+import { tokenMount } from '../ta9029-api-server/technique.js';
+import type { Technique } from '../types.js';
+import { isNodeAgent, type WorkloadInfo } from '../workloads.js';
+
+const CHECK = 'service-account-token-permissions';
+
+/** Grants listed in a finding's evidence before the rest is summed up. */
+const MAX_LISTED_GRANTS = 8;
+
+type Probe = readonly [verb: string, apiGroup: string, resource: string];
+
+const probes = (verbs: readonly string[], apiGroup: string, resources: readonly string[]): Probe[] =>
+  verbs.flatMap((verb) => resources.map((resource): Probe => [verb, apiGroup, resource]));
+
+/**
+ * What makes a grant dangerous, most dangerous first; a grant ranks by the first one it matches.
+ * Probes ignore resourceNames: reading some secrets is still reading secrets.
+ */
+const DANGERS: readonly { readonly what: string; readonly matches: (rule: PolicyRule) => boolean }[] = [
+  { what: 'read Secrets', matches: anyProbe(probes(['get', 'list', 'watch'], '', ['secrets'])) },
+  // Exec over WebSockets was authorized with `get` before Kubernetes 1.31.
+  { what: 'exec into pods', matches: anyProbe(probes(['create', 'get'], '', ['pods/exec', 'pods/attach'])) },
+  {
+    what: 'create pods or workloads',
+    matches: anyProbe([
+      ...probes(['create'], '', ['pods', 'replicationcontrollers']),
+      ...probes(['create'], 'apps', ['deployments', 'daemonsets', 'statefulsets', 'replicasets']),
+      ...probes(['create'], 'batch', ['jobs', 'cronjobs']),
+    ]),
+  },
+  {
+    what: 'change RBAC',
+    matches: anyProbe(probes(['create', 'update', 'patch', 'bind', 'escalate'], 'rbac.authorization.k8s.io',
+      ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'])),
+  },
+  { what: 'use wildcards (*)', matches: (r) => [r.verbs, r.apiGroups, r.resources].some((list) => list.includes('*')) },
+];
+
+/** Rules every identity holds in a default cluster and that reveal nothing: self-reviews and non-resource URLs. */
+const SELF_REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews']);
+
+export const technique: Technique = {
+  meta: {
+    id: 'MS-TA9016',
+    name: 'Container service account',
+    tactics: ['Credential access', 'Lateral movement', 'Persistence'],
+    mitreAttack: ['T1528'],
+    mitigations: ['MS-M9025', 'MS-M9003'],
+    severity: 'high',
+    weight: 7,
+    segmentationMitigates: true,
+    formerNames: [],
+    evidence: ['workloads', 'serviceaccounts', 'rbac'],
+    description: 'An attacker in a container reads the mounted service-account token and uses its RBAC permissions. '
+      + 'For every workload kubeseg asks whether a token is mounted (a projected token volume, else the pod spec\'s '
+      + 'automountServiceAccountToken, else the ServiceAccount\'s, default true) and what RBAC grants that ServiceAccount, '
+      + 'directly or through its groups (built-in admin/edit/view/cluster-admin approximated when absent). It fails a workload '
+      + 'that mounts a token with any permission beyond self-reviews and non-resource URLs, listing reading Secrets, exec, '
+      + 'creating workloads, changing RBAC and wildcards first; a binding to a role not in the evidence makes it unknown. '
+      + 'Segmentation helps only partly (keeping pods from the API server, see MS-TA9029): a stolen token also works from '
+      + 'outside the cluster. Node agents (host-network DaemonSets in kube-system) are the node and are not assessed.',
+  },
+  checks: [serviceAccountTokens],
+};
+
+function serviceAccountTokens(ctx: CheckContext): CheckOutcome[] {
+  const rbac = RbacIndex.fromObjects(ctx.snapshot.objects);
+  return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
+    const token = tokenMount(ctx, w);
+    if (!token.mounted) return pass(CHECK, w.ref, `${w.id} mounts no service-account token`, [token.evidence]);
+    const subject: RbacSubject = { kind: 'ServiceAccount', namespace: w.ref.namespace, name: w.serviceAccountName };
+    const sa = `ServiceAccount ${w.ref.namespace}/${w.serviceAccountName}`;
+    const grants = rankedGrants(rbac.rulesFor(subject));
+    const unresolved = rbac.unresolvedFor(subject).map((u) => u.evidence);
+    if (grants.length === 0) {
+      return unresolved.length > 0
+        ? unknown(CHECK, w.ref, `what the token of ${w.id} (${sa}) allows is unknown: it is bound to roles the evidence does not hold`, [token.evidence, ...unresolved])
+        : pass(CHECK, w.ref, `${w.id} mounts the token of ${sa}, which RBAC grants nothing beyond self-reviews and discovery`,
+          [token.evidence, `no RoleBinding or ClusterRoleBinding grants ${sa} or its groups more than self-reviews and non-resource URLs`]);
+    }
+    const dangers = [...new Set(grants.flatMap((g) => g.dangers))];
+    const summary = dangers.length > 0 ? `may ${dangers.join(', ')}` : `holds ${grants.length} RBAC grant${grants.length === 1 ? '' : 's'}`;
+    const listed = grants.slice(0, MAX_LISTED_GRANTS).map((g) => g.evidence);
+    const more = grants.length > MAX_LISTED_GRANTS ? [`… and ${grants.length - MAX_LISTED_GRANTS} more grants`] : [];
+    return fail(CHECK, w.ref, `${w.id} mounts the token of ${sa}, which ${summary}`,
+      [token.evidence, ...listed, ...more, ...unresolved], remediation(ctx, w, sa, grants, token.advice));
+  });
+}
+
+interface RankedGrant {
+  readonly evidence: string;
+  readonly binding: string;
+  readonly dangers: readonly string[];
+  readonly rank: number;
+}
+
+/** Grants worth reporting, most dangerous first, one per evidence sentence. */
+function rankedGrants(grants: readonly Grant[]): RankedGrant[] {
+  const byEvidence = new Map<string, RankedGrant>();
+  for (const g of grants) {
+    if (isHarmless(g.rule) || byEvidence.has(g.evidence)) continue;
+    const hits = DANGERS.flatMap((d, i) => (d.matches(g.rule) ? [i] : []));
+    byEvidence.set(g.evidence, { evidence: g.evidence, binding: bindingText(g.binding), dangers: hits.map((i) => DANGERS[i]!.what), rank: hits[0] ?? DANGERS.length });
+  }
+  return [...byEvidence.values()].sort((a, b) => a.rank - b.rank);
+}
+
+function isHarmless(rule: PolicyRule): boolean {
+  return rule.resources.length === 0 || rule.resources.every((r) => SELF_REVIEWS.has(r));
+}
+
+function anyProbe(list: readonly Probe[]): (rule: PolicyRule) => boolean {
+  return (rule) => {
+    const anyName = { ...rule, resourceNames: [] };
+    return list.some(([verb, apiGroup, resource]) => ruleAllows(anyName, verb, { apiGroup, resource }));
+  };
+}
+
+/**
+ * Stop mounting the token: on the ServiceAccount (a corrected copy the what-if analysis applies),
+ * or in the pod spec when the pod spec asks for it.
+ */
+function remediation(ctx: CheckContext, w: WorkloadInfo, sa: string, grants: readonly RankedGrant[], advice: string): Remediation {
+  const bindings = [...new Set(grants.map((g) => g.binding))].join(', ');
+  const text = `${advice} If ${w.id} does call the API server, give it a ServiceAccount of its own and only the verbs, resources `
+    + `and resourceNames it needs, in a Role of its namespace, instead of what ${sa} gets from ${bindings}.`;
+  // A projected token volume is mounted whatever automountServiceAccountToken says: the text covers it.
+  if (projectsToken(w)) return { text };
+  if (w.podSpec.automountServiceAccountToken === true) return { text, yaml: podSpecPatch(w, { automountServiceAccountToken: false }) };
+  const existing = ctx.objects('ServiceAccount').find((s) =>
+    s.metadata.name === w.serviceAccountName && (s.metadata.namespace ?? 'default') === w.ref.namespace);
+  return { text, yaml: toYaml(serviceAccountWithoutToken(w, existing)) };
+}
+
+function projectsToken(w: WorkloadInfo): boolean {
+  const maps = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'object' && x !== null) : []);
+  return maps(w.podSpec.volumes).some((v) => maps((v.projected as { sources?: unknown } | undefined)?.sources).some((s) => s.serviceAccountToken !== undefined));
+}
+
+/** The ServiceAccount as it is (labels, annotations, pull secrets kept) with automountServiceAccountToken: false. */
+function serviceAccountWithoutToken(w: WorkloadInfo, existing: KubeObject | undefined): object {
+  const labels = existing?.metadata.labels;
+  const annotations = existing?.metadata.annotations;
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: w.serviceAccountName, namespace: w.ref.namespace, ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+    ...(existing?.imagePullSecrets ? { imagePullSecrets: existing.imagePullSecrets } : {}),
+    automountServiceAccountToken: false,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * MS-TA9030 Access Kubelet API. Every node's kubelet serves an HTTPS API on TCP 10250 (pods, logs,
+ * exec when authorisation is lax) and, where still enabled, an unauthenticated read-only API on
+ * 10255. A pod that can open connections to node addresses on those ports can enumerate what runs on
+ * the node. Mitigated by egress NetworkPolicies that keep pods away from the node addresses.
+ */
+import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
+import { parseIpv4 } from '../../netpol/ipv4.js';
+import { decidingAnswers, reachTargets, type AddressTarget } from '../addressTargets.js';
+import type { CheckContext } from '../context.js';
+import { denyEgressToAddresses } from '../remediation.js';
+import type { Technique } from '../types.js';
+import { isHostNetwork, isNodeAgent } from '../workloads.js';
+
+const CHECK = 'kubelet-reachable';
+
+/** The kubelet's authenticated API and its (legacy) unauthenticated read-only port. */
+export const KUBELET_PORTS = [10250, 10255] as const;
+
+/** Evidence lists this many node addresses, then a count of the rest. */
+const LISTED = 5;
+
+export const technique: Technique = {
+  meta: {
+    id: 'MS-TA9030',
+    name: 'Access Kubelet API',
+    tactics: ['Discovery'],
+    mitreAttack: ['T1613'],
+    mitigations: ['MS-M9014', 'MS-M9021'],
+    severity: 'high',
+    weight: 7,
+    segmentationMitigates: true,
+    formerNames: [],
+    evidence: ['workloads', 'networkpolicies', 'nodes'],
+    description: 'An attacker in a pod queries the kubelet on a node (TCP 10250, or the unauthenticated read-only port 10255) '
+      + 'to list the pods, containers and configuration of that node. kubeseg takes every Node\'s InternalIP and ExternalIP '
+      + '(IPv4) and fails a workload whose egress can open a connection to any of them on 10250 or 10255; it checks the network '
+      + 'path, not whether the kubelet listens on 10255. Pods on the host network reach their own node\'s kubelet whatever '
+      + 'the policies say. Node agents (host-network DaemonSets in kube-system) are not assessed.',
+  },
+  checks: [kubeletReachable],
+};
+
+function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
+  const targets = kubeletTargets(ctx);
+  const answers = reachTargets(ctx, targets);
+  const nodeCidrs = [...new Set(targets.map((t) => `${t.address}/32`))];
+  return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
+    if (isHostNetwork(w)) {
+      return fail(CHECK, w.ref, `${w.id} runs on the host network: NetworkPolicies do not apply and it reaches the kubelet as the node does`,
+        ['spec.hostNetwork: true'], { text: 'Run the workload off the host network, or accept it as a node-level component.' });
+    }
+    const deciding = decidingAnswers(answers.get(w.id) ?? []);
+    const first = deciding.answers[0];
+    if (!first) {
+      return unknown(CHECK, w.ref, `whether ${w.id} can reach the kubelet API is unknown: no Node has an IPv4 InternalIP or ExternalIP in the evidence`);
+    }
+    const listed = deciding.answers.slice(0, LISTED).map((a) => a.target.label);
+    const more = deciding.answers.length > LISTED ? [`and ${deciding.answers.length - LISTED} more`] : [];
+    // Every answer's reasons name its own address; one example is enough to show which policy decides.
+    const evidence = [...listed, ...more, ...first.answer.reasons];
+    switch (deciding.status) {
+      case 'blocked':
+        return pass(CHECK, w.ref, `${w.id} cannot reach the kubelet API on any of ${targets.length} node address and port pairs`, evidence);
+      case 'unknown':
+        return unknown(CHECK, w.ref, `whether ${w.id} can reach the kubelet API is unknown`, evidence);
+      case 'exposed': {
+        const network = denyEgressToAddresses(ctx, w, nodeCidrs, 'node addresses');
+        return fail(CHECK, w.ref, `${w.id} can reach the kubelet API on ${deciding.answers.length} of ${targets.length} node address and port pairs`,
+          evidence, {
+            ...network,
+            text: `${network.text} This also closes other host-network services on the nodes to it; allow those it needs explicitly. `
+              + 'Nodes come and go: prefer excluding the node subnets over single addresses.',
+          });
+      }
+    }
+  });
+}
+
+/** Every Node's IPv4 InternalIP and ExternalIP, on each kubelet port. */
+export function kubeletTargets(ctx: CheckContext): AddressTarget[] {
+  return ctx.objects('Node').flatMap((node) => {
+    const status = (node as { status?: { addresses?: unknown } }).status;
+    const addresses = Array.isArray(status?.addresses) ? (status.addresses as { type?: unknown; address?: unknown }[]) : [];
+    return addresses
+      .filter((a) => (a.type === 'InternalIP' || a.type === 'ExternalIP') && typeof a.address === 'string' && parseIpv4(a.address) !== undefined)
+      .flatMap((a) => KUBELET_PORTS.map((port) => ({
+        address: a.address as string, port,
+        label: `kubelet TCP ${port} on Node ${node.metadata.name} (${String(a.type)} ${String(a.address)})`,
+      })));
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * MS-TA9034 Cluster internal networking. Kubernetes lets every pod talk to every other pod by
+ * default, so an attacker who controls one pod moves laterally to any namespace. Ingress
+ * NetworkPolicies that admit other namespaces only by name take that away.
+ */
+import type { KubeObject } from '../../evidence/snapshot.js';
+import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
+import type { CheckContext, NetworkAnswer } from '../context.js';
+import { enforcementAdvice, replacementPolicy, toYaml } from '../remediation.js';
+import type { Technique } from '../types.js';
+import { isHostNetwork, isNodeAgent, type WorkloadInfo } from '../workloads.js';
+
+const CHECK = 'open-to-other-namespaces';
+
+export const technique: Technique = {
+  meta: {
+    id: 'MS-TA9034',
+    name: 'Cluster internal networking',
+    tactics: ['Lateral movement'],
+    mitreAttack: [],
+    mitigations: ['MS-M9014'],
+    severity: 'high',
+    weight: 8,
+    segmentationMitigates: true,
+    formerNames: [],
+    evidence: ['namespaces', 'workloads', 'networkpolicies'],
+    description: 'An attacker in one pod opens connections to pods of other namespaces, which Kubernetes allows unless '
+      + 'NetworkPolicies say otherwise. kubeseg fails a workload when some workload in ANOTHER namespace can open a connection '
+      + 'to it and nothing on the ingress side restricts which namespaces may: no NetworkPolicy selects it for ingress, the rule '
+      + 'that admits the connection admits every namespace (`from` empty or `namespaceSelector: {}`), or NetworkPolicies are '
+      + 'not enforced. Rules that name the namespaces they admit count as restrictions. Pods on the host network are not '
+      + 'subject to NetworkPolicies and fail. Node agents (host-network DaemonSets in kube-system) act as the node: they are '
+      + 'neither assessed nor counted as sources. A cluster whose workloads all live in one namespace has nothing to assess.',
+  },
+  checks: [openToOtherNamespaces],
+};
+
+/** Why nothing restricts a connection from another namespace, and which policy rule to narrow, if any. */
+interface Opening {
+  readonly answer: NetworkAnswer;
+  readonly cause: 'no-ingress-policy' | 'rule-admits-every-namespace' | 'not-enforced';
+  readonly why: string;
+  readonly rule?: { readonly policy: KubeObject; readonly index: number };
+}
+
+function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
+  return ctx.workloads.filter((w) => !isNodeAgent(w)).flatMap((w): CheckOutcome[] => {
+    // Node agents act as the node: their traffic is the node's, not another namespace's.
+    const sources = ctx.reachWorkload(w.id).filter((a) => a.workload.ref.namespace !== w.ref.namespace && !isNodeAgent(a.workload));
+    if (sources.length === 0) return [];
+    if (isHostNetwork(w)) {
+      return [fail(CHECK, w.ref, `${w.id} runs on the host network, where ingress NetworkPolicies do not apply to it`,
+        ['spec.hostNetwork: true'], { text: 'Run the workload off the host network, or accept it as a node-level component.' })];
+    }
+    const reaching = sources.filter((a) => a.status === 'exposed');
+    // Ingress isolation belongs to the workload: when no policy selects it, every connection is open (and one answer tells).
+    const first = reaching[0] && opening(ctx, w, reaching[0]);
+    const openings = first?.cause === 'no-ingress-policy'
+      ? reaching.map((answer) => ({ ...first, answer }))
+      : reaching.flatMap((a) => opening(ctx, w, a) ?? []);
+    const example = openings[0];
+    if (example) {
+      const namespaces = [...new Set(openings.map((o) => o.answer.workload.ref.namespace))].sort();
+      const { answer, why } = example;
+      return [fail(CHECK, w.ref,
+        `${w.id} accepts connections from ${openings.length} workload${openings.length === 1 ? '' : 's'} in other namespaces (${namespaces.join(', ')}) that no policy restricts`,
+        [`for example from ${answer.workload.id} (${answer.connection}): ${why}`, ...answer.reasons],
+        remediation(ctx, w, openings, namespaces))];
+    }
+    const uncertain = sources.find((a) => a.status === 'unknown');
+    if (uncertain) {
+      return [unknown(CHECK, w.ref, `whether workloads in other namespaces can reach ${w.id} is unknown`,
+        [`for example from ${uncertain.workload.id}:`, ...uncertain.reasons])];
+    }
+    const shown = reaching[0] ?? sources[0]!;
+    const message = reaching.length > 0
+      ? `${w.id} admits ${reaching.length} workload${reaching.length === 1 ? '' : 's'} of other namespaces only through rules that name their namespaces`
+      : `no workload in another namespace can open a connection to ${w.id}`;
+    return [pass(CHECK, w.ref, message, [`for example from ${shown.workload.id}:`, ...shown.reasons])];
+  });
+}
+
+/** Why the connection is open to other namespaces, or undefined when an ingress rule names the namespaces it admits. */
+function opening(ctx: CheckContext, w: WorkloadInfo, answer: NetworkAnswer): Opening | undefined {
+  for (const reason of answer.reasons) {
+    if (reason.startsWith(`ingress: no NetworkPolicy selects ${w.id} for ingress`)) {
+      return { answer, cause: 'no-ingress-policy', why: `no NetworkPolicy selects ${w.id} for ingress` };
+    }
+    const m = /^ingress: NetworkPolicy ([^/\s]+)\/([^,\s]+), ingress rule (\d+) allows /.exec(reason);
+    const policy = m && ctx.objects('NetworkPolicy').find((p) => (p.metadata.namespace ?? 'default') === m[1] && p.metadata.name === m[2]);
+    const index = m ? Number(m[3]) - 1 : -1;
+    if (policy && admitsEveryNamespace(ingressRules(policy)[index])) {
+      return { answer, cause: 'rule-admits-every-namespace', why: `NetworkPolicy ${m[1]}/${m[2]} ingress rule ${m[3]} admits every namespace`, rule: { policy, index } };
+    }
+  }
+  // The policies would restrict it, but nothing enforces them.
+  return ctx.enforcement.status === 'not-enforced' ? { answer, cause: 'not-enforced', why: 'the NetworkPolicies that would restrict it are not enforced' } : undefined;
+}
+
+type Json = Record<string, unknown>;
+
+const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function ingressRules(policy: KubeObject): Json[] {
+  const spec = isMap(policy.spec) ? policy.spec : {};
+  return Array.isArray(spec.ingress) ? spec.ingress.filter(isMap) : [];
+}
+
+/** A rule with no `from` admits everyone; a peer whose namespaceSelector is empty admits every namespace. */
+function admitsEveryNamespace(rule: Json | undefined): boolean {
+  if (!rule) return false;
+  const from = Array.isArray(rule.from) ? rule.from.filter(isMap) : [];
+  return from.length === 0 || from.some((peer) => isMap(peer.namespaceSelector) && isEmptySelector(peer.namespaceSelector));
+}
+
+function isEmptySelector(selector: Json): boolean {
+  const labels = isMap(selector.matchLabels) ? Object.keys(selector.matchLabels) : [];
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  return labels.length === 0 && expressions.length === 0;
+}
+
+/**
+ * Same-namespace ingress for the workload's namespace: a new namespace-wide policy when the workload
+ * has no ingress policy, and corrected copies of the policies whose rules admit every namespace.
+ * When only enforcement is missing, no manifest helps.
+ */
+function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Opening[], namespaces: readonly string[]): Remediation {
+  const ns = w.ref.namespace;
+  const wide = new Map<KubeObject, Set<number>>();
+  for (const o of openings) if (o.rule) wide.set(o.rule.policy, (wide.get(o.rule.policy) ?? new Set()).add(o.rule.index));
+  const unselected = openings.some((o) => o.cause === 'no-ingress-policy');
+  const manifests: object[] = [
+    ...(unselected ? [{
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'kubeseg-same-namespace-ingress', namespace: ns },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
+    }] : []),
+    ...[...wide].map(([policy, indexes]) => replacementPolicy(policy, {
+      ...(isMap(policy.spec) ? policy.spec : {}),
+      ingress: ingressRules(policy).map((rule, i) => (indexes.has(i) ? sameNamespaceOnly(rule) : rule)),
+    })),
+  ];
+  const steps = [
+    ...(unselected ? [`admit only same-namespace traffic to the pods of namespace ${ns} with an ingress NetworkPolicy`] : []),
+    ...[...wide.keys()].map((p) => `narrow NetworkPolicy ${ns}/${p.metadata.name} so that its rules admit this namespace only`),
+  ];
+  const change = steps.length > 0
+    ? `${capitalize(steps.join('; '))}. Then add a \`from\` entry with a namespaceSelector naming each namespace that must reach ${w.id} `
+      + `(such as the ingress controller's); namespaces that reach it today: ${namespaces.join(', ')}.`
+    : `The NetworkPolicies selecting ${w.id} already limit which namespaces reach it.`;
+  return { text: `${change}${enforcementAdvice(ctx)}`, ...(manifests.length > 0 && { yaml: toYaml(...manifests) }) };
+}
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The rule with peers that admit every namespace limited to the policy's own namespace. */
+function sameNamespaceOnly(rule: Json): Json {
+  const from = Array.isArray(rule.from) ? rule.from.filter(isMap) : [];
+  if (from.length === 0) return { ...rule, from: [{ podSelector: {} }] };
+  return {
+    ...rule,
+    from: from.map((peer) => {
+      if (!isMap(peer.namespaceSelector) || !isEmptySelector(peer.namespaceSelector)) return peer;
+      return { podSelector: isMap(peer.podSelector) ? peer.podSelector : {} };
+    }),
+  };
+}
