@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Io } from '../io.js';
 import { runScan, SCAN_FORMATS, type ScanFormat } from '../scan.js';
 
@@ -16,6 +16,6 @@ export function registerScan(program: Command, io: Io, isTty: boolean): void {
 
 export function parseScore(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error(`--fail-below takes a whole number from 0 to 100, not "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new InvalidArgumentError('It takes a whole number from 0 to 100.');
   return n;
 }

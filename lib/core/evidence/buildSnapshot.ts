@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import * as z from 'zod';
 import type { DiagnosticList } from '../diagnostics.js';
 import type { SourcedObject } from '../manifests/parseManifestText.js';
-import { sanitizeObject } from './sanitize.js';
+import { EVIDENCE_OBJECT_KINDS, sanitizeObject } from './sanitize.js';
 import {
   cloudFactsSchema, clusterIdentitySchema, collectionStepSchema, EVIDENCE_KIND_NAMES, EVIDENCE_KINDS, SNAPSHOT_VERSION,
   type CloudFacts, type ClusterIdentity, type CollectionStep, type EvidenceSnapshot, type KubeObject,
@@ -50,7 +50,8 @@ export interface SnapshotInput {
  * cluster has such objects. Steps in the cloud file's `collection` override both.
  */
 export function snapshotFromObjects({ objects, identity, cloudFile }: SnapshotInput): EvidenceSnapshot {
-  const sanitized: KubeObject[] = objects.map((o) => sanitizeObject(o.object));
+  // Kinds no check reads (a PodTemplate, a kubeconfig among the manifests) never enter a snapshot.
+  const sanitized: KubeObject[] = objects.filter((o) => EVIDENCE_OBJECT_KINDS.has(String(o.object.kind))).map((o) => sanitizeObject(o.object));
   const counts = new Map<string, number>();
   for (const o of sanitized) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   const overrides = new Map((cloudFile?.collection ?? []).map((s) => [s.step, s]));

@@ -4,7 +4,10 @@
  * names with where their value comes from, and whether a literal value sits under a key that looks
  * like a credential. Applied by every evidence source, so no value can reach any output.
  */
-import type { KubeObject } from './snapshot.js';
+import { EVIDENCE_KINDS, type KubeObject } from './snapshot.js';
+
+/** Every kind an evidence step collects. */
+export const EVIDENCE_OBJECT_KINDS: ReadonlySet<string> = new Set(Object.values(EVIDENCE_KINDS).flat());
 
 /**
  * Words of a key name that usually mean a credential, matched against whole words of the name
@@ -29,10 +32,20 @@ const HARMLESS_ARG = /^--?[A-Za-z0-9][A-Za-z0-9._-]*(=(true|false|\d+))?$/;
 /** Whether a literal value under this key name is likely a credential. The value never leaves here. */
 export function looksLikeCredential(name: string, value: string): boolean {
   if (value.trim() === '' || SETTING_VALUE.test(value.trim())) return false;
-  if (URL_WITH_PASSWORD.test(value)) return true;
+  return URL_WITH_PASSWORD.test(value) || isCredentialName(name);
+}
+
+/** Whether a key or flag name says it holds a credential (`DB_PASSWORD`, `apiKey`), whatever the value. */
+function isCredentialName(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (REFERENCE_WORDS.has(words[words.length - 1] ?? '')) return false;
   return words.some((w, i) => CREDENTIAL_WORDS.has(w) || CREDENTIAL_PAIRS.has(`${w} ${words[i + 1]}`));
+}
+
+/** A flag kept in the snapshot: no value, or a boolean or number under a name that is no credential. */
+function isHarmlessArg(arg: unknown): boolean {
+  if (typeof arg !== 'string' || !HARMLESS_ARG.test(arg)) return false;
+  return !isCredentialName(arg.replace(/^-+/, '').split('=')[0]!);
 }
 
 type Json = Record<string, unknown>;
@@ -42,7 +55,10 @@ const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 /** A sanitised copy; the input is not modified. */
 export function sanitizeObject(object: Json): KubeObject {
   const kind = String(object.kind ?? '');
-  const out: Json = { ...object, metadata: sanitizeMetadata(object.metadata) };
+  // A kind no check reads (a PodTemplate, a kubeconfig among the manifests) keeps its metadata only.
+  const out: Json = EVIDENCE_OBJECT_KINDS.has(kind)
+    ? { ...object, metadata: sanitizeMetadata(object.metadata) }
+    : { apiVersion: object.apiVersion, kind, metadata: sanitizeMetadata(object.metadata) };
   delete out.status;
   if (kind === 'Secret') {
     delete out.data;
@@ -57,7 +73,7 @@ export function sanitizeObject(object: Json): KubeObject {
     const status = isMap(object.status) ? object.status : {};
     out.status = { addresses: Array.isArray(status.addresses) ? status.addresses : [] }; // the kubelet check's targets
   }
-  if (isMap(object.spec)) out.spec = sanitizePodSpecs(object.spec, kind);
+  if (isMap(out.spec)) out.spec = sanitizePodSpecs(out.spec, kind);
   return out as KubeObject;
 }
 
@@ -117,12 +133,14 @@ function sanitizePodSpec(spec: Json): Json {
 
 /**
  * Environment values become `{ name, literal: true, credentialLike }` or keep their `valueFrom`
- * reference; commands and arguments go, except harmless flags.
+ * reference; commands, probes and hooks go, and arguments too, except harmless flags.
  */
 function sanitizeContainer(container: Json): Json {
   const out = { ...container };
   delete out.command;
-  if (Array.isArray(container.args)) out.args = container.args.filter((a) => typeof a === 'string' && HARMLESS_ARG.test(a));
+  // Probes and lifecycle hooks run commands and send headers that may hold credentials; no check reads them.
+  for (const field of ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle']) delete out[field];
+  if (Array.isArray(container.args)) out.args = container.args.filter(isHarmlessArg);
   if (Array.isArray(container.env)) {
     out.env = container.env.map((e) => {
       if (!isMap(e)) return e;

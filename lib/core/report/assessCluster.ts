@@ -9,6 +9,7 @@ import type { Finding } from '../findings/finding.js';
 import { parseManifestText } from '../manifests/parseManifestText.js';
 import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../scoring/score.js';
 import type { Enforcement } from '../techniques/enforcement.js';
+import { mergeSuggestedManifests } from '../techniques/remediation.js';
 import { runTechniques } from '../techniques/runTechniques.js';
 import type { Technique } from '../techniques/types.js';
 
@@ -65,7 +66,8 @@ function whatIf(snapshot: EvidenceSnapshot, findings: readonly Finding[], techni
     const m = (o.metadata ?? {}) as { namespace?: string; name?: string };
     return `${String(o.kind)}|${m.namespace ?? 'default'}|${m.name}`;
   };
-  const replaced = new Map(fixes.map((f) => [key(f.object), sanitizeObject(f.object)]));
+  const suggested = mergeSuggestedManifests(fixes.map((f) => f.object));
+  const replaced = new Map(suggested.map((o) => [key(o), sanitizeObject(o)]));
   const objects = [...snapshot.objects.filter((o) => !replaced.has(key(o))), ...replaced.values()];
   const fixed: EvidenceSnapshot = {
     ...snapshot, objects, cloud: { ...snapshot.cloud, vpcCni: { ...snapshot.cloud.vpcCni, enableNetworkPolicy: true } },

@@ -42,7 +42,7 @@ export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo,
     const policy = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: `kubeseg-deny-${slug(what)}-${slug(workload.ref.name)}`.slice(0, 63).replace(/-+$/, ''), namespace: ns },
+      metadata: { name: egressPolicyName(workload), namespace: ns },
       spec: {
         podSelector: { matchLabels: podSelectorOf(workload) },
         policyTypes: ['Egress'],
@@ -53,13 +53,62 @@ export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo,
       },
     };
     return {
-      text: `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${listed}); tighten it further to the destinations the workload needs.${enforcementNote}`,
+      text: `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${listed}); tighten it further to the destinations the workload needs. `
+        + `Other kubeseg suggestions for this workload use the same policy name: merge their \`except\` lists.${enforcementNote}`,
       yaml: toYaml(policy),
     };
   }
   return {
     text: `Exclude ${what} (${listed}) from the egress rules that allow it: ${allowing.map((p) => `NetworkPolicy ${ns}/${p.metadata.name}`).join(', ')}.${enforcementNote}`,
     yaml: toYaml(...allowing.map((p) => excludeFromEgress(p, cidrs))),
+  };
+}
+
+/** One name for every egress restriction kubeseg suggests for a workload, so they merge instead of adding up. */
+function egressPolicyName(workload: WorkloadInfo): string {
+  return `kubeseg-egress-${slug(workload.ref.name)}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * Several suggestions may change the same NetworkPolicy (new or existing), each adding an `except`
+ * to the same ipBlock. Applying them one after the other would keep only the last, and two allow
+ * policies would add up to allowing both; so suggestions for the same policy are merged: `except`
+ * lists of matching ipBlocks are united, other rules are kept once.
+ */
+export function mergeSuggestedManifests(manifests: readonly Json[]): Json[] {
+  const byKey = new Map<string, Json>();
+  for (const m of manifests) {
+    const meta = (m.metadata ?? {}) as { name?: string; namespace?: string };
+    const key = `${String(m.kind)}|${meta.namespace ?? 'default'}|${meta.name}`;
+    const seen = byKey.get(key);
+    byKey.set(key, seen && m.kind === 'NetworkPolicy' ? mergePolicies(seen, m) : m);
+  }
+  return [...byKey.values()];
+}
+
+function mergePolicies(a: Json, b: Json): Json {
+  const specA = (a.spec ?? {}) as Json;
+  const specB = (b.spec ?? {}) as Json;
+  const rulesA = Array.isArray(specA.egress) ? (specA.egress as Json[]) : [];
+  const rulesB = Array.isArray(specB.egress) ? (specB.egress as Json[]) : [];
+  const merged = rulesA.map((rule, i) => mergeRule(rule, rulesB[i]));
+  const extra = rulesB.slice(rulesA.length).filter((r) => !merged.some((m) => JSON.stringify(m) === JSON.stringify(r)));
+  return { ...a, spec: { ...specA, egress: [...merged, ...extra] } };
+}
+
+/** Unites the `except` lists of ipBlocks with the same cidr in two versions of one rule. */
+function mergeRule(rule: Json, other: Json | undefined): Json {
+  if (!other || !Array.isArray(rule.to) || !Array.isArray(other.to)) return rule;
+  const otherPeers = other.to as Json[];
+  return {
+    ...rule,
+    to: (rule.to as Json[]).map((peer) => {
+      const block = peer.ipBlock as { cidr?: string; except?: string[] } | undefined;
+      const twin = otherPeers.find((p) => (p.ipBlock as { cidr?: string } | undefined)?.cidr === block?.cidr);
+      const twinBlock = twin?.ipBlock as { except?: string[] } | undefined;
+      if (!block || !twinBlock) return peer;
+      return { ...peer, ipBlock: { ...block, except: [...new Set([...(block.except ?? []), ...(twinBlock.except ?? [])])] } };
+    }),
   };
 }
 
