@@ -8,8 +8,11 @@ export const RESULT_PREFIX = 'RESULT ';
  */
 export const ORACLE_MODULE = new URL('../test/oracle/bruteForce.ts', import.meta.url);
 
-/** `engine`: time the engine and measure memory. `compare`: engine and oracle on one cluster. */
-export type Mode = 'engine' | 'compare';
+/**
+ * `engine`: time the engine and measure memory. `compare`: engine and oracle on one cluster.
+ * `scan`: time the whole pure pipeline of `kubeseg scan` (snapshot, every technique, scores, what-if).
+ */
+export type Mode = 'engine' | 'compare' | 'scan';
 
 export interface ClusterSize {
   readonly pods: number;
@@ -55,7 +58,25 @@ export interface CompareResult {
   readonly mismatches: readonly Mismatch[];
 }
 
-export type ChildResult = EngineResult | CompareResult;
+export interface ScanResult {
+  readonly mode: 'scan';
+  readonly size: ClusterSize;
+  readonly objects: number;
+  readonly workloads: number;
+  readonly techniques: number;
+  readonly findings: number;
+  readonly score: number | null;
+  readonly whatIfScore: number | null;
+  /** `snapshotFromObjects` (sanitising every object). */
+  readonly snapshotMs: number;
+  /** `assessCluster(snapshot, TECHNIQUES)`: analysis, checks, scores, blast radius and the what-if re-run. */
+  readonly assessMs: number;
+  readonly totalMs: number;
+  readonly rssBeforeMiB: number;
+  readonly peakRssMiB: number;
+}
+
+export type ChildResult = EngineResult | CompareResult | ScanResult;
 
 export function sizeArgs(mode: Mode, size: ClusterSize): string[] {
   return [mode, String(size.pods), String(size.policies), String(size.namespaces), String(size.seed)];
@@ -64,8 +85,8 @@ export function sizeArgs(mode: Mode, size: ClusterSize): string[] {
 export function parseSizeArgs(argv: readonly string[]): { mode: Mode; size: ClusterSize } {
   const [mode, ...numbers] = argv;
   const [pods, policies, namespaces, seed] = numbers.map(Number);
-  if ((mode !== 'engine' && mode !== 'compare') || [pods, policies, namespaces, seed].some((n) => n === undefined || !Number.isInteger(n))) {
-    throw new Error(`usage: runOne.ts engine|compare <pods> <policies> <namespaces> <seed> (got: ${argv.join(' ')})`);
+  if ((mode !== 'engine' && mode !== 'compare' && mode !== 'scan') || [pods, policies, namespaces, seed].some((n) => n === undefined || !Number.isInteger(n))) {
+    throw new Error(`usage: runOne.ts engine|compare|scan <pods> <policies> <namespaces> <seed> (got: ${argv.join(' ')})`);
   }
   return { mode, size: { pods: pods!, policies: policies!, namespaces: namespaces!, seed: seed! } };
 }

@@ -1,13 +1,14 @@
 /**
- * `npm run bench`: times the reachability engine on seeded synthetic clusters, one fresh child
- * process per measurement (pinned to one core when `taskset` exists), checks it against the
- * brute-force oracle, and prints a summary against the targets. See bench/README.md.
+ * `npm run bench`: times the reachability engine and the whole `scan` pipeline on seeded synthetic
+ * clusters, one fresh child process per measurement (pinned to one core when `taskset` exists),
+ * checks the engine against the brute-force oracle, and prints a summary against the targets.
+ * See bench/README.md.
  *
  * Exit code: 0 when everything ran (even if a target is MISSED); 1 on an engine/oracle
  * disagreement or a crashed child.
  *
- * Options: --seed <n> (default 42), --sizes 1k,10k,50k (engine sizes to run), --repeat <n> (runs
- * per engine size, median reported; default 1), --skip-oracle.
+ * Options: --seed <n> (default 42), --sizes 1k,10k,50k (engine and scan sizes to run), --repeat <n>
+ * (runs per engine or scan size, median reported; default 1), --skip-oracle, --skip-scan.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   ORACLE_MODULE, RESULT_PREFIX, sizeArgs, type ChildResult, type ClusterSize, type CompareResult, type EngineResult, type Mode,
+  type ScanResult,
 } from './protocol.js';
 import { formatTable, mib, ms } from './table.js';
 
@@ -33,6 +35,10 @@ const ENGINE_SIZES: readonly EngineSize[] = [
   { label: '1k', pods: 1_000, policies: 200, namespaces: 20 },
   { label: '10k', pods: 10_000, policies: 2_000, namespaces: 200, maxMs: 2_000, maxRssMiB: 512 },
   { label: '50k', pods: 50_000, policies: 5_000, namespaces: 500, maxMs: 15_000 },
+];
+/** `kubeseg scan` without YAML parsing: snapshot + every technique + scores + what-if re-run. */
+const SCAN_SIZES: readonly EngineSize[] = [
+  { label: '10k', pods: 10_000, policies: 2_000, namespaces: 200, maxMs: 3_000, maxRssMiB: 768 },
 ];
 /** A child slower than this is killed; the size then counts as MISSED, not as a crash. */
 const ENGINE_TIMEOUT_MS = 300_000;
@@ -87,20 +93,22 @@ function runChild(pin: readonly string[], mode: Mode, size: ClusterSize, timeout
 }
 
 // ---------------------------------------------------------------------------------------------
-// Engine sizes
+// Engine and scan sizes
 
 interface EngineRow {
   readonly spec: EngineSize;
   readonly outcome: ChildOutcome;
 }
 
-async function runEngineSizes(pin: readonly string[], sizes: readonly EngineSize[], seed: number, repeat: number): Promise<EngineRow[]> {
+async function runSizes(
+  pin: readonly string[], mode: 'engine' | 'scan', sizes: readonly EngineSize[], seed: number, repeat: number,
+): Promise<EngineRow[]> {
   const rows: EngineRow[] = [];
   for (const spec of sizes) {
-    log(`engine ${spec.label}: ${spec.pods} pods, ${spec.policies} policies, ${spec.namespaces} namespaces ...`);
+    log(`${mode} ${spec.label}: ${spec.pods} pods, ${spec.policies} policies, ${spec.namespaces} namespaces ...`);
     const outcomes: ChildOutcome[] = [];
     for (let i = 0; i < repeat; i++) {
-      const outcome = await runChild(pin, 'engine', { ...spec, seed }, ENGINE_TIMEOUT_MS);
+      const outcome = await runChild(pin, mode, { ...spec, seed }, ENGINE_TIMEOUT_MS);
       log(`  ${describeOutcome(outcome)}`);
       outcomes.push(outcome);
       if (outcome.kind !== 'ok') break;
@@ -119,7 +127,7 @@ function medianOutcome(outcomes: readonly ChildOutcome[]): ChildOutcome {
 }
 
 function totalMs(o: ChildOutcome): number {
-  return o.kind === 'ok' && o.result.mode === 'engine' ? o.result.totalMs : Number.POSITIVE_INFINITY;
+  return o.kind === 'ok' && o.result.mode !== 'compare' ? o.result.totalMs : Number.POSITIVE_INFINITY;
 }
 
 function engineTable(rows: readonly EngineRow[]): string {
@@ -130,6 +138,18 @@ function engineTable(rows: readonly EngineRow[]): string {
     const r = outcome.result as EngineResult;
     return [...head, String(r.workloads), String(r.podTypes), ms(r.analyzeMs), ms(r.reachCountsMs), ms(r.totalMs),
       mib(r.rssBeforeMiB), mib(r.peakRssMiB), r.meanReach.toFixed(1)];
+  }));
+}
+
+function scanTable(rows: readonly EngineRow[]): string {
+  const headers = ['size', 'pods', 'policies', 'ns', 'objects', 'workloads', 'techniques', 'findings', 'score', 'what-if',
+    'snapshot', 'assess', 'total', 'RSS before', 'peak RSS'];
+  return formatTable(headers, rows.map(({ spec, outcome }) => {
+    const head = [spec.label, String(spec.pods), String(spec.policies), String(spec.namespaces)];
+    if (outcome.kind !== 'ok') return [...head, outcome.kind === 'timeout' ? `TIMEOUT after ${ms(outcome.afterMs)}` : `CRASH: ${outcome.detail}`];
+    const r = outcome.result as ScanResult;
+    return [...head, String(r.objects), String(r.workloads), String(r.techniques), String(r.findings), String(r.score ?? '–'),
+      String(r.whatIfScore ?? '–'), ms(r.snapshotMs), ms(r.assessMs), ms(r.totalMs), mib(r.rssBeforeMiB), mib(r.peakRssMiB)];
   }));
 }
 
@@ -199,16 +219,16 @@ function oracleTable(run: OracleRun): string {
 
 type Status = 'MET' | 'MISSED' | 'NOT RUN' | 'FAILED';
 
-function engineTargets(rows: readonly EngineRow[]): [string, string, Status][] {
+function sizeTargets(what: 'engine' | 'scan', rows: readonly EngineRow[]): [string, string, Status][] {
   const out: [string, string, Status][] = [];
   for (const { spec, outcome } of rows) {
-    const r = outcome.kind === 'ok' ? (outcome.result as EngineResult) : undefined;
-    const what = `${spec.label} pods / ${spec.policies} policies`;
+    const r = outcome.kind === 'ok' ? (outcome.result as EngineResult | ScanResult) : undefined;
+    const size = `${spec.label} pods / ${spec.policies} policies`;
     if (spec.maxMs !== undefined) {
-      out.push([`${what}: engine ≤ ${ms(spec.maxMs)}`, r ? ms(r.totalMs) : outcome.kind.toUpperCase(), r && r.totalMs <= spec.maxMs ? 'MET' : 'MISSED']);
+      out.push([`${size}: ${what} ≤ ${ms(spec.maxMs)}`, r ? ms(r.totalMs) : outcome.kind.toUpperCase(), r && r.totalMs <= spec.maxMs ? 'MET' : 'MISSED']);
     }
     if (spec.maxRssMiB !== undefined) {
-      out.push([`${what}: peak RSS ≤ ${spec.maxRssMiB} MiB`, r ? mib(r.peakRssMiB) : outcome.kind.toUpperCase(), r && r.peakRssMiB <= spec.maxRssMiB ? 'MET' : 'MISSED']);
+      out.push([`${size}: ${what} peak RSS ≤ ${spec.maxRssMiB} MiB`, r ? mib(r.peakRssMiB) : outcome.kind.toUpperCase(), r && r.peakRssMiB <= spec.maxRssMiB ? 'MET' : 'MISSED']);
     }
   }
   return out;
@@ -231,9 +251,9 @@ function describeOutcome(o: ChildOutcome): string {
   if (o.kind === 'timeout') return `timed out after ${ms(o.afterMs)}`;
   if (o.kind === 'crash') return `CRASHED: ${o.detail}`;
   const r = o.result;
-  return r.mode === 'engine'
-    ? `${ms(r.totalMs)}, peak RSS ${mib(r.peakRssMiB)}`
-    : `engine ${ms(r.engineMs)}, oracle ${ms(r.oracleMs)}, ${r.agree ? 'agree' : 'DISAGREE'}`;
+  return r.mode === 'compare'
+    ? `engine ${ms(r.engineMs)}, oracle ${ms(r.oracleMs)}, ${r.agree ? 'agree' : 'DISAGREE'}`
+    : `${ms(r.totalMs)}, peak RSS ${mib(r.peakRssMiB)}`;
 }
 
 function log(message: string): void {
@@ -247,6 +267,7 @@ async function main(): Promise<void> {
       sizes: { type: 'string' },
       repeat: { type: 'string', default: '1' },
       'skip-oracle': { type: 'boolean', default: false },
+      'skip-scan': { type: 'boolean', default: false },
     },
   });
   const seed = Number(values.seed);
@@ -254,11 +275,13 @@ async function main(): Promise<void> {
   if (!Number.isInteger(seed) || !Number.isInteger(repeat)) throw new Error('--seed and --repeat take integers');
   const wanted = values.sizes?.split(',');
   const sizes = ENGINE_SIZES.filter((s) => !wanted || wanted.includes(s.label));
+  const scanSizes = values['skip-scan'] ? [] : SCAN_SIZES.filter((s) => !wanted || wanted.includes(s.label));
   const pin = pinPrefix();
-  console.log(`kubeseg engine benchmark — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
+  console.log(`kubeseg benchmark — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
     `${pin.length > 0 ? 'pinned to CPU 0 (taskset -c 0)' : 'NOT pinned (no taskset)'}, seed ${seed}\n`);
 
-  const engineRows = await runEngineSizes(pin, sizes, seed, repeat);
+  const engineRows = await runSizes(pin, 'engine', sizes, seed, repeat);
+  const scanRows = await runSizes(pin, 'scan', scanSizes, seed, repeat);
   let oracleRun: OracleRun | undefined;
   let oracleSkipped = '';
   if (values['skip-oracle']) oracleSkipped = 'skipped (--skip-oracle)';
@@ -268,13 +291,16 @@ async function main(): Promise<void> {
   console.log(`\nEngine: analyzeObjects (model + reachability) + reachCounts(), one fresh process per run` +
     `${repeat > 1 ? `; median of ${repeat} runs` : ''}\n`);
   console.log(engineTable(engineRows));
+  console.log('\nScan: snapshotFromObjects + assessCluster(snapshot, TECHNIQUES) (every check, scores, blast radius, what-if re-run),' +
+    ` one fresh process per run${repeat > 1 ? `; median of ${repeat} runs` : ''}\n`);
+  console.log(scanRows.length > 0 ? scanTable(scanRows) : values['skip-scan'] ? 'skipped (--skip-scan)' : 'no scan size selected (--sizes)');
   console.log('\nOracle comparison: same generated cluster, engine and bruteForceReachCounts in one process\n');
   console.log(oracleRun ? oracleTable(oracleRun) : oracleSkipped);
   console.log('\nTargets (one core)\n');
-  const targets = [...engineTargets(engineRows), oracleTarget(oracleRun, oracleSkipped)];
+  const targets = [...sizeTargets('engine', engineRows), ...sizeTargets('scan', scanRows), oracleTarget(oracleRun, oracleSkipped)];
   console.log(formatTable(['target', 'measured', 'status'], targets));
 
-  const crashed = engineRows.some((r) => r.outcome.kind === 'crash') || (oracleRun?.crashed ?? false);
+  const crashed = [...engineRows, ...scanRows].some((r) => r.outcome.kind === 'crash') || (oracleRun?.crashed ?? false);
   if (oracleRun?.disagreement) console.log('\nFAILED: the engine disagrees with the oracle (see above).');
   if (crashed) console.log('\nFAILED: a benchmark child crashed (see above).');
   process.exitCode = crashed || oracleRun?.disagreement ? 1 : 0;

@@ -2,16 +2,20 @@
  * One benchmark measurement, in a fresh process spawned by run.ts, so that peak RSS and JIT state
  * belong to this size alone. Generation is not timed. Prints one `RESULT <json>` line on stdout.
  *
- *   node --import tsx --expose-gc bench/runOne.ts engine|compare <pods> <policies> <namespaces> <seed>
+ *   node --import tsx --expose-gc bench/runOne.ts engine|compare|scan <pods> <policies> <namespaces> <seed>
  */
 import { DiagnosticList, formatDiagnostic } from '../lib/core/diagnostics.js';
+import { snapshotFromObjects } from '../lib/core/evidence/buildSnapshot.js';
 import type { SourcedObject } from '../lib/core/manifests/parseManifestText.js';
 import { analyzeObjects, type Analysis } from '../lib/core/netpol/analyze.js';
 import type { ClusterModel } from '../lib/core/netpol/model.js';
+import { assessCluster } from '../lib/core/report/assessCluster.js';
+import { TECHNIQUES } from '../lib/core/techniques/catalog.js';
 import {
   ORACLE_MODULE, parseSizeArgs, RESULT_PREFIX, type ChildResult, type ClusterSize, type CompareResult, type EngineResult, type Mismatch,
+  type ScanResult,
 } from './protocol.js';
-import { generateCluster } from './syntheticCluster.js';
+import { API_SERVER_ADDRESSES, generateCluster } from './syntheticCluster.js';
 
 type OracleFn = (model: ClusterModel) => number[];
 
@@ -67,6 +71,49 @@ function measureEngine(size: ClusterSize): EngineResult {
   };
 }
 
+/**
+ * The pure part of `kubeseg scan` on one cluster: raw objects → evidence snapshot → every technique
+ * of the catalog, scores, blast radius and the what-if re-run. The cluster carries what the checks
+ * read (nodes, RBAC, service accounts...) and cloud facts of an EKS cluster whose VPC CNI enforces
+ * NetworkPolicies, so that no check is skipped for missing evidence.
+ */
+function measureScan(size: ClusterSize): ScanResult {
+  const objects = generateCluster({ ...size, clusterObjects: true });
+  collectGarbage();
+  const rssBeforeMiB = process.memoryUsage().rss / MIB;
+  const t0 = performance.now();
+  const snapshot = snapshotFromObjects({
+    objects,
+    identity: { name: 'synthetic', account: '123456789012', region: 'eu-west-1', source: 'manifests' },
+    cloudFile: {
+      apiServer: { endpoint: `https://${API_SERVER_ADDRESSES[0]}`, endpointPublicAccess: false, endpointPrivateAccess: true },
+      vpcCni: { version: 'v1.19.0', enableNetworkPolicy: true },
+      nodeGroups: [{ name: 'general', httpTokens: 'optional', httpPutResponseHopLimit: 2 }],
+    },
+  });
+  const t1 = performance.now();
+  const assessment = assessCluster(snapshot, TECHNIQUES);
+  const t2 = performance.now();
+  const peakRssMiB = (process.resourceUsage().maxRSS * 1024) / MIB;
+  const analysisError = assessment.collection.find((s) => s.step === 'analysis');
+  if (analysisError) throw new Error(`the synthetic cluster was rejected: ${analysisError.detail}`);
+  return {
+    mode: 'scan',
+    size,
+    objects: objects.length,
+    workloads: assessment.workloads,
+    techniques: TECHNIQUES.length,
+    findings: assessment.findings.length,
+    score: assessment.score.score,
+    whatIfScore: assessment.whatIf?.score ?? null,
+    snapshotMs: t1 - t0,
+    assessMs: t2 - t1,
+    totalMs: t2 - t0,
+    rssBeforeMiB,
+    peakRssMiB,
+  };
+}
+
 /** Engine and oracle on the same generated cluster (the oracle reads the engine's model). */
 async function compareWithOracle(size: ClusterSize): Promise<CompareResult> {
   const { bruteForceReachCounts } = (await import(ORACLE_MODULE.href)) as { bruteForceReachCounts: OracleFn };
@@ -99,7 +146,7 @@ function diff(model: ClusterModel, engine: readonly number[], oracle: readonly n
 
 async function main(): Promise<void> {
   const { mode, size } = parseSizeArgs(process.argv.slice(2));
-  const result: ChildResult = mode === 'engine' ? measureEngine(size) : await compareWithOracle(size);
+  const result: ChildResult = mode === 'engine' ? measureEngine(size) : mode === 'scan' ? measureScan(size) : await compareWithOracle(size);
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
 }
 

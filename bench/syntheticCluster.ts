@@ -13,7 +13,10 @@
  *    kube-system (UDP/TCP 53), same-namespace allows, Prometheus scraping by named port, and
  *    per-app policies mixing podSelector + namespaceSelector peers, matchExpressions
  *    (In / NotIn / Exists), ipBlocks with `except`, named ports and endPort ranges;
- *  - optionally two AdminNetworkPolicies and a BaselineAdminNetworkPolicy.
+ *  - optionally two AdminNetworkPolicies and a BaselineAdminNetworkPolicy;
+ *  - optionally (`clusterObjects`, for `scan`) what the technique checks read besides workloads
+ *    and policies: one Node per 30 pods, the `kubernetes` Endpoints, the aws-node and kube-proxy
+ *    DaemonSets, a ServiceAccount, a ConfigMap and a Secret per namespace, and RBAC bindings.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +33,11 @@ export interface SyntheticParams {
   readonly seed: number;
   /** Add two AdminNetworkPolicies and a BaselineAdminNetworkPolicy (default true). */
   readonly adminPolicies?: boolean;
+  /**
+   * Add the objects technique checks read besides workloads and policies (default false, so the
+   * engine benchmark's clusters stay as they were). Generated without the seeded random stream.
+   */
+  readonly clusterObjects?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -172,6 +180,7 @@ export function generateCluster(params: SyntheticParams): SourcedObject[] {
   const perNamespace = splitEvenly(params.policies - platformNetpols.length, teamNamespaces.length);
   teamNamespaces.forEach((ns, i) => objects.push(...namespacePolicies(rng, ns, perNamespace[i]!, allApps)));
   if (params.adminPolicies ?? true) objects.push(...adminPolicies());
+  if (params.clusterObjects ?? false) objects.push(...clusterObjects(params.pods, [...platform, ...teamNamespaces]));
   return objects.map((object) => ({ source: 'synthetic', object }));
 }
 
@@ -494,6 +503,51 @@ function adminPolicies(): Obj[] {
         ingress: [{ name: 'deny-other-teams', action: 'Deny', from: [{ namespaces: { matchExpressions: [{ key: 'compliance', operator: 'DoesNotExist' }] } }] }],
       },
     },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster objects for technique checks (`clusterObjects`)
+
+/** The API server's private endpoint addresses, as the `kubernetes` Endpoints list them. */
+export const API_SERVER_ADDRESSES = ['10.0.0.10', '10.0.64.10'];
+
+function clusterObjects(pods: number, namespaces: readonly NamespacePlan[]): Obj[] {
+  const nodeCount = Math.max(3, Math.ceil(pods / 30));
+  const nodes = Array.from({ length: nodeCount }, (_, i) => {
+    const address = `10.0.${Math.floor(i / 250) + 1}.${(i % 250) + 4}`;
+    return {
+      apiVersion: 'v1', kind: 'Node', metadata: { name: `ip-${address.replaceAll('.', '-')}.eu-west-1.compute.internal` },
+      status: { addresses: [{ type: 'InternalIP', address }, { type: 'Hostname', address: `ip-${address.replaceAll('.', '-')}` }] },
+    };
+  });
+  const endpoints = {
+    apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default' },
+    subsets: [{ addresses: API_SERVER_ADDRESSES.map((ip) => ({ ip })), ports: [{ name: 'https', port: 443, protocol: 'TCP' }] }],
+  };
+  const daemonSet = (name: string, image: string, extra: Obj): Obj => ({
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace: 'kube-system' },
+    spec: { selector: { matchLabels: { 'k8s-app': name } }, template: { metadata: { labels: { 'k8s-app': name } }, spec: { hostNetwork: true, containers: [{ name, image, ...extra }] } } },
+  });
+  const perNamespace = namespaces.flatMap((ns) => [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns.name } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${ns.name}-settings`, namespace: ns.name }, data: { LOG_LEVEL: 'info', FEATURE_FLAGS: 'a,b' } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${ns.name}-db`, namespace: ns.name }, type: 'Opaque', data: { password: 'c3ludGhldGlj' } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `${ns.team}-edit`, namespace: ns.name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: `team-${ns.team}` }],
+    },
+  ]);
+  const clusterRoles = ['view', 'edit', 'admin', 'cluster-admin'].map((name) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name },
+    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: name === 'view' ? ['get', 'list', 'watch'] : ['*'] }],
+  }));
+  return [
+    ...nodes, endpoints,
+    daemonSet('aws-node', '602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon-k8s-cni:v1.19.0', {}),
+    daemonSet('kube-proxy', '602401143452.dkr.ecr.eu-west-1.amazonaws.com/eks/kube-proxy:v1.31.0', {}),
+    ...clusterRoles, ...perNamespace,
   ];
 }
 
