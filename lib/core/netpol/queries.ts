@@ -11,7 +11,6 @@ import { NONE } from './engine/connTable.js';
 import type { Decision } from './engine/evaluate.js';
 import type { Reachability, Slot } from './engine/reachability.js';
 import { ConnectionSet, type Protocol } from './connectionSet.js';
-import { withLazy } from '../lazy.js';
 import { formatIpv4Range, parseIpv4 } from './ipv4.js';
 import type { Workload } from './model.js';
 
@@ -24,6 +23,11 @@ export interface ReachAnswer {
   readonly connection: ConnectionSet;
   /** One sentence per policy decision involved, egress side first. */
   readonly reasons: readonly string[];
+}
+
+/** A {@link ReachAnswer} for a group of source workloads that every policy treats alike. */
+export interface GroupReachAnswer extends Omit<ReachAnswer, 'workload'> {
+  readonly workloads: readonly Workload[];
 }
 
 export interface ReachCount {
@@ -50,6 +54,16 @@ export class ReachabilityQueries {
     const index = this.byId.get(id);
     if (index === undefined) throw new Error(`unknown workload ${id}`);
     return index;
+  }
+
+  /**
+   * The external address range an IPv4 address falls in, as an index: addresses in one range are
+   * treated alike by every policy (the ranges are cut at every ipBlock boundary).
+   */
+  addressRange(address: string): number {
+    const ip = parseIpv4(address);
+    if (ip === undefined) throw new Error(`not an IPv4 address: ${address}`);
+    return this.reach.universe.pieceOf(ip, this.reach.destinationPieces);
   }
 
   /**
@@ -110,6 +124,26 @@ export class ReachabilityQueries {
     return { workload: this.workloads[dst]!, allowed: open.length > 0, connection, reasons: [...new Set(reasons)] };
   }
 
+  /**
+   * {@link whoCanReachWorkload} for large clusters: one answer per group of sources that policies
+   * treat alike (the reasons are those of the group's first member), so that asking about every
+   * workload costs groups × workloads, not workloads². `include` narrows the sources asked about.
+   */
+  whoCanReachWorkloadByGroup(
+    destination: string | number, port?: number, protocol: Protocol = 'TCP', include: (source: Workload) => boolean = () => true,
+  ): GroupReachAnswer[] {
+    const dst = typeof destination === 'number' ? destination : this.indexOf(destination);
+    return this.reach.sourceGroups().flatMap((group) => {
+      const members = group.filter((w) => w !== dst && include(this.workloads[w]!));
+      if (members.length === 0) return [];
+      const answer = this.answer(members[0]!, dst, port, protocol, members[0]!);
+      return [{
+        workloads: members.map((w) => this.workloads[w]!), allowed: answer.allowed, connection: answer.connection,
+        get reasons() { return answer.reasons; },
+      }];
+    });
+  }
+
   /** Every workload a workload can reach, with what is allowed and why. */
   reachableFrom(source: string | number): ReachAnswer[] {
     const src = typeof source === 'number' ? source : this.indexOf(source);
@@ -162,10 +196,24 @@ export class ReachabilityQueries {
 }
 
 
+
 /**
  * Explaining a decision costs far more than making it, and checks ask about every pair of
  * workloads, so reasons are worked out on first read only.
  */
+class LazyReachAnswer implements ReachAnswer {
+  private cached: readonly string[] | undefined;
+
+  constructor(
+    readonly workload: Workload, readonly allowed: boolean, readonly connection: ConnectionSet,
+    private readonly explain: () => string[],
+  ) {}
+
+  get reasons(): readonly string[] {
+    return (this.cached ??= this.explain());
+  }
+}
+
 function lazyReasons(answer: Omit<ReachAnswer, 'reasons'>, explain: () => string[]): ReachAnswer {
-  return withLazy({ ...answer }, 'reasons', explain);
+  return new LazyReachAnswer(answer.workload, answer.allowed, answer.connection, explain);
 }

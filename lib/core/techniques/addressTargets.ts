@@ -14,23 +14,37 @@ export interface AddressTarget {
   readonly label: string;
 }
 
+/** One answer for targets the policies cannot tell apart (same external address range, same port). */
 export interface TargetAnswer {
-  readonly target: AddressTarget;
+  readonly targets: readonly AddressTarget[];
   readonly answer: NetworkAnswer;
 }
 
-/** Each workload's answers for every target, in the engine's workload order; node agents are left out. */
+/**
+ * Each workload's answers, in the engine's workload order; node agents are left out. Targets that
+ * no policy tells apart (hundreds of node addresses in one subnet, say) are asked about once.
+ */
 export function reachTargets(ctx: CheckContext, targets: readonly AddressTarget[]): Map<string, TargetAnswer[]> {
+  const groups = new Map<string, AddressTarget[]>();
+  for (const t of targets) {
+    const key = `${ctx.queries.addressRange(t.address)}|${t.port}`;
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
   const byWorkload = new Map<string, TargetAnswer[]>();
-  for (const target of targets) {
-    for (const answer of ctx.reachAddress(target.address, target.port)) {
+  for (const group of groups.values()) {
+    for (const answer of ctx.reachAddress(group[0]!.address, group[0]!.port)) {
       if (isNodeAgent(answer.workload)) continue;
       const list = byWorkload.get(answer.workload.id) ?? [];
-      list.push({ target, answer });
+      list.push({ targets: group, answer });
       byWorkload.set(answer.workload.id, list);
     }
   }
   return byWorkload;
+}
+
+/** Every target of some answers. */
+export function targetsOf(answers: readonly TargetAnswer[]): AddressTarget[] {
+  return answers.flatMap((a) => a.targets);
 }
 
 /** The answers that decide a workload's verdict: the exposed ones, else the unknown ones, else all (blocked). */

@@ -6,7 +6,6 @@ import type { Analysis } from '../netpol/analyze.js';
 import type { Protocol } from '../netpol/connectionSet.js';
 import { ReachabilityQueries, type ReachAnswer } from '../netpol/queries.js';
 import { evidenceStatus, type CollectionStep, type EvidenceSnapshot, type KubeObject } from '../evidence/snapshot.js';
-import { withLazy } from '../lazy.js';
 import type { Enforcement } from './enforcement.js';
 import type { WorkloadInfo } from './workloads.js';
 
@@ -19,6 +18,11 @@ export interface NetworkAnswer {
   /** What the policies allow, e.g. `TCP 80` or `All Connections`. */
   readonly connection: string;
   readonly reasons: readonly string[];
+}
+
+/** A {@link NetworkAnswer} for several source workloads the policies treat alike; `workload` is the first. */
+export interface GroupNetworkAnswer extends NetworkAnswer {
+  readonly members: readonly WorkloadInfo[];
 }
 
 export class CheckContext {
@@ -64,6 +68,24 @@ export class CheckContext {
     return answer;
   }
 
+  /**
+   * {@link reachWorkload} with sources that every policy treats alike in one answer (`members`);
+   * `include` narrows the sources, e.g. to other namespaces.
+   */
+  reachWorkloadByGroup(
+    destinationId: string, include: (source: WorkloadInfo) => boolean = () => true, port?: number, protocol: Protocol = 'TCP',
+  ): GroupNetworkAnswer[] {
+    const wanted = (w: { id: string }): boolean => { const info = this.byId.get(w.id); return info !== undefined && include(info); };
+    return this.queries.whoCanReachWorkloadByGroup(destinationId, port, protocol, wanted).flatMap((group) => {
+      const members = group.workloads.flatMap((w) => this.byId.get(w.id) ?? []);
+      const [first] = this.judge([{ workload: group.workloads[0]!, allowed: group.allowed, connection: group.connection, get reasons() { return group.reasons; } }]);
+      // Spelled out, not spread: a spread would read (and so compute) the lazy reasons.
+      return first && members.length > 0
+        ? [{ workload: first.workload, status: first.status, connection: first.connection, members, get reasons() { return first.reasons; } }]
+        : [];
+    });
+  }
+
   /** Everything a workload can reach, judged by enforcement. */
   reachableFrom(sourceId: string): NetworkAnswer[] {
     return this.judge(this.queries.reachableFrom(sourceId));
@@ -74,20 +96,27 @@ export class CheckContext {
    * open; when enforcement is unknown, a connection only policies block is unknown.
    */
   private judge(answers: readonly ReachAnswer[]): NetworkAnswer[] {
-    return answers.flatMap((a): NetworkAnswer[] => {
+    const out: NetworkAnswer[] = [];
+    for (const a of answers) {
       const workload = this.byId.get(a.workload.id);
-      if (!workload) return [];
-      const judged = (status: NetworkStatus, connection: string, prefix?: string): NetworkAnswer =>
-        withLazy({ workload, status, connection }, 'reasons', () => (prefix ? [prefix, ...a.reasons] : a.reasons));
-      if (a.allowed) return [judged('exposed', a.connection.key)];
-      switch (this.enforcement.status) {
-        case 'enforced':
-          return [judged('blocked', a.connection.key)];
-        case 'not-enforced':
-          return [judged('exposed', 'All Connections', this.enforcement.reason)];
-        case 'unknown':
-          return [judged('unknown', a.connection.key, `only NetworkPolicies block it, and ${this.enforcement.reason}`)];
-      }
-    });
+      if (!workload) continue;
+      if (a.allowed) out.push(new JudgedAnswer(workload, 'exposed', a.connection.key, a));
+      else if (this.enforcement.status === 'enforced') out.push(new JudgedAnswer(workload, 'blocked', a.connection.key, a));
+      else if (this.enforcement.status === 'not-enforced') out.push(new JudgedAnswer(workload, 'exposed', 'All Connections', a, this.enforcement.reason));
+      else out.push(new JudgedAnswer(workload, 'unknown', a.connection.key, a, `only NetworkPolicies block it, and ${this.enforcement.reason}`));
+    }
+    return out;
+  }
+}
+
+/** A network answer whose reasons (costly to explain) are read from the engine's answer on demand. */
+class JudgedAnswer implements NetworkAnswer {
+  constructor(
+    readonly workload: WorkloadInfo, readonly status: NetworkStatus, readonly connection: string,
+    private readonly engineAnswer: ReachAnswer, private readonly prefix?: string,
+  ) {}
+
+  get reasons(): readonly string[] {
+    return this.prefix ? [this.prefix, ...this.engineAnswer.reasons] : this.engineAnswer.reasons;
   }
 }

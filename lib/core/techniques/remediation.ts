@@ -150,7 +150,9 @@ export function enforcementAdvice(ctx: CheckContext): string {
 
 /** The NetworkPolicies selecting the workload for egress whose rules allow any of the addresses. */
 function allowingEgressPolicies(ctx: CheckContext, workload: WorkloadInfo, addresses: readonly string[]): KubeObject[] {
-  const reasons = addresses.flatMap((address) => egressAnswers(ctx, address).get(workload.id)?.reasons ?? []);
+  // Addresses in one external range are allowed by the same rules: ask about one of each.
+  const representatives = [...new Map(addresses.map((a) => [ctx.queries.addressRange(a), a])).values()];
+  const reasons = representatives.flatMap((address) => egressAnswers(ctx, address).get(workload.id)?.reasons ?? []);
   const names = new Set(reasons.flatMap((r) => /NetworkPolicy [^/\s]+\/([^,\s]+), egress rule/.exec(r)?.[1] ?? []));
   return ctx.objects('NetworkPolicy').filter((p) => (p.metadata.namespace ?? 'default') === workload.ref.namespace && names.has(p.metadata.name));
 }

@@ -149,6 +149,24 @@ export class Reachability {
     return acc;
   }
 
+  /**
+   * Workloads grouped so that every policy treats the members of a group alike as sources: same
+   * egress profile and same ingress peer class for each of their pod types. A question about the
+   * sources of a connection is then asked once per group rather than once per workload.
+   */
+  sourceGroups(): readonly (readonly number[])[] {
+    if (!this.cachedSourceGroups) {
+      const byKey = new Map<string, number[]>();
+      this.model.workloads.forEach((_, w) => {
+        const key = this.typesOf(w).map((t) => `${this.egProfile[t]}:${this.srcClass[t]}`).join(' ');
+        byKey.set(key, [...(byKey.get(key) ?? []), w]);
+      });
+      this.cachedSourceGroups = [...byKey.values()];
+    }
+    return this.cachedSourceGroups;
+  }
+  private cachedSourceGroups: number[][] | undefined;
+
   typesOf(workload: number): number[] {
     return this.workloadTypes[workload]!;
   }

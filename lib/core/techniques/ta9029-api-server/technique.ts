@@ -53,7 +53,8 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
       return unknown(CHECK, w.ref, `whether ${w.id} can reach the API server is unknown: API server address unknown`,
         [noAddressEvidence(ctx), token.evidence]);
     }
-    const evidence = [first.target.label, ...first.answer.reasons, token.evidence];
+    const target = first.targets[0]!;
+    const evidence = [...first.targets.map((t) => t.label), ...first.answer.reasons, token.evidence];
     switch (deciding.status) {
       case 'blocked':
         return pass(CHECK, w.ref, `${w.id} cannot reach the API server`, evidence);
@@ -62,7 +63,7 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
       case 'exposed': {
         const network = denyEgressToAddresses(ctx, w, targets.map((t) => `${t.address}/32`), 'the API server');
         const yaml = [network.yaml, token.patch].filter((y) => y !== undefined).join('\n---\n');
-        return fail(CHECK, w.ref, `${w.id} can reach the API server at ${first.target.address}:${first.target.port} with its service-account token`,
+        return fail(CHECK, w.ref, `${w.id} can reach the API server at ${target.address}:${target.port} with its service-account token`,
           evidence, { text: `${network.text} ${token.advice}`, yaml });
       }
     }

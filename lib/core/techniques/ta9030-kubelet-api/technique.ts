@@ -6,7 +6,7 @@
  */
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
 import { parseIpv4 } from '../../netpol/ipv4.js';
-import { decidingAnswers, reachTargets, type AddressTarget } from '../addressTargets.js';
+import { decidingAnswers, reachTargets, targetsOf, type AddressTarget } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses } from '../remediation.js';
 import type { Technique } from '../types.js';
@@ -55,8 +55,9 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
     if (!first) {
       return unknown(CHECK, w.ref, `whether ${w.id} can reach the kubelet API is unknown: no Node has an IPv4 InternalIP or ExternalIP in the evidence`);
     }
-    const listed = deciding.answers.slice(0, LISTED).map((a) => a.target.label);
-    const more = deciding.answers.length > LISTED ? [`and ${deciding.answers.length - LISTED} more`] : [];
+    const decidingTargets = targetsOf(deciding.answers);
+    const listed = decidingTargets.slice(0, LISTED).map((t) => t.label);
+    const more = decidingTargets.length > LISTED ? [`and ${decidingTargets.length - LISTED} more`] : [];
     // Every answer's reasons name its own address; one example is enough to show which policy decides.
     const evidence = [...listed, ...more, ...first.answer.reasons];
     switch (deciding.status) {
@@ -66,7 +67,7 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
         return unknown(CHECK, w.ref, `whether ${w.id} can reach the kubelet API is unknown`, evidence);
       case 'exposed': {
         const network = denyEgressToAddresses(ctx, w, nodeCidrs, 'node addresses');
-        return fail(CHECK, w.ref, `${w.id} can reach the kubelet API on ${deciding.answers.length} of ${targets.length} node address and port pairs`,
+        return fail(CHECK, w.ref, `${w.id} can reach the kubelet API on ${decidingTargets.length} of ${targets.length} node address and port pairs`,
           evidence, {
             ...network,
             text: `${network.text} This also closes other host-network services on the nodes to it; allow those it needs explicitly. `

@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
-import type { CheckContext, NetworkAnswer } from '../context.js';
+import type { CheckContext, GroupNetworkAnswer } from '../context.js';
 import { enforcementAdvice, replacementPolicy, toYaml } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo } from '../workloads.js';
@@ -37,16 +37,22 @@ export const technique: Technique = {
 
 /** Why nothing restricts a connection from another namespace, and which policy rule to narrow, if any. */
 interface Opening {
-  readonly answer: NetworkAnswer;
+  /** Sources the policies treat alike; `answer.members` are the workloads. */
+  readonly answer: GroupNetworkAnswer;
   readonly cause: 'no-ingress-policy' | 'rule-admits-every-namespace' | 'not-enforced';
   readonly why: string;
   readonly rule?: { readonly policy: KubeObject; readonly index: number };
 }
 
+/**
+ * Sources are asked about in groups that policies treat alike, and a group's reasons are read once:
+ * a cluster with thousands of workloads costs groups × workloads, not workloads².
+ */
 function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
   return ctx.workloads.filter((w) => !isNodeAgent(w)).flatMap((w): CheckOutcome[] => {
     // Node agents act as the node: their traffic is the node's, not another namespace's.
-    const sources = ctx.reachWorkload(w.id).filter((a) => a.workload.ref.namespace !== w.ref.namespace && !isNodeAgent(a.workload));
+    const fromElsewhere = (s: WorkloadInfo): boolean => s.ref.namespace !== w.ref.namespace && !isNodeAgent(s);
+    const sources = ctx.reachWorkloadByGroup(w.id, fromElsewhere);
     if (sources.length === 0) return [];
     if (isHostNetwork(w)) {
       return [fail(CHECK, w.ref, `${w.id} runs on the host network, where ingress NetworkPolicies do not apply to it`,
@@ -60,10 +66,11 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
       : reaching.flatMap((a) => opening(ctx, w, a) ?? []);
     const example = openings[0];
     if (example) {
-      const namespaces = [...new Set(openings.map((o) => o.answer.workload.ref.namespace))].sort();
+      const opened = openings.flatMap((o) => o.answer.members);
+      const namespaces = [...new Set(opened.map((m) => m.ref.namespace))].sort();
       const { answer, why } = example;
       return [fail(CHECK, w.ref,
-        `${w.id} accepts connections from ${openings.length} workload${openings.length === 1 ? '' : 's'} in other namespaces (${namespaces.join(', ')}) that no policy restricts`,
+        `${w.id} accepts connections from ${opened.length} workload${opened.length === 1 ? '' : 's'} in other namespaces (${namespaces.join(', ')}) that no policy restricts`,
         [`for example from ${answer.workload.id} (${answer.connection}): ${why}`, ...answer.reasons],
         remediation(ctx, w, openings, namespaces))];
     }
@@ -73,15 +80,16 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
         [`for example from ${uncertain.workload.id}:`, ...uncertain.reasons])];
     }
     const shown = reaching[0] ?? sources[0]!;
-    const message = reaching.length > 0
-      ? `${w.id} admits ${reaching.length} workload${reaching.length === 1 ? '' : 's'} of other namespaces only through rules that name their namespaces`
+    const admitted = reaching.reduce((n, a) => n + a.members.length, 0);
+    const message = admitted > 0
+      ? `${w.id} admits ${admitted} workload${admitted === 1 ? '' : 's'} of other namespaces only through rules that name their namespaces`
       : `no workload in another namespace can open a connection to ${w.id}`;
     return [pass(CHECK, w.ref, message, [`for example from ${shown.workload.id}:`, ...shown.reasons])];
   });
 }
 
 /** Why the connection is open to other namespaces, or undefined when an ingress rule names the namespaces it admits. */
-function opening(ctx: CheckContext, w: WorkloadInfo, answer: NetworkAnswer): Opening | undefined {
+function opening(ctx: CheckContext, w: WorkloadInfo, answer: GroupNetworkAnswer): Opening | undefined {
   for (const reason of answer.reasons) {
     if (reason.startsWith(`ingress: no NetworkPolicy selects ${w.id} for ingress`)) {
       return { answer, cause: 'no-ingress-policy', why: `no NetworkPolicy selects ${w.id} for ingress` };
