@@ -72,8 +72,12 @@ function whatIf(snapshot: EvidenceSnapshot, findings: readonly Finding[], techni
   const fixed: EvidenceSnapshot = {
     ...snapshot, objects, cloud: { ...snapshot.cloud, vpcCni: { ...snapshot.cloud.vpcCni, enableNetworkPolicy: true } },
   };
-  const rerun = runTechniques(fixed, techniques);
+  // Only techniques that policies, enforcement or the suggested manifests can change are re-run.
+  const fixedTechniques = new Set(findings.filter((f) => f.status === 'fail' && f.remediation?.yaml).map((f) => f.technique));
+  const affected = techniques.filter((t) => t.meta.segmentationMitigates || fixedTechniques.has(t.meta.id));
+  const rerun = runTechniques(fixed, affected);
   if (!rerun.ok) return null;
-  const score = scoreCluster(techniques.map((t) => t.meta), rerun.run.findings);
+  const kept = findings.filter((f) => !affected.some((t) => t.meta.id === f.technique));
+  const score = scoreCluster(techniques.map((t) => t.meta), [...kept, ...rerun.run.findings]);
   return { score: score.score, grade: score.grade };
 }
