@@ -6,7 +6,7 @@
  * const q = new ReachabilityQueries(analysis.reachability);
  * q.whoCanReachAddress('169.254.169.254', 80, 'TCP').filter((a) => a.allowed);
  */
-import { describeOrigin, type Direction } from './engine/compile.js';
+import { describeOrigin, type Direction, type RuleOrigin } from './engine/compile.js';
 import { NONE } from './engine/connTable.js';
 import type { Decision } from './engine/evaluate.js';
 import type { Reachability, Slot } from './engine/reachability.js';
@@ -28,6 +28,12 @@ export interface ReachAnswer {
 /** A {@link ReachAnswer} for a group of source workloads that every policy treats alike. */
 export interface GroupReachAnswer extends Omit<ReachAnswer, 'workload'> {
   readonly workloads: readonly Workload[];
+  /**
+   * How the destination admits the group whatever its namespace: `not-isolated` (no ingress
+   * NetworkPolicy selects it), or the rule that admits every namespace; undefined when the rules
+   * that admit it name namespaces.
+   */
+  readonly namespaceWide: 'not-isolated' | RuleOrigin | undefined;
 }
 
 export interface ReachCount {
@@ -137,8 +143,9 @@ export class ReachabilityQueries {
       const members = group.filter((w) => w !== dst && include(this.workloads[w]!));
       if (members.length === 0) return [];
       const answer = this.answer(members[0]!, dst, port, protocol, members[0]!);
+      const namespaceWide = this.reach.namespaceWideAdmission(this.reach.typesOf(members[0]!)[0]!, this.reach.typesOf(dst)[0]!);
       return [{
-        workloads: members.map((w) => this.workloads[w]!), allowed: answer.allowed, connection: answer.connection,
+        workloads: members.map((w) => this.workloads[w]!), allowed: answer.allowed, connection: answer.connection, namespaceWide,
         get reasons() { return answer.reasons; },
       }];
     });

@@ -4,7 +4,7 @@
  */
 import type { Analysis } from '../netpol/analyze.js';
 import type { Protocol } from '../netpol/connectionSet.js';
-import { ReachabilityQueries, type ReachAnswer } from '../netpol/queries.js';
+import { ReachabilityQueries, type GroupReachAnswer, type ReachAnswer } from '../netpol/queries.js';
 import { evidenceStatus, type CollectionStep, type EvidenceSnapshot, type KubeObject } from '../evidence/snapshot.js';
 import type { Enforcement } from './enforcement.js';
 import type { WorkloadInfo } from './workloads.js';
@@ -23,6 +23,8 @@ export interface NetworkAnswer {
 /** A {@link NetworkAnswer} for several source workloads the policies treat alike; `workload` is the first. */
 export interface GroupNetworkAnswer extends NetworkAnswer {
   readonly members: readonly WorkloadInfo[];
+  /** See {@link GroupReachAnswer.namespaceWide}. */
+  readonly namespaceWide: GroupReachAnswer['namespaceWide'];
 }
 
 export class CheckContext {
@@ -81,7 +83,10 @@ export class CheckContext {
       const [first] = this.judge([{ workload: group.workloads[0]!, allowed: group.allowed, connection: group.connection, get reasons() { return group.reasons; } }]);
       // Spelled out, not spread: a spread would read (and so compute) the lazy reasons.
       return first && members.length > 0
-        ? [{ workload: first.workload, status: first.status, connection: first.connection, members, get reasons() { return first.reasons; } }]
+        ? [{
+          workload: first.workload, status: first.status, connection: first.connection, members, namespaceWide: group.namespaceWide,
+          get reasons() { return first.reasons; },
+        }]
         : [];
     });
   }

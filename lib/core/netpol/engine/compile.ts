@@ -2,6 +2,7 @@
  * Policies compiled against a `Universe`: every rule peer becomes a membership array over slots,
  * and every pod type learns which policies select it, per direction.
  */
+import { MATCH_ALL } from '../labelSelector.js';
 import type { AdminAction, Peer, PodPeer, RulePorts } from '../model.js';
 import type { Membership, Universe } from './universe.js';
 
@@ -24,6 +25,8 @@ export interface CompiledRule {
   /** 'any': every peer, in and out of the cluster. */
   readonly peers: readonly Membership[] | 'any';
   readonly ports: RulePorts;
+  /** Whether the rule admits peers of every namespace (no `from`/`to`, or a peer with `namespaceSelector: {}`). */
+  readonly everyNamespace: boolean;
 }
 
 /** The policies that apply to one pod type in one direction, in evaluation order. */
@@ -127,7 +130,8 @@ export class CompiledPolicies {
     this.origins.set(rule.ports, origin);
     const pieces = origin.direction === 'ingress' ? this.universe.sourcePieces : this.universe.destinationPieces;
     const peers = rule.peers === 'any' ? 'any' as const : rule.peers.map((p) => this.universe.members(p, pieces));
-    return { origin, action: rule.action, peers, ports: rule.ports };
+    const everyNamespace = rule.peers === 'any' || rule.peers.some((p) => p.type === 'pods' && p.namespaceSelector?.key === MATCH_ALL.key);
+    return { origin, action: rule.action, peers, ports: rule.ports, everyNamespace };
   }
 
   /** Visits the pod types a policy subject selects. */

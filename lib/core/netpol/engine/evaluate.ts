@@ -121,7 +121,7 @@ export function resolvePorts(
   return conn;
 }
 
-function ruleMatches(rule: CompiledRule, peerSlot: number): boolean {
+export function ruleMatches(rule: CompiledRule, peerSlot: number): boolean {
   if (rule.peers === 'any') return true;
   for (const m of rule.peers) if (m[peerSlot] === 1) return true;
   return false;

@@ -12,9 +12,9 @@
  */
 import type { ConnectionSet } from '../connectionSet.js';
 import type { ClusterModel } from '../model.js';
-import { CompiledPolicies, type CompiledRule, type Direction } from './compile.js';
+import { CompiledPolicies, type CompiledRule, type Direction, type RuleOrigin } from './compile.js';
 import { ConnTable, NONE } from './connTable.js';
-import { decide, decideConn, PortResolver, type Decision } from './evaluate.js';
+import { decide, decideConn, PortResolver, ruleMatches, type Decision } from './evaluate.js';
 import { Universe, type ExternalPiece, type Membership, type PodType } from './universe.js';
 
 /** A peer of a connection: a pod type (by index) or an external piece of one direction's space. */
@@ -226,6 +226,19 @@ export class Reachability {
       seen.delete(w);
       return seen.size;
     });
+  }
+
+  /**
+   * How a destination admits a source regardless of the source's namespace: not isolated for
+   * ingress at all, or through a NetworkPolicy rule that admits every namespace (and some port).
+   * Undefined when every rule that admits the source names the namespaces it admits.
+   */
+  namespaceWideAdmission(srcType: number, dstType: number): 'not-isolated' | RuleOrigin | undefined {
+    const layers = this.policies.layersOf('ingress', dstType);
+    if (!layers.networkPolicy) return 'not-isolated';
+    const rule = layers.networkPolicy.find((r) =>
+      r.everyNamespace && ruleMatches(r, srcType) && this.ports.resolve(r.ports, this.universe.types[dstType]) !== NONE);
+    return rule?.origin;
   }
 
   /** The full decision, with the rules involved, for one direction of one pair of slots. */

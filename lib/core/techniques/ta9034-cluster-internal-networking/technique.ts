@@ -90,16 +90,15 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
 
 /** Why the connection is open to other namespaces, or undefined when an ingress rule names the namespaces it admits. */
 function opening(ctx: CheckContext, w: WorkloadInfo, answer: GroupNetworkAnswer): Opening | undefined {
-  for (const reason of answer.reasons) {
-    if (reason.startsWith(`ingress: no NetworkPolicy selects ${w.id} for ingress`)) {
-      return { answer, cause: 'no-ingress-policy', why: `no NetworkPolicy selects ${w.id} for ingress` };
-    }
-    const m = /^ingress: NetworkPolicy ([^/\s]+)\/([^,\s]+), ingress rule (\d+) allows /.exec(reason);
-    const policy = m && ctx.objects('NetworkPolicy').find((p) => (p.metadata.namespace ?? 'default') === m[1] && p.metadata.name === m[2]);
-    const index = m ? Number(m[3]) - 1 : -1;
-    if (policy && admitsEveryNamespace(ingressRules(policy)[index])) {
-      return { answer, cause: 'rule-admits-every-namespace', why: `NetworkPolicy ${m[1]}/${m[2]} ingress rule ${m[3]} admits every namespace`, rule: { policy, index } };
-    }
+  const wide = answer.namespaceWide;
+  if (wide === 'not-isolated') return { answer, cause: 'no-ingress-policy', why: `no NetworkPolicy selects ${w.id} for ingress` };
+  const [ns, name] = wide?.policyKind === 'NetworkPolicy' ? wide.policy.split('/') : [];
+  const policy = ctx.objects('NetworkPolicy').find((p) => (p.metadata.namespace ?? 'default') === ns && p.metadata.name === name);
+  if (wide && policy) {
+    return {
+      answer, cause: 'rule-admits-every-namespace', why: `NetworkPolicy ${wide.policy} ingress rule ${wide.ruleIndex + 1} admits every namespace`,
+      rule: { policy, index: wide.ruleIndex },
+    };
   }
   // The policies would restrict it, but nothing enforces them.
   return ctx.enforcement.status === 'not-enforced' ? { answer, cause: 'not-enforced', why: 'the NetworkPolicies that would restrict it are not enforced' } : undefined;
@@ -112,13 +111,6 @@ const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 function ingressRules(policy: KubeObject): Json[] {
   const spec = isMap(policy.spec) ? policy.spec : {};
   return Array.isArray(spec.ingress) ? spec.ingress.filter(isMap) : [];
-}
-
-/** A rule with no `from` admits everyone; a peer whose namespaceSelector is empty admits every namespace. */
-function admitsEveryNamespace(rule: Json | undefined): boolean {
-  if (!rule) return false;
-  const from = Array.isArray(rule.from) ? rule.from.filter(isMap) : [];
-  return from.length === 0 || from.some((peer) => isMap(peer.namespaceSelector) && isEmptySelector(peer.namespaceSelector));
 }
 
 function isEmptySelector(selector: Json): boolean {
