@@ -1,52 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Io } from '../../lib/cli/io.js';
-import { buildProgram, main } from '../../lib/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../lib/cli/main.js';
+import { fixture, run } from '../helpers/cli.js';
 import { deployment, docs } from '../helpers/analyzeYaml.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-interface Run {
-  readonly stdout: string;
-  readonly stderr: string;
-  /** The exit code the command set; 0 when it set none. */
-  readonly code: number;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
-  const io: Io = {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
-    exitCode: (c) => { code = c; },
-  };
-  await main(argv, io);
-  return { stdout, stderr, code };
-}
-
-const tempDirs: string[] = [];
-
-/** A temporary directory holding the given files (paths relative to it). */
-function fixture(files: Readonly<Record<string, string>>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kubeseg-cli-'));
-  tempDirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 const APPS = docs(deployment('ns', 'a', { app: 'a' }), deployment('ns', 'b', { app: 'b' }));
 const POLICY = `apiVersion: networking.k8s.io/v1

@@ -2,55 +2,18 @@
  * `kubeseg scan` and `kubeseg demo` through `main()` with a fake Io: the three formats, and the exit
  * codes of DESIGN §3.1 (0 done, 1 below --fail-below, 2 usage or input error, 3 partial).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
-import type { Io } from '../../lib/cli/io.js';
-import { main } from '../../lib/cli/main.js';
 import { CLOUD_FILE_NAME } from '../../lib/core/evidence/buildSnapshot.js';
 import { FINDINGS_CSV_HEADER } from '../../lib/core/report/findingsCsv.js';
 import { reportSchema, type JsonReport } from '../../lib/core/report/jsonReport.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
+import { fixture, run } from '../helpers/cli.js';
 import { deployment, docs, namespace } from '../helpers/analyzeYaml.js';
 
-interface Run {
-  readonly stdout: string;
-  readonly stderr: string;
-  /** The exit code the command set; 0 when it set none. */
-  readonly code: number;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  let code = 0;
-  const io: Io = {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
-    exitCode: (c) => { code = c; },
-  };
-  await main(argv, io);
-  return { stdout, stderr, code };
-}
-
-const tempDirs: string[] = [];
-
-/** A temporary directory holding the given files (paths relative to it). */
-function fixture(files: Readonly<Record<string, string>>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kubeseg-scan-'));
-  tempDirs.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
-
-afterEach(() => {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 const NODE = `apiVersion: v1
 kind: Node

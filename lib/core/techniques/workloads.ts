@@ -4,7 +4,7 @@
  * their controlling owner exactly as there.
  */
 import type { KubeObject } from '../evidence/snapshot.js';
-import type { ResourceRef } from '../findings/finding.js';
+import { fail, type CheckOutcome, type ResourceRef } from '../findings/finding.js';
 import { workloadId } from '../netpol/buildClusterModel.js';
 import { podOwner, templatePath } from '../netpol/parse/workloads.js';
 
@@ -73,4 +73,10 @@ export function isHostNetwork(workload: WorkloadInfo): boolean {
  */
 export function isNodeAgent(workload: WorkloadInfo): boolean {
   return isHostNetwork(workload) && workload.ref.kind === 'DaemonSet' && workload.ref.namespace === 'kube-system';
+}
+
+/** The failure of a workload on the host network, where NetworkPolicies do not apply; `consequence` says what it can do. */
+export function hostNetworkFailure(check: string, workload: WorkloadInfo, consequence: string): CheckOutcome {
+  return fail(check, workload.ref, `${workload.id} runs on the host network: ${consequence}`, ['spec.hostNetwork: true'],
+    { text: 'Run the workload off the host network, or accept it as a node-level component.' });
 }

@@ -10,7 +10,7 @@ import { decidingAnswers, reachTargets, targetsOf, type AddressTarget } from '..
 import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, isNodeAgent } from '../workloads.js';
+import { isHostNetwork, isNodeAgent, hostNetworkFailure } from '../workloads.js';
 
 const CHECK = 'kubelet-reachable';
 
@@ -47,8 +47,7 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
   const nodeCidrs = [...new Set(targets.map((t) => `${t.address}/32`))];
   return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
     if (isHostNetwork(w)) {
-      return fail(CHECK, w.ref, `${w.id} runs on the host network: NetworkPolicies do not apply and it reaches the kubelet as the node does`,
-        ['spec.hostNetwork: true'], { text: 'Run the workload off the host network, or accept it as a node-level component.' });
+      return hostNetworkFailure(CHECK, w, 'NetworkPolicies do not apply and it reaches the kubelet as the node does');
     }
     const deciding = decidingAnswers(answers.get(w.id) ?? []);
     const first = deciding.answers[0];

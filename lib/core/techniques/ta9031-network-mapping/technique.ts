@@ -8,7 +8,7 @@ import { NAMESPACE_NAME_LABEL } from '../../netpol/buildClusterModel.js';
 import type { CheckContext } from '../context.js';
 import { enforcementAdvice, toYaml } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, isNodeAgent, type WorkloadInfo } from '../workloads.js';
+import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
 const CHECK = 'egress-reaches-most-workloads';
 
@@ -41,8 +41,7 @@ function networkMapping(ctx: CheckContext): CheckOutcome[] {
   if (others === 0) return [];
   return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
     if (isHostNetwork(w)) {
-      return fail(CHECK, w.ref, `${w.id} runs on the host network: egress NetworkPolicies do not apply and it can scan the pod and node networks`,
-        ['spec.hostNetwork: true'], { text: 'Run the workload off the host network, or accept it as a node-level component.' });
+      return hostNetworkFailure(CHECK, w, 'egress NetworkPolicies do not apply and it can scan the pod and node networks');
     }
     if (ctx.enforcement.status === 'not-enforced') {
       return fail(CHECK, w.ref, `${w.id} can open connections to all ${others} other workloads: NetworkPolicies are not enforced`,

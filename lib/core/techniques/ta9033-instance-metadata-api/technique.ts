@@ -7,7 +7,7 @@ import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.j
 import type { CheckContext, NetworkAnswer } from '../context.js';
 import { denyEgressToAddress } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, isNodeAgent } from '../workloads.js';
+import { isHostNetwork, isNodeAgent, hostNetworkFailure } from '../workloads.js';
 
 export const IMDS_ADDRESS = '169.254.169.254';
 const CHECK = 'imds-egress-allowed';
@@ -48,8 +48,7 @@ function imdsEgress(ctx: CheckContext): CheckOutcome[] {
 export function judgeImdsAccess(ctx: CheckContext, answer: NetworkAnswer, hopLimited: string | undefined): CheckOutcome {
   const w = answer.workload;
   if (isHostNetwork(w)) {
-    return fail(CHECK, w.ref, `${w.id} runs on the host network: NetworkPolicies do not apply and it reaches the instance metadata API as the node does`,
-      ['spec.hostNetwork: true'], { text: 'Run the workload off the host network, or accept it as a node-level component.' });
+    return hostNetworkFailure(CHECK, w, 'NetworkPolicies do not apply and it reaches the instance metadata API as the node does');
   }
   if (hopLimited) {
     return pass(CHECK, w.ref, `${w.id} cannot obtain instance metadata: every node group requires IMDSv2 with a hop limit of 1`, [hopLimited]);

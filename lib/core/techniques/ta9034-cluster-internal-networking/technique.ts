@@ -8,7 +8,7 @@ import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../
 import type { CheckContext, GroupNetworkAnswer } from '../context.js';
 import { enforcementAdvice, replacementPolicy, toYaml } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, isNodeAgent, type WorkloadInfo } from '../workloads.js';
+import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
 const CHECK = 'open-to-other-namespaces';
 
@@ -55,8 +55,7 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
     const sources = ctx.reachWorkloadByGroup(w.id, fromElsewhere);
     if (sources.length === 0) return [];
     if (isHostNetwork(w)) {
-      return [fail(CHECK, w.ref, `${w.id} runs on the host network, where ingress NetworkPolicies do not apply to it`,
-        ['spec.hostNetwork: true'], { text: 'Run the workload off the host network, or accept it as a node-level component.' })];
+      return [hostNetworkFailure(CHECK, w, 'ingress NetworkPolicies do not apply to it')];
     }
     const reaching = sources.filter((a) => a.status === 'exposed');
     // Ingress isolation belongs to the workload: when no policy selects it, every connection is open (and one answer tells).
