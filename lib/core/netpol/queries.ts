@@ -25,16 +25,12 @@ export interface ReachAnswer {
   readonly reasons: readonly string[];
 }
 
-/** A {@link ReachAnswer} for a group of source workloads that every policy treats alike. */
-export interface GroupReachAnswer extends Omit<ReachAnswer, 'workload'> {
-  readonly workloads: readonly Workload[];
-  /**
-   * How the destination admits the group whatever its namespace: `not-isolated` (no ingress
-   * NetworkPolicy selects it), or the rule that admits every namespace; undefined when the rules
-   * that admit it name namespaces.
-   */
-  readonly namespaceWide: 'not-isolated' | RuleOrigin | undefined;
-}
+/**
+ * How a destination admits a source whatever the source's namespace: `not-isolated` (no ingress
+ * NetworkPolicy selects it), or the rule that admits every namespace; undefined when the rules
+ * that admit it name namespaces.
+ */
+export type NamespaceWideAdmission = 'not-isolated' | RuleOrigin | undefined;
 
 export interface ReachCount {
   readonly workload: Workload;
@@ -131,24 +127,30 @@ export class ReachabilityQueries {
   }
 
   /**
-   * {@link whoCanReachWorkload} for large clusters: one answer per group of sources that policies
-   * treat alike (the reasons are those of the group's first member), so that asking about every
-   * workload costs groups × workloads, not workloads². `include` narrows the sources asked about.
+   * The groups of {@link Reachability.sourceGroups} (workload indexes), and for one destination
+   * the connection id each group has to it: what a check needs to count sources over a large
+   * cluster without building an answer per pair. `explainReach` explains the pairs it reports.
    */
-  whoCanReachWorkloadByGroup(
-    destination: string | number, port?: number, protocol: Protocol = 'TCP', include: (source: Workload) => boolean = () => true,
-  ): GroupReachAnswer[] {
-    const dst = typeof destination === 'number' ? destination : this.indexOf(destination);
-    return this.reach.sourceGroups().flatMap((group) => {
-      const members = group.filter((w) => w !== dst && include(this.workloads[w]!));
-      if (members.length === 0) return [];
-      const answer = this.answer(members[0]!, dst, port, protocol, members[0]!);
-      const namespaceWide = this.reach.namespaceWideAdmission(this.reach.typesOf(members[0]!)[0]!, this.reach.typesOf(dst)[0]!);
-      return [{
-        workloads: members.map((w) => this.workloads[w]!), allowed: answer.allowed, connection: answer.connection, namespaceWide,
-        get reasons() { return answer.reasons; },
-      }];
-    });
+  sourceGroups(): readonly (readonly number[])[] {
+    return this.reach.sourceGroups();
+  }
+
+  groupConnections(destination: number): Int32Array {
+    const groups = this.reach.sourceGroups();
+    const out = new Int32Array(groups.length);
+    groups.forEach((group, g) => { out[g] = this.reach.workloadToWorkload(group[0]!, destination); });
+    return out;
+  }
+
+  /** How `destination` admits a group of {@link sourceGroups} whatever its namespace. */
+  namespaceWide(group: number, destination: number): NamespaceWideAdmission {
+    const rep = this.reach.sourceGroups()[group]![0]!;
+    return this.reach.namespaceWideAdmission(this.reach.typesOf(rep)[0]!, this.reach.typesOf(destination)[0]!);
+  }
+
+  /** One pair, with its reasons. */
+  explainReach(source: number, destination: number): ReachAnswer {
+    return this.answer(source, destination, undefined, 'TCP', source);
   }
 
   /** Every workload a workload can reach, with what is allowed and why. */

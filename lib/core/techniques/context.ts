@@ -4,7 +4,7 @@
  */
 import type { Analysis } from '../netpol/analyze.js';
 import type { Protocol } from '../netpol/connectionSet.js';
-import { ReachabilityQueries, type GroupReachAnswer, type ReachAnswer } from '../netpol/queries.js';
+import { ReachabilityQueries, type ReachAnswer } from '../netpol/queries.js';
 import { evidenceStatus, type CollectionStep, type EvidenceSnapshot, type KubeObject } from '../evidence/snapshot.js';
 import type { Enforcement } from './enforcement.js';
 import type { WorkloadInfo } from './workloads.js';
@@ -18,13 +18,6 @@ export interface NetworkAnswer {
   /** What the policies allow, e.g. `TCP 80` or `All Connections`. */
   readonly connection: string;
   readonly reasons: readonly string[];
-}
-
-/** A {@link NetworkAnswer} for several source workloads the policies treat alike; `workload` is the first. */
-export interface GroupNetworkAnswer extends NetworkAnswer {
-  readonly members: readonly WorkloadInfo[];
-  /** See {@link GroupReachAnswer.namespaceWide}. */
-  readonly namespaceWide: GroupReachAnswer['namespaceWide'];
 }
 
 export class CheckContext {
@@ -70,25 +63,9 @@ export class CheckContext {
     return answer;
   }
 
-  /**
-   * {@link reachWorkload} with sources that every policy treats alike in one answer (`members`);
-   * `include` narrows the sources, e.g. to other namespaces.
-   */
-  reachWorkloadByGroup(
-    destinationId: string, include: (source: WorkloadInfo) => boolean = () => true, port?: number, protocol: Protocol = 'TCP',
-  ): GroupNetworkAnswer[] {
-    const wanted = (w: { id: string }): boolean => { const info = this.byId.get(w.id); return info !== undefined && include(info); };
-    return this.queries.whoCanReachWorkloadByGroup(destinationId, port, protocol, wanted).flatMap((group) => {
-      const members = group.workloads.flatMap((w) => this.byId.get(w.id) ?? []);
-      const [first] = this.judge([{ workload: group.workloads[0]!, allowed: group.allowed, connection: group.connection, get reasons() { return group.reasons; } }]);
-      // Spelled out, not spread: a spread would read (and so compute) the lazy reasons.
-      return first && members.length > 0
-        ? [{
-          workload: first.workload, status: first.status, connection: first.connection, members, namespaceWide: group.namespaceWide,
-          get reasons() { return first.reasons; },
-        }]
-        : [];
-    });
+  /** One source's connection to one destination, judged by enforcement, with its reasons. */
+  reachPair(sourceId: string, destinationId: string): NetworkAnswer {
+    return this.judge([this.queries.explainReach(this.queries.indexOf(sourceId), this.queries.indexOf(destinationId))])[0]!;
   }
 
   /** Everything a workload can reach, judged by enforcement. */

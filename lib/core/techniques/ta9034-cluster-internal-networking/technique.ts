@@ -5,7 +5,8 @@
  */
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
-import type { CheckContext, GroupNetworkAnswer } from '../context.js';
+import { NONE } from '../../netpol/engine/connTable.js';
+import type { CheckContext, NetworkStatus } from '../context.js';
 import { enforcementAdvice, replacementPolicy, toYaml } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
@@ -37,49 +38,61 @@ export const technique: Technique = {
 
 /** Why nothing restricts a connection from another namespace, and which policy rule to narrow, if any. */
 interface Opening {
-  /** Sources the policies treat alike; `answer.members` are the workloads. */
-  readonly answer: GroupNetworkAnswer;
   readonly cause: 'no-ingress-policy' | 'rule-admits-every-namespace' | 'not-enforced';
   readonly why: string;
   readonly rule?: { readonly policy: KubeObject; readonly index: number };
 }
 
+/** A group of sources (workloads every policy treats alike) seen from one destination. */
+interface SourceGroup {
+  readonly group: number;
+  /** Members in other namespaces than the destination's, node agents left out. */
+  readonly members: readonly WorkloadInfo[];
+  readonly status: NetworkStatus;
+}
+
 /**
- * Sources are asked about in groups that policies treat alike, and a group's reasons are read once:
- * a cluster with thousands of workloads costs groups × workloads, not workloads².
+ * Sources are counted per group of workloads that policies treat alike, from the engine's
+ * connection ids, and only the example shown is explained: a cluster with thousands of workloads
+ * costs groups × workloads cheap look-ups, not workloads² answers.
  */
 function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
+  const groups = ctx.queries.sourceGroups().map((members) =>
+    members.flatMap((i) => ctx.workload(ctx.queries.workloads[i]!.id) ?? []).filter((m) => !isNodeAgent(m)));
   return ctx.workloads.filter((w) => !isNodeAgent(w)).flatMap((w): CheckOutcome[] => {
-    // Node agents act as the node: their traffic is the node's, not another namespace's.
-    const fromElsewhere = (s: WorkloadInfo): boolean => s.ref.namespace !== w.ref.namespace && !isNodeAgent(s);
-    const sources = ctx.reachWorkloadByGroup(w.id, fromElsewhere);
+    const destination = ctx.queries.indexOf(w.id);
+    const connections = ctx.queries.groupConnections(destination);
+    const sources: SourceGroup[] = [];
+    groups.forEach((all, group) => {
+      // Node agents act as the node: their traffic is the node's, not another namespace's.
+      const members = all.filter((m) => m.ref.namespace !== w.ref.namespace);
+      if (members.length > 0) sources.push({ group, members, status: statusOf(ctx, connections[group]!) });
+    });
     if (sources.length === 0) return [];
-    if (isHostNetwork(w)) {
-      return [hostNetworkFailure(CHECK, w, 'ingress NetworkPolicies do not apply to it')];
-    }
-    const reaching = sources.filter((a) => a.status === 'exposed');
-    // Ingress isolation belongs to the workload: when no policy selects it, every connection is open (and one answer tells).
-    const first = reaching[0] && opening(ctx, w, reaching[0]);
-    const openings = first?.cause === 'no-ingress-policy'
-      ? reaching.map((answer) => ({ ...first, answer }))
-      : reaching.flatMap((a) => opening(ctx, w, a) ?? []);
+    if (isHostNetwork(w)) return [hostNetworkFailure(CHECK, w, 'ingress NetworkPolicies do not apply to it')];
+    const reaching = sources.filter((s) => s.status === 'exposed');
+    const openings = reaching.flatMap((s) => {
+      const o = opening(ctx, w, s, destination);
+      return o ? [{ source: s, ...o }] : [];
+    });
     const example = openings[0];
     if (example) {
-      const opened = openings.flatMap((o) => o.answer.members);
+      const opened = openings.flatMap((o) => o.source.members);
       const namespaces = [...new Set(opened.map((m) => m.ref.namespace))].sort();
-      const { answer, why } = example;
+      const answer = ctx.reachPair(example.source.members[0]!.id, w.id);
       return [fail(CHECK, w.ref,
         `${w.id} accepts connections from ${opened.length} workload${opened.length === 1 ? '' : 's'} in other namespaces (${namespaces.join(', ')}) that no policy restricts`,
-        [`for example from ${answer.workload.id} (${answer.connection}): ${why}`, ...answer.reasons],
+        [`for example from ${answer.workload.id} (${answer.connection}): ${example.why}`, ...answer.reasons],
         remediation(ctx, w, openings, namespaces))];
     }
-    const uncertain = sources.find((a) => a.status === 'unknown');
+    const uncertain = sources.find((s) => s.status === 'unknown');
     if (uncertain) {
+      const answer = ctx.reachPair(uncertain.members[0]!.id, w.id);
       return [unknown(CHECK, w.ref, `whether workloads in other namespaces can reach ${w.id} is unknown`,
-        [`for example from ${uncertain.workload.id}:`, ...uncertain.reasons])];
+        [`for example from ${answer.workload.id}:`, ...answer.reasons])];
     }
-    const shown = reaching[0] ?? sources[0]!;
-    const admitted = reaching.reduce((n, a) => n + a.members.length, 0);
+    const admitted = reaching.reduce((n, s) => n + s.members.length, 0);
+    const shown = ctx.reachPair((reaching[0] ?? sources[0]!).members[0]!.id, w.id);
     const message = admitted > 0
       ? `${w.id} admits ${admitted} workload${admitted === 1 ? '' : 's'} of other namespaces only through rules that name their namespaces`
       : `no workload in another namespace can open a connection to ${w.id}`;
@@ -87,20 +100,26 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
   });
 }
 
+/** What a connection the policies allow (or would block, unenforced) means once enforcement is known. */
+function statusOf(ctx: CheckContext, connection: number): NetworkStatus {
+  if (connection !== NONE) return 'exposed';
+  return ctx.enforcement.status === 'enforced' ? 'blocked' : ctx.enforcement.status === 'not-enforced' ? 'exposed' : 'unknown';
+}
+
 /** Why the connection is open to other namespaces, or undefined when an ingress rule names the namespaces it admits. */
-function opening(ctx: CheckContext, w: WorkloadInfo, answer: GroupNetworkAnswer): Opening | undefined {
-  const wide = answer.namespaceWide;
-  if (wide === 'not-isolated') return { answer, cause: 'no-ingress-policy', why: `no NetworkPolicy selects ${w.id} for ingress` };
+function opening(ctx: CheckContext, w: WorkloadInfo, source: SourceGroup, destination: number): Opening | undefined {
+  const wide = ctx.queries.namespaceWide(source.group, destination);
+  if (wide === 'not-isolated') return { cause: 'no-ingress-policy', why: `no NetworkPolicy selects ${w.id} for ingress` };
   const [ns, name] = wide?.policyKind === 'NetworkPolicy' ? wide.policy.split('/') : [];
   const policy = ctx.objects('NetworkPolicy').find((p) => (p.metadata.namespace ?? 'default') === ns && p.metadata.name === name);
   if (wide && policy) {
     return {
-      answer, cause: 'rule-admits-every-namespace', why: `NetworkPolicy ${wide.policy} ingress rule ${wide.ruleIndex + 1} admits every namespace`,
+      cause: 'rule-admits-every-namespace', why: `NetworkPolicy ${wide.policy} ingress rule ${wide.ruleIndex + 1} admits every namespace`,
       rule: { policy, index: wide.ruleIndex },
     };
   }
   // The policies would restrict it, but nothing enforces them.
-  return ctx.enforcement.status === 'not-enforced' ? { answer, cause: 'not-enforced', why: 'the NetworkPolicies that would restrict it are not enforced' } : undefined;
+  return ctx.enforcement.status === 'not-enforced' ? { cause: 'not-enforced', why: 'the NetworkPolicies that would restrict it are not enforced' } : undefined;
 }
 
 type Json = Record<string, unknown>;
