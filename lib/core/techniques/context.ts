@@ -34,9 +34,31 @@ export class CheckContext {
     this.byId = new Map(workloads.map((w) => [w.id, w]));
   }
 
-  objects(kind: string): KubeObject[] {
-    return this.snapshot.objects.filter((o) => o.kind === kind);
+  /** The snapshot's objects of a kind (indexed on first use: checks ask often). */
+  objects(kind: string): readonly KubeObject[] {
+    return this.byKind().get(kind)?.list ?? [];
   }
+
+  /** One object by kind and `namespace/name` (or `name` for cluster-scoped kinds); the first if listed twice. */
+  object(kind: string, name: string): KubeObject | undefined {
+    return this.byKind().get(kind)?.byName.get(name);
+  }
+
+  private byKind(): Map<string, { list: KubeObject[]; byName: Map<string, KubeObject> }> {
+    if (!this.index) {
+      this.index = new Map();
+      for (const o of this.snapshot.objects) {
+        let entry = this.index.get(o.kind);
+        if (!entry) this.index.set(o.kind, (entry = { list: [], byName: new Map() }));
+        entry.list.push(o);
+        // Without a namespace a namespaced object lives in `default`; cluster-scoped ones go by name.
+        const names = o.metadata.namespace ? [`${o.metadata.namespace}/${o.metadata.name}`] : [o.metadata.name, `default/${o.metadata.name}`];
+        for (const name of names) if (!entry.byName.has(name)) entry.byName.set(name, o);
+      }
+    }
+    return this.index;
+  }
+  private index: Map<string, { list: KubeObject[]; byName: Map<string, KubeObject> }> | undefined;
 
   evidence(kind: string): CollectionStep {
     return evidenceStatus(this.snapshot, kind);

@@ -46,10 +46,13 @@ interface Opening {
 /** A group of sources (workloads every policy treats alike) seen from one destination. */
 interface SourceGroup {
   readonly group: number;
-  /** Members in other namespaces than the destination's, node agents left out. */
-  readonly members: readonly WorkloadInfo[];
+  /** How many members live in other namespaces than the destination's. */
+  readonly count: number;
   readonly status: NetworkStatus;
 }
+
+/** A group's members (node agents left out: their traffic is the node's), by namespace. */
+type MembersByNamespace = ReadonlyMap<string, readonly WorkloadInfo[]>;
 
 /**
  * Sources are counted per group of workloads that policies treat alike, from the engine's
@@ -57,42 +60,58 @@ interface SourceGroup {
  * costs groups × workloads cheap look-ups, not workloads² answers.
  */
 function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
-  const groups = ctx.queries.sourceGroups().map((members) =>
-    members.flatMap((i) => ctx.workload(ctx.queries.workloads[i]!.id) ?? []).filter((m) => !isNodeAgent(m)));
+  const groups: { byNamespace: MembersByNamespace; total: number }[] = ctx.queries.sourceGroups().map((indexes) => {
+    const byNamespace = new Map<string, WorkloadInfo[]>();
+    for (const i of indexes) {
+      const m = ctx.workload(ctx.queries.workloads[i]!.id);
+      if (m && !isNodeAgent(m)) byNamespace.set(m.ref.namespace, [...(byNamespace.get(m.ref.namespace) ?? []), m]);
+    }
+    return { byNamespace, total: [...byNamespace.values()].reduce((n, list) => n + list.length, 0) };
+  });
+  const elsewhere = (group: number, namespace: string): WorkloadInfo[] =>
+    [...groups[group]!.byNamespace].filter(([ns]) => ns !== namespace).flatMap(([, list]) => list);
+
   return ctx.workloads.filter((w) => !isNodeAgent(w)).flatMap((w): CheckOutcome[] => {
     const destination = ctx.queries.indexOf(w.id);
     const connections = ctx.queries.groupConnections(destination);
     const sources: SourceGroup[] = [];
-    groups.forEach((all, group) => {
-      // Node agents act as the node: their traffic is the node's, not another namespace's.
-      const members = all.filter((m) => m.ref.namespace !== w.ref.namespace);
-      if (members.length > 0) sources.push({ group, members, status: statusOf(ctx, connections[group]!) });
+    groups.forEach(({ byNamespace, total }, group) => {
+      const count = total - (byNamespace.get(w.ref.namespace)?.length ?? 0);
+      if (count > 0) sources.push({ group, count, status: statusOf(ctx, connections[group]!) });
     });
     if (sources.length === 0) return [];
     if (isHostNetwork(w)) return [hostNetworkFailure(CHECK, w, 'ingress NetworkPolicies do not apply to it')];
     const reaching = sources.filter((s) => s.status === 'exposed');
-    const openings = reaching.flatMap((s) => {
-      const o = opening(ctx, w, s, destination);
-      return o ? [{ source: s, ...o }] : [];
-    });
-    const example = openings[0];
+    // Ingress isolation belongs to the destination: when no policy selects it, one answer tells for every source.
+    const first = reaching[0] && opening(ctx, w, reaching[0], destination);
+    let opened = 0;
+    let example: { source: SourceGroup; opening: Opening } | undefined;
+    const namespaces = new Set<string>();
+    const openings = new Map<string, Opening>(); // distinct causes and rules, for the remediation
+    for (const source of reaching) {
+      const o = first?.cause === 'no-ingress-policy' ? first : opening(ctx, w, source, destination);
+      if (!o) continue;
+      opened += source.count;
+      for (const ns of groups[source.group]!.byNamespace.keys()) if (ns !== w.ref.namespace) namespaces.add(ns);
+      openings.set(`${o.cause}|${o.rule?.policy.metadata.name}|${o.rule?.index}`, o);
+      example ??= { source, opening: o };
+    }
     if (example) {
-      const opened = openings.flatMap((o) => o.source.members);
-      const namespaces = [...new Set(opened.map((m) => m.ref.namespace))].sort();
-      const answer = ctx.reachPair(example.source.members[0]!.id, w.id);
+      const listed = [...namespaces].sort();
+      const answer = ctx.reachPair(elsewhere(example.source.group, w.ref.namespace)[0]!.id, w.id);
       return [fail(CHECK, w.ref,
-        `${w.id} accepts connections from ${opened.length} workload${opened.length === 1 ? '' : 's'} in other namespaces (${namespaces.join(', ')}) that no policy restricts`,
-        [`for example from ${answer.workload.id} (${answer.connection}): ${example.why}`, ...answer.reasons],
-        remediation(ctx, w, openings, namespaces))];
+        `${w.id} accepts connections from ${opened} workload${opened === 1 ? '' : 's'} in other namespaces (${listed.join(', ')}) that no policy restricts`,
+        [`for example from ${answer.workload.id} (${answer.connection}): ${example.opening.why}`, ...answer.reasons],
+        remediation(ctx, w, [...openings.values()], listed))];
     }
     const uncertain = sources.find((s) => s.status === 'unknown');
     if (uncertain) {
-      const answer = ctx.reachPair(uncertain.members[0]!.id, w.id);
+      const answer = ctx.reachPair(elsewhere(uncertain.group, w.ref.namespace)[0]!.id, w.id);
       return [unknown(CHECK, w.ref, `whether workloads in other namespaces can reach ${w.id} is unknown`,
         [`for example from ${answer.workload.id}:`, ...answer.reasons])];
     }
-    const admitted = reaching.reduce((n, s) => n + s.members.length, 0);
-    const shown = ctx.reachPair((reaching[0] ?? sources[0]!).members[0]!.id, w.id);
+    const admitted = reaching.reduce((n, s) => n + s.count, 0);
+    const shown = ctx.reachPair(elsewhere((reaching[0] ?? sources[0]!).group, w.ref.namespace)[0]!.id, w.id);
     const message = admitted > 0
       ? `${w.id} admits ${admitted} workload${admitted === 1 ? '' : 's'} of other namespaces only through rules that name their namespaces`
       : `no workload in another namespace can open a connection to ${w.id}`;
@@ -110,8 +129,7 @@ function statusOf(ctx: CheckContext, connection: number): NetworkStatus {
 function opening(ctx: CheckContext, w: WorkloadInfo, source: SourceGroup, destination: number): Opening | undefined {
   const wide = ctx.queries.namespaceWide(source.group, destination);
   if (wide === 'not-isolated') return { cause: 'no-ingress-policy', why: `no NetworkPolicy selects ${w.id} for ingress` };
-  const [ns, name] = wide?.policyKind === 'NetworkPolicy' ? wide.policy.split('/') : [];
-  const policy = ctx.objects('NetworkPolicy').find((p) => (p.metadata.namespace ?? 'default') === ns && p.metadata.name === name);
+  const policy = wide?.policyKind === 'NetworkPolicy' ? ctx.object('NetworkPolicy', wide.policy) : undefined;
   if (wide && policy) {
     return {
       cause: 'rule-admits-every-namespace', why: `NetworkPolicy ${wide.policy} ingress rule ${wide.ruleIndex + 1} admits every namespace`,
