@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIpv4, formatIpv4Range, parseCidr, parseIpv4 } from '../../lib/core/netpol/ipv4.js';
+import { addressesToCidrs, formatIpv4, formatIpv4Range, parseCidr, parseIpv4 } from '../../lib/core/netpol/ipv4.js';
 
 /** The IPv4 range of a CIDR as `first-last`, or the family when not IPv4. */
 function cidrText(text: string): string {
@@ -74,5 +74,13 @@ describe('parseCidr', () => {
 
     // Act / Assess
     expect(bad.map((c) => parseCidr(c).family)).toEqual(bad.map(() => 'invalid'));
+  });
+});
+
+describe('addressesToCidrs', () => {
+  it('merges adjacent addresses into the fewest aligned blocks and keeps lone ones as /32', () => {
+    expect(addressesToCidrs(['10.0.1.4', '10.0.1.5', '10.0.1.6', '10.0.1.7', '10.0.1.8', '10.0.2.9'])).toEqual(['10.0.1.4/30', '10.0.1.8/32', '10.0.2.9/32']);
+    expect(addressesToCidrs(Array.from({ length: 256 }, (_, i) => `10.1.2.${i}`))).toEqual(['10.1.2.0/24']);
+    expect(addressesToCidrs(['10.0.0.1', '10.0.0.1', 'not-an-ip'])).toEqual(['10.0.0.1/32']);
   });
 });

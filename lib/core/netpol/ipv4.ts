@@ -62,3 +62,26 @@ function isIpv6Cidr(addr: string, prefixText: string): boolean {
 export function formatIpv4Range(start: number, end: number): string {
   return `${formatIpv4(start)}-${formatIpv4(end)}`;
 }
+
+/** The fewest CIDRs covering exactly a set of IPv4 addresses (adjacent addresses merge into blocks). */
+export function addressesToCidrs(addresses: readonly string[]): string[] {
+  const set = IntervalSet.fromRanges(addresses.flatMap((a) => {
+    const ip = parseIpv4(a);
+    return ip === undefined ? [] : [[ip, ip] as const];
+  }));
+  return set.ranges.flatMap(([start, end]) => rangeToCidrs(start, end));
+}
+
+/** Splits an inclusive range into aligned CIDR blocks, largest first. */
+function rangeToCidrs(start: number, end: number): string[] {
+  const out: string[] = [];
+  let at = start;
+  while (at <= end) {
+    let size = 1;
+    // Grow the block while it stays aligned at `at` and inside the range.
+    while (size < 2 ** 32 && at % (size * 2) === 0 && at + size * 2 - 1 <= end) size *= 2;
+    out.push(`${formatIpv4(at)}/${32 - Math.log2(size)}`);
+    at += size;
+  }
+  return out;
+}

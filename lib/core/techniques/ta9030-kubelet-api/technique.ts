@@ -5,7 +5,7 @@
  * the node. Mitigated by egress NetworkPolicies that keep pods away from the node addresses.
  */
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
-import { parseIpv4 } from '../../netpol/ipv4.js';
+import { addressesToCidrs, parseIpv4 } from '../../netpol/ipv4.js';
 import { decidingAnswers, reachTargets, targetsOf, type AddressTarget } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses } from '../remediation.js';
@@ -44,7 +44,7 @@ export const technique: Technique = {
 function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
   const targets = kubeletTargets(ctx);
   const answers = reachTargets(ctx, targets);
-  const nodeCidrs = [...new Set(targets.map((t) => `${t.address}/32`))];
+  const nodeCidrs = addressesToCidrs(targets.map((t) => t.address));
   return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
     if (isHostNetwork(w)) {
       return hostNetworkFailure(CHECK, w, 'NetworkPolicies do not apply and it reaches the kubelet as the node does');
