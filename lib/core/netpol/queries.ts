@@ -148,6 +148,22 @@ export class ReachabilityQueries {
     return this.reach.namespaceWideAdmission(this.reach.typesOf(rep)[0]!, this.reach.typesOf(destination)[0]!);
   }
 
+  /**
+   * The workloads a workload can open any connection to (indexes; no answers built). Members of a
+   * source group reach the same workloads, so the list is worked out once per group.
+   */
+  reachedFrom(source: number): number[] {
+    const group = this.reach.sourceGroupOf(source);
+    let reached = this.reachedByGroup.get(group);
+    if (!reached) {
+      reached = [];
+      for (let d = 0; d < this.workloads.length; d++) if (this.reach.workloadToWorkload(source, d) !== NONE) reached.push(d);
+      this.reachedByGroup.set(group, reached);
+    }
+    return reached.filter((d) => d !== source);
+  }
+  private readonly reachedByGroup = new Map<number, number[]>();
+
   /** One pair, with its reasons. */
   explainReach(source: number, destination: number): ReachAnswer {
     return this.answer(source, destination, undefined, 'TCP', source);

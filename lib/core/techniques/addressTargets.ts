@@ -42,9 +42,15 @@ export function reachTargets(ctx: CheckContext, targets: readonly AddressTarget[
   return byWorkload;
 }
 
-/** Every target of some answers. */
-export function targetsOf(answers: readonly TargetAnswer[]): AddressTarget[] {
-  return answers.flatMap((a) => a.targets);
+/** How many targets some answers cover, and the first `limit` of them (for evidence). */
+export function targetsOf(answers: readonly TargetAnswer[], limit: number): { count: number; first: AddressTarget[] } {
+  const first: AddressTarget[] = [];
+  let count = 0;
+  for (const a of answers) {
+    count += a.targets.length;
+    for (const t of a.targets) if (first.length < limit) first.push(t);
+  }
+  return { count, first };
 }
 
 /** The answers that decide a workload's verdict: the exposed ones, else the unknown ones, else all (blocked). */

@@ -90,11 +90,6 @@ export class CheckContext {
     return this.judge([this.queries.explainReach(this.queries.indexOf(sourceId), this.queries.indexOf(destinationId))])[0]!;
   }
 
-  /** Everything a workload can reach, judged by enforcement. */
-  reachableFrom(sourceId: string): NetworkAnswer[] {
-    return this.judge(this.queries.reachableFrom(sourceId));
-  }
-
   /**
    * Policies block only where something enforces them: with no enforcing CNI every connection is
    * open; when enforcement is unknown, a connection only policies block is unknown.

@@ -155,17 +155,26 @@ export class Reachability {
    * sources of a connection is then asked once per group rather than once per workload.
    */
   sourceGroups(): readonly (readonly number[])[] {
+    return this.groups().members;
+  }
+
+  /** The index in {@link sourceGroups} of a workload's group. */
+  sourceGroupOf(workload: number): number {
+    return this.groups().groupOf[workload]!;
+  }
+
+  private groups(): { members: number[][]; groupOf: Int32Array } {
     if (!this.cachedSourceGroups) {
-      const byKey = new Map<string, number[]>();
-      this.model.workloads.forEach((_, w) => {
-        const key = this.typesOf(w).map((t) => `${this.egProfile[t]}:${this.srcClass[t]}`).join(' ');
-        byKey.set(key, [...(byKey.get(key) ?? []), w]);
-      });
-      this.cachedSourceGroups = [...byKey.values()];
+      const reps: number[] = [];
+      const groupOf = classify(this.model.workloads.length,
+        (w) => this.typesOf(w).map((t) => `${this.egProfile[t]}:${this.srcClass[t]}`).join(' '), reps);
+      const members: number[][] = reps.map(() => []);
+      groupOf.forEach((g, w) => members[g]!.push(w));
+      this.cachedSourceGroups = { members, groupOf };
     }
     return this.cachedSourceGroups;
   }
-  private cachedSourceGroups: number[][] | undefined;
+  private cachedSourceGroups: { members: number[][]; groupOf: Int32Array } | undefined;
 
   typesOf(workload: number): number[] {
     return this.workloadTypes[workload]!;

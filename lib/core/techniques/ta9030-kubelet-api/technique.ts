@@ -54,9 +54,9 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
     if (!first) {
       return unknown(CHECK, w.ref, `whether ${w.id} can reach the kubelet API is unknown: no Node has an IPv4 InternalIP or ExternalIP in the evidence`);
     }
-    const decidingTargets = targetsOf(deciding.answers);
-    const listed = decidingTargets.slice(0, LISTED).map((t) => t.label);
-    const more = decidingTargets.length > LISTED ? [`and ${decidingTargets.length - LISTED} more`] : [];
+    const decidingTargets = targetsOf(deciding.answers, LISTED);
+    const listed = decidingTargets.first.map((t) => t.label);
+    const more = decidingTargets.count > LISTED ? [`and ${decidingTargets.count - LISTED} more`] : [];
     // Every answer's reasons name its own address; one example is enough to show which policy decides.
     const evidence = [...listed, ...more, ...first.answer.reasons];
     switch (deciding.status) {
@@ -66,7 +66,7 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
         return unknown(CHECK, w.ref, `whether ${w.id} can reach the kubelet API is unknown`, evidence);
       case 'exposed': {
         const network = denyEgressToAddresses(ctx, w, nodeCidrs, 'node addresses');
-        return fail(CHECK, w.ref, `${w.id} can reach the kubelet API on ${decidingTargets.length} of ${targets.length} node address and port pairs`,
+        return fail(CHECK, w.ref, `${w.id} can reach the kubelet API on ${decidingTargets.count} of ${targets.length} node address and port pairs`,
           evidence, {
             ...network,
             text: `${network.text} This also closes other host-network services on the nodes to it; allow those it needs explicitly. `
