@@ -15,6 +15,8 @@ export interface Remediation {
   readonly text: string;
   /** A least-privilege NetworkPolicy (or other manifest) that would close a network finding. */
   readonly yaml?: string;
+  /** The Kubernetes objects `yaml` holds, when it holds whole objects: what the what-if applies. */
+  readonly manifests?: readonly object[];
 }
 
 /** What a check returns; the runner adds the technique, severity and stable id. */

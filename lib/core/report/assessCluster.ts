@@ -60,8 +60,12 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
 /** Re-runs the checks with every remediation manifest applied and enforcement switched on. */
 function whatIf(snapshot: EvidenceSnapshot, findings: readonly Finding[], techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
   const diagnostics = new DiagnosticList();
-  const fixes = findings.flatMap((f) => (f.status === 'fail' && f.remediation?.yaml
-    ? parseManifestText(`remediation ${f.id}`, f.remediation.yaml, diagnostics) : []));
+  // Whole manifests are applied as they are; YAML made of other documents (patches) is read back.
+  const fixes = findings.flatMap((f) => {
+    if (f.status !== 'fail' || !f.remediation) return [];
+    if (f.remediation.manifests) return f.remediation.manifests.map((object) => ({ object: object as Record<string, unknown> }));
+    return f.remediation.yaml ? parseManifestText(`remediation ${f.id}`, f.remediation.yaml, diagnostics) : [];
+  });
   const key = (o: { kind?: unknown; metadata?: unknown }): string => {
     const m = (o.metadata ?? {}) as { namespace?: string; name?: string };
     return `${String(o.kind)}|${m.namespace ?? 'default'}|${m.name}`;

@@ -24,6 +24,29 @@ export function toYaml(...objects: readonly object[]): string {
 }
 
 /**
+ * A remediation made of whole manifests. Its YAML is written when first read (the report reads
+ * it; the what-if applies `manifests` directly and never needs the text).
+ */
+export function manifestRemediation(text: string, ...manifests: readonly object[]): Remediation {
+  return new ManifestRemediation(text, manifests);
+}
+
+/** The same remediation with another text (its manifests, and their YAML, kept). */
+export function retext(remediation: Remediation, text: string): Remediation {
+  return remediation.manifests ? manifestRemediation(text, ...remediation.manifests) : { ...remediation, text };
+}
+
+class ManifestRemediation implements Remediation {
+  private cached: string | undefined;
+
+  constructor(readonly text: string, readonly manifests: readonly object[]) {}
+
+  get yaml(): string {
+    return (this.cached ??= toYaml(...this.manifests));
+  }
+}
+
+/**
  * Keeps a workload from opening connections to one address (e.g. 169.254.169.254/32), changing as
  * little as possible: the NetworkPolicies that allow it get `except` entries; a workload no egress
  * policy selects gets one that allows everything else (pods and other addresses).
@@ -52,16 +75,14 @@ export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo,
         ],
       },
     };
-    return {
-      text: `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${listed}); tighten it further to the destinations the workload needs. `
+    return manifestRemediation(
+      `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${listed}); tighten it further to the destinations the workload needs. `
         + `Other kubeseg suggestions for this workload use the same policy name: merge their \`except\` lists.${enforcementNote}`,
-      yaml: toYaml(policy),
-    };
+      policy);
   }
-  return {
-    text: `Exclude ${what} (${listed}) from the egress rules that allow it: ${allowing.map((p) => `NetworkPolicy ${ns}/${p.metadata.name}`).join(', ')}.${enforcementNote}`,
-    yaml: toYaml(...allowing.map((p) => excludeFromEgress(p, cidrs))),
-  };
+  return manifestRemediation(
+    `Exclude ${what} (${listed}) from the egress rules that allow it: ${allowing.map((p) => `NetworkPolicy ${ns}/${p.metadata.name}`).join(', ')}.${enforcementNote}`,
+    ...allowing.map((p) => excludeFromEgress(p, cidrs)));
 }
 
 /** One name for every egress restriction kubeseg suggests for a workload, so they merge instead of adding up. */
@@ -140,7 +161,7 @@ export function restrictIngressTo(
   const narrow = admitting.length > 0
     ? ` NetworkPolicies add up: also remove or narrow the rules that admit the traffic today (${admitting.join('; ')}).`
     : '';
-  return { text: `${lead}${narrow}${enforcementAdvice(ctx)}`, yaml: toYaml(policy) };
+  return manifestRemediation(`${lead}${narrow}${enforcementAdvice(ctx)}`, policy);
 }
 
 /** A sentence to append unless policies are known to be enforced: until then no policy changes anything. */

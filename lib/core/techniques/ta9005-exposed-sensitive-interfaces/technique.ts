@@ -7,7 +7,7 @@
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
 import type { KubeObject } from '../../evidence/snapshot.js';
 import type { CheckContext, NetworkAnswer } from '../context.js';
-import { restrictIngressTo } from '../remediation.js';
+import { restrictIngressTo, retext } from '../remediation.js';
 import { findInterfaces, recognised, type InterfaceMatch, type InterfaceSignature } from '../sensitiveInterfaces.js';
 import { DASHBOARD } from '../ta9032-kubernetes-dashboard/technique.js';
 import { TILLER } from '../tiller-endpoint/technique.js';
@@ -87,7 +87,7 @@ function assess(ctx: CheckContext, m: InterfaceMatch): CheckOutcome {
     ].filter(Boolean).join(' ');
     const fix = restrictIngressTo(ctx, w, m.signature.name, reasons(answers), m.ports);
     return fail(CHECK, w.ref, message, [recognised(m), ...exposedBy, ...reasons(exposedBy.length > 0 ? answers : open)],
-      { ...fix, text: `${advice} ${fix.text}` });
+      retext(fix, `${advice} ${fix.text}`));
   }
   const unsure = answers.filter((a) => a.answer.status === 'unknown');
   if (unsure.length > 0) return unknown(CHECK, w.ref, `whether addresses outside the cluster can reach ${label} is unknown`, [recognised(m), ...reasons(unsure)]);

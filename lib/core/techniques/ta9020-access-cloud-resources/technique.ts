@@ -7,6 +7,7 @@
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
 import { IMDS_ADDRESS, imdsHopLimited, judgeImdsAccess } from '../ta9033-instance-metadata-api/technique.js';
+import { retext } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isNodeAgent } from '../workloads.js';
 
@@ -53,7 +54,7 @@ function nodeRoleViaImds(ctx: CheckContext): CheckOutcome[] {
         const own = role
           ? 'It has its own IAM role through IRSA and needs no instance metadata: block it.'
           : 'If it needs AWS access, give it its own least-privilege role (IRSA or EKS Pod Identity) rather than the node role.';
-        const remediation = imds.remediation && { ...imds.remediation, text: `${own} ${imds.remediation.text} Also require IMDSv2 with a hop limit of 1 on every node group.` };
+        const remediation = imds.remediation && retext(imds.remediation, `${own} ${imds.remediation.text} Also require IMDSv2 with a hop limit of 1 on every node group.`);
         return [fail(CHECK, w.ref, `${w.id} reaches IMDS → node role credentials${role ? ` (besides its own IRSA role ${role})` : ''}`,
           [`reaches IMDS (${IMDS_ADDRESS}:80) → node role credentials`, identity, ...imds.evidence], remediation)];
       }

@@ -8,7 +8,7 @@ import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.j
 import { addressesToCidrs, parseIpv4 } from '../../netpol/ipv4.js';
 import { decidingAnswers, reachTargets, targetsOf, type AddressTarget } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
-import { denyEgressToAddresses } from '../remediation.js';
+import { denyEgressToAddresses, retext } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, hostNetworkFailure } from '../workloads.js';
 
@@ -67,11 +67,8 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
       case 'exposed': {
         const network = denyEgressToAddresses(ctx, w, nodeCidrs, 'node addresses');
         return fail(CHECK, w.ref, `${w.id} can reach the kubelet API on ${decidingTargets.count} of ${targets.length} node address and port pairs`,
-          evidence, {
-            ...network,
-            text: `${network.text} This also closes other host-network services on the nodes to it; allow those it needs explicitly. `
-              + 'Nodes come and go: prefer excluding the node subnets over single addresses.',
-          });
+          evidence, retext(network, `${network.text} This also closes other host-network services on the nodes to it; allow those it needs explicitly. `
+            + 'Nodes come and go: prefer excluding the node subnets over single addresses.'));
       }
     }
   });

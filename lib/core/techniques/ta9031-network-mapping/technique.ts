@@ -6,7 +6,7 @@
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import { NAMESPACE_NAME_LABEL } from '../../netpol/buildClusterModel.js';
 import type { CheckContext } from '../context.js';
-import { enforcementAdvice, toYaml } from '../remediation.js';
+import { enforcementAdvice, manifestRemediation } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
@@ -87,9 +87,8 @@ function defaultDenyEgress(namespace: string): object {
 function remediation(ctx: CheckContext, w: WorkloadInfo, reasons: readonly string[]): Remediation {
   const allowing = [...new Set(reasons.flatMap((r) => /^egress: (\w*NetworkPolicy [^,\s]+, egress rule .*) allows /.exec(r)?.[1] ?? []))];
   const narrow = allowing.length > 0 ? ` NetworkPolicies add up: also narrow the rules that allow this egress today (${allowing.join('; ')}).` : '';
-  return {
-    text: `Deny egress by default in namespace ${w.ref.namespace} (the policy still allows DNS to kube-system) and, in the same change, `
+  return manifestRemediation(
+    `Deny egress by default in namespace ${w.ref.namespace} (the policy still allows DNS to kube-system) and, in the same change, `
       + `allow the destinations ${w.id} and its neighbours need (in kube-system typically the API server and upstream DNS).${narrow}${enforcementAdvice(ctx)}`,
-    yaml: toYaml(defaultDenyEgress(w.ref.namespace)),
-  };
+    defaultDenyEgress(w.ref.namespace));
 }

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import { NONE } from '../../netpol/engine/connTable.js';
 import type { CheckContext, NetworkStatus } from '../context.js';
-import { enforcementAdvice, replacementPolicy, toYaml } from '../remediation.js';
+import { enforcementAdvice, manifestRemediation, replacementPolicy } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
@@ -185,7 +185,8 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
     ? `${capitalize(steps.join('; '))}. Then add a \`from\` entry with a namespaceSelector naming each namespace that must reach ${w.id} `
       + `(such as the ingress controller's); namespaces that reach it today: ${namespaces.join(', ')}.`
     : `The NetworkPolicies selecting ${w.id} already limit which namespaces reach it.`;
-  return { text: `${change}${enforcementAdvice(ctx)}`, ...(manifests.length > 0 && { yaml: toYaml(...manifests) }) };
+  const text = `${change}${enforcementAdvice(ctx)}`;
+  return manifests.length > 0 ? manifestRemediation(text, ...manifests) : { text };
 }
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
