@@ -31,18 +31,28 @@ export function manifestRemediation(text: string, ...manifests: readonly object[
   return new ManifestRemediation(text, manifests);
 }
 
+/** A manifest remediation whose YAML ends with a further document that is no manifest (a patch). */
+export function withPatch(remediation: Remediation, text: string, patch: string | undefined): Remediation {
+  if (!remediation.manifests) return { text, yaml: [remediation.yaml, patch].filter((y) => y !== undefined).join('\n---\n') };
+  return new ManifestRemediation(text, remediation.manifests, patch);
+}
+
 /** The same remediation with another text (its manifests, and their YAML, kept). */
 export function retext(remediation: Remediation, text: string): Remediation {
-  return remediation.manifests ? manifestRemediation(text, ...remediation.manifests) : { ...remediation, text };
+  return remediation instanceof ManifestRemediation ? remediation.withText(text) : { ...remediation, text };
 }
 
 class ManifestRemediation implements Remediation {
   private cached: string | undefined;
 
-  constructor(readonly text: string, readonly manifests: readonly object[]) {}
+  constructor(readonly text: string, readonly manifests: readonly object[], private readonly patch?: string) {}
+
+  withText(text: string): ManifestRemediation {
+    return new ManifestRemediation(text, this.manifests, this.patch);
+  }
 
   get yaml(): string {
-    return (this.cached ??= toYaml(...this.manifests));
+    return (this.cached ??= [toYaml(...this.manifests), ...(this.patch === undefined ? [] : [this.patch])].join('\n---\n'));
   }
 }
 

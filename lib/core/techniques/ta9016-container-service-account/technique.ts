@@ -8,7 +8,7 @@ import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
 import { bindingText, RbacIndex, ruleAllows, type Grant, type PolicyRule, type RbacSubject } from '../rbac.js';
-import { podSpecPatch, toYaml } from '../remediation.js';
+import { manifestRemediation, podSpecPatch } from '../remediation.js';
 import { tokenMount } from '../ta9029-api-server/technique.js';
 import type { Technique } from '../types.js';
 import { isNodeAgent, type WorkloadInfo } from '../workloads.js';
@@ -140,7 +140,7 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, sa: string, grants: rea
   if (w.podSpec.automountServiceAccountToken === true) return { text, yaml: podSpecPatch(w, { automountServiceAccountToken: false }) };
   const existing = ctx.objects('ServiceAccount').find((s) =>
     s.metadata.name === w.serviceAccountName && (s.metadata.namespace ?? 'default') === w.ref.namespace);
-  return { text, yaml: toYaml(serviceAccountWithoutToken(w, existing)) };
+  return manifestRemediation(text, serviceAccountWithoutToken(w, existing));
 }
 
 function projectsToken(w: WorkloadInfo): boolean {

@@ -9,7 +9,7 @@ import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.j
 import { parseIpv4 } from '../../netpol/ipv4.js';
 import { decidingAnswers, reachTargets, type AddressTarget } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
-import { denyEgressToAddresses, podSpecPatch } from '../remediation.js';
+import { denyEgressToAddresses, podSpecPatch, withPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo } from '../workloads.js';
 
@@ -62,9 +62,8 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
         return unknown(CHECK, w.ref, `whether ${w.id} can reach the API server is unknown`, evidence);
       case 'exposed': {
         const network = denyEgressToAddresses(ctx, w, targets.map((t) => `${t.address}/32`), 'the API server');
-        const yaml = [network.yaml, token.patch].filter((y) => y !== undefined).join('\n---\n');
         return fail(CHECK, w.ref, `${w.id} can reach the API server at ${target.address}:${target.port} with its service-account token`,
-          evidence, { text: `${network.text} ${token.advice}`, yaml });
+          evidence, withPatch(network, `${network.text} ${token.advice}`, token.patch));
       }
     }
   });
