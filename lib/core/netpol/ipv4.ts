@@ -1,7 +1,6 @@
 import { IntervalSet } from './intervals.js';
 
 export const MAX_IPV4 = 0xffffffff;
-export const ALL_IPV4 = IntervalSet.of(0, MAX_IPV4);
 
 const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 

@@ -18,7 +18,7 @@ import { technique as coreDnsPoisoning } from './ta9035-coredns-poisoning/techni
 import { technique as arpPoisoning } from './ta9036-arp-poisoning/technique.js';
 import { technique as kubernetesDashboard } from './ta9032-kubernetes-dashboard/technique.js';
 import { technique as tillerEndpoint } from './tiller-endpoint/technique.js';
-import type { Technique, TechniqueMeta } from './types.js';
+import type { Technique } from './types.js';
 
 const metaSchema = z.object({
   id: z.string().regex(/^(MS-TA\d{4}|KUBESEG-[A-Z0-9-]+)$/),
@@ -53,7 +53,6 @@ export const TECHNIQUES: readonly Technique[] = validate([
   tillerEndpoint,
 ]);
 
-export const TECHNIQUE_METAS: readonly TechniqueMeta[] = TECHNIQUES.map((t) => t.meta);
 
 function validate(techniques: Technique[]): Technique[] {
   const ids = new Set<string>();
