@@ -185,7 +185,7 @@ function allowingEgressPolicies(ctx: CheckContext, workload: WorkloadInfo, addre
   const representatives = [...new Map(addresses.map((a) => [ctx.queries.addressRange(a), a])).values()];
   const reasons = representatives.flatMap((address) => egressAnswers(ctx, address).get(workload.id)?.reasons ?? []);
   const names = new Set(reasons.flatMap((r) => /NetworkPolicy [^/\s]+\/([^,\s]+), egress rule/.exec(r)?.[1] ?? []));
-  return ctx.objects('NetworkPolicy').filter((p) => (p.metadata.namespace ?? 'default') === workload.ref.namespace && names.has(p.metadata.name));
+  return [...names].flatMap((name) => ctx.object('NetworkPolicy', `${workload.ref.namespace}/${name}`) ?? []);
 }
 
 /** Per context, per address: the engine's egress answers by workload id. */

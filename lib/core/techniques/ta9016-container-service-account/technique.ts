@@ -138,8 +138,7 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, sa: string, grants: rea
   // A projected token volume is mounted whatever automountServiceAccountToken says: the text covers it.
   if (projectsToken(w)) return { text };
   if (w.podSpec.automountServiceAccountToken === true) return { text, yaml: podSpecPatch(w, { automountServiceAccountToken: false }) };
-  const existing = ctx.objects('ServiceAccount').find((s) =>
-    s.metadata.name === w.serviceAccountName && (s.metadata.namespace ?? 'default') === w.ref.namespace);
+  const existing = ctx.object('ServiceAccount', `${w.ref.namespace}/${w.serviceAccountName}`);
   return manifestRemediation(text, serviceAccountWithoutToken(w, existing));
 }
 

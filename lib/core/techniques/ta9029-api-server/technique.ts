@@ -158,8 +158,7 @@ export function tokenMount(ctx: CheckContext, w: WorkloadInfo): TokenMount {
   const podSetting = w.podSpec.automountServiceAccountToken;
   if (podSetting === false) return { mounted: false, evidence: 'the pod spec sets automountServiceAccountToken: false', ...off };
   if (podSetting === true) return { mounted: true, evidence: `the pod spec sets automountServiceAccountToken: true (token of ${sa})`, ...off };
-  const account = ctx.objects('ServiceAccount').find((s) =>
-    s.metadata.name === w.serviceAccountName && (s.metadata.namespace ?? 'default') === w.ref.namespace);
+  const account = ctx.object('ServiceAccount', `${w.ref.namespace}/${w.serviceAccountName}`);
   if (!account) {
     return { mounted: true, evidence: `${sa} is not in the evidence and the pod spec does not disable automountServiceAccountToken, so the token is mounted`, ...off };
   }
