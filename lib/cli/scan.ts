@@ -11,8 +11,7 @@ import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
 import { VERSION } from './version.js';
 
-export const SCAN_FORMATS = ['text', 'json', 'csv'] as const;
-export type ScanFormat = (typeof SCAN_FORMATS)[number];
+import type { ScanFormat } from './scanFormats.js';
 
 export interface ScanOptions {
   readonly format: ScanFormat;

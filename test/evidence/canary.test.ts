@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
 import type { Io } from '../../lib/cli/io.js';
 import { main } from '../../lib/cli/main.js';
-import { SCAN_FORMATS } from '../../lib/cli/scan.js';
+import { SCAN_FORMATS } from '../../lib/cli/scanFormats.js';
 import { DiagnosticList, formatDiagnostic } from '../../lib/core/diagnostics.js';
 import type { EvidenceSnapshot } from '../../lib/core/evidence/snapshot.js';
 import { fail } from '../../lib/core/findings/finding.js';

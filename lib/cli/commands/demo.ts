@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import type { Io } from '../io.js';
-import { runScan, SCAN_FORMATS, type ScanFormat } from '../scan.js';
+import { SCAN_FORMATS, type ScanFormat } from '../scanFormats.js';
 
 /** The bundled demo fleet: four clusters with distinct postures. */
 export const DEMO_FLEET = fileURLToPath(new URL('../../../demo', import.meta.url));
@@ -12,6 +12,8 @@ export function registerDemo(program: Command, io: Io, isTty: boolean): void {
     .description('scan the bundled demo fleet (four clusters: hardened, typical, wide open, policies without enforcement)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMATS).default('text'))
     .action(async (opts: { format: ScanFormat }) => {
+      // Loaded on use: the techniques are not needed by other commands, and --help stays quick.
+      const { runScan } = await import('../scan.js');
       await runScan([DEMO_FLEET], 'demo', { format: opts.format, color: isTty, now: new Date() }, io);
     });
 }

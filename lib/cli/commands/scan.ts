@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Io } from '../io.js';
-import { runScan, SCAN_FORMATS, type ScanFormat } from '../scan.js';
+import { SCAN_FORMATS, type ScanFormat } from '../scanFormats.js';
 
 export function registerScan(program: Command, io: Io, isTty: boolean): void {
   program
@@ -10,6 +10,8 @@ export function registerScan(program: Command, io: Io, isTty: boolean): void {
     .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMATS).default('text'))
     .addOption(new Option('--fail-below <score>', 'exit 1 when the fleet score is below this (0-100)').argParser(parseScore))
     .action(async (paths: string[], opts: { format: ScanFormat; failBelow?: number }) => {
+      // Loaded on use: the techniques are not needed by other commands, and --help stays quick.
+      const { runScan } = await import('../scan.js');
       await runScan(paths, 'manifests', { format: opts.format, ...(opts.failBelow !== undefined && { failBelow: opts.failBelow }), color: isTty, now: new Date() }, io);
     });
 }
