@@ -84,6 +84,20 @@ spec:
         image: nginx${portsYaml(ports, '        ')}`;
 }
 
+/** A NetworkPolicy in namespace `ns` selecting `app=<app>`, with the given spec lines (indented by two). */
+export function appPolicy(name: string, app: string, spec = ''): string {
+  return `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${name}
+  namespace: ns
+spec:
+  podSelector:
+    matchLabels:
+      app: ${app}
+${spec}`;
+}
+
 /** A Namespace object with labels (the metadata.name label is added by the engine). */
 export function namespace(name: string, labels: Readonly<Record<string, string>> = {}): string {
   return `apiVersion: v1

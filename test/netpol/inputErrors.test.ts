@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatConnections } from '../../lib/core/netpol/format/formatConnections.js';
-import { analyzeYaml, deployment, docs, messagesWith, namespace } from '../helpers/analyzeYaml.js';
+import { analyzeYaml, appPolicy, deployment, docs, messagesWith, namespace } from '../helpers/analyzeYaml.js';
 
 const A = deployment('ns', 'a', { app: 'a' });
 const B = deployment('ns', 'b', { app: 'b' });
@@ -11,16 +11,7 @@ const BOTH_WAYS = [
 
 /** A NetworkPolicy np in ns selecting app=a, with the given spec lines. */
 function np(spec: string, name = 'np'): string {
-  return `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: ${name}
-  namespace: ns
-spec:
-  podSelector:
-    matchLabels:
-      app: a
-${spec}`;
+  return appPolicy(name, 'a', spec);
 }
 
 describe('unreadable documents', () => {

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeYaml, deployment, docs } from '../helpers/analyzeYaml.js';
+import { analyzeYaml, appPolicy as policy, deployment, docs } from '../helpers/analyzeYaml.js';
 
 const A = deployment('ns', 'a', { app: 'a' });
 const B = deployment('ns', 'b', { app: 'b' });
-
-function policy(name: string, app: string, spec: string): string {
-  return `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: ${name}
-  namespace: ns
-spec:
-  podSelector:
-    matchLabels:
-      app: ${app}
-${spec}`;
-}
 
 describe('ipBlock peers and external address ranges', () => {
   it('admits the cidr minus its except ranges, and cuts the source ranges at every boundary', () => {

@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeYaml, deployment, docs } from '../helpers/analyzeYaml.js';
+import { analyzeYaml, appPolicy as np, deployment, docs } from '../helpers/analyzeYaml.js';
 
 const A = deployment('ns', 'a', { app: 'a' });
 const B = deployment('ns', 'b', { app: 'b' });
 const C = deployment('ns', 'c', { app: 'c' });
-
-/** A NetworkPolicy in ns selecting app=<app>, with the given spec lines (indented by two). */
-function np(name: string, app: string, spec = ''): string {
-  return `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: ${name}
-  namespace: ns
-spec:
-  podSelector:
-    matchLabels:
-      app: ${app}
-${spec}`;
-}
 
 const EXT = '0.0.0.0-255.255.255.255[External]';
 
