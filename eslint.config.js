@@ -22,7 +22,7 @@ const coreForbidden = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', 'reports/', 'dist/'] },
+  { ignores: ['node_modules/', 'coverage/', 'reports/', 'dist/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

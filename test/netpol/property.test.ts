@@ -15,6 +15,7 @@ import type { SourcedObject } from '../../lib/core/manifests/parseManifestText.j
 import { analyzeObjects, type Analysis } from '../../lib/core/netpol/analyze.js';
 import { ConnectionSet } from '../../lib/core/netpol/connectionSet.js';
 import { listConnections, type Connection } from '../../lib/core/netpol/connectivity.js';
+import { ReachabilityQueries } from '../../lib/core/netpol/queries.js';
 import { bruteForceReachCounts, bruteForceWorkloadConnections } from '../oracle/bruteForce.js';
 import { complement, intersect, subtract, union, type Range, type RangeList } from '../oracle/ranges.js';
 import { cidrRange, readManifests } from '../oracle/readManifests.js';
@@ -355,6 +356,27 @@ describe('the reachability engine on random clusters', () => {
       expect(actual).toEqual(onParsedModel);
       expect(reachCountsById(analysis.model.workloads.map((w) => w.id), actual))
         .toEqual(reachCountsById(model.workloads.map((w) => w.id), onIndependentReading));
+    }), { numRuns: NUM_RUNS });
+  });
+
+  it('answers per source group as pair by pair, and counts what each workload reaches as the oracle does', () => {
+    fc.assert(fc.property(clusterArb, ({ objects }) => {
+      // Prepare
+      const { analysis, diagnostics } = analyze(objects);
+      if (!analysis) return expectRefusedForNamedPortToAddress(diagnostics);
+      const queries = new ReachabilityQueries(analysis.reachability);
+      const { groupOf } = analysis.reachability.sourceGroups;
+      const workloads = analysis.model.workloads.map((_, w) => w);
+
+      // Act
+      const byGroup = workloads.map((d) => Array.from(queries.groupConnections(d)));
+      const summaries = workloads.map((s) => queries.reachSummary(s).count);
+
+      // Assess
+      for (const d of workloads) {
+        for (const s of workloads) expect(byGroup[d]![groupOf[s]!]).toBe(analysis.reachability.workloadToWorkload(s, d));
+      }
+      expect(summaries).toEqual(bruteForceReachCounts(analysis.model));
     }), { numRuns: NUM_RUNS });
   });
 

@@ -13,6 +13,7 @@ import type {
 } from './model.js';
 import { parseAdminPolicy } from './parse/adminPolicy.js';
 import { InvalidObjectError, isMap, stringMap, type Json } from './parse/fields.js';
+import { ParseMemo } from './parse/memo.js';
 import { parseNetworkPolicy } from './parse/networkPolicy.js';
 import { parseIngress, parseRoute, parseService } from './parse/services.js';
 import { parsePod, parseWorkloadResource, WORKLOAD_KINDS } from './parse/workloads.js';
@@ -42,6 +43,8 @@ class ModelBuilder {
   private readonly exposedBackends: ExposedBackend[] = [];
   /** Counted before validation, so that a rejected object is not reported as missing. */
   private readonly seen = { workloads: 0, policies: 0 };
+  private readonly memo = new ParseMemo();
+  private readonly handlers = this.kindHandlers();
 
   constructor(private readonly diagnostics: DiagnosticList) {}
 
@@ -50,10 +53,9 @@ class ModelBuilder {
     const metadata = isMap(object.metadata) ? object.metadata : {};
     const name = typeof metadata.name === 'string' ? metadata.name : '';
     const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
-    const handler = this.handlerFor(kind);
+    const handler = this.handlers.get(kind);
     if (!handler) return; // kinds that do not affect connectivity (ConfigMap, RBAC, ...) are ignored
-    if (kind === 'Pod' || WORKLOAD_KINDS.includes(kind)) this.seen.workloads++;
-    if (kind.endsWith('NetworkPolicy')) this.seen.policies++;
+    if (handler.counts) this.seen[handler.counts]++;
     const objectLabel = handler.clusterScoped ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
     if (name === '') {
       this.report(handler.fatal, 'metadata.name: Required value', source, objectLabel);
@@ -73,20 +75,31 @@ class ModelBuilder {
     else this.diagnostics.warn(`${message}; object skipped`, { source, object });
   }
 
-  private handlerFor(kind: string):
-    | { fatal: boolean; clusterScoped?: boolean; run: (o: Json, ns: string, name: string, warn: (m: string) => void) => void }
-    | undefined {
-    if (kind === 'Namespace') return { fatal: true, clusterScoped: true, run: (o, _ns, name) => this.addNamespace(o, name) };
-    if (kind === 'Pod') return { fatal: false, run: (o, ns, name) => this.addPod(o, ns, name) };
-    if (WORKLOAD_KINDS.includes(kind)) return { fatal: false, run: (o, ns, name) => this.addWorkload(o, kind, ns, name) };
-    if (kind === 'NetworkPolicy') return { fatal: true, run: (o, ns, name) => this.addPolicy(o, ns, name) };
-    if (kind === 'AdminNetworkPolicy' || kind === 'BaselineAdminNetworkPolicy') {
-      return { fatal: true, clusterScoped: true, run: (o, _ns, name, warn) => this.addAdminPolicy(o, kind, name, warn) };
+  /** One handler per kind, built once rather than per object. */
+  private kindHandlers(): Map<string, KindHandler> {
+    const handlers = new Map<string, KindHandler>([
+      ['Namespace', { fatal: true, clusterScoped: true, run: (o, _ns, name) => this.addNamespace(o, name) }],
+      ['Pod', { fatal: false, clusterScoped: false, counts: 'workloads', run: (o, ns, name) => this.addPod(o, ns, name) }],
+      ['NetworkPolicy', { fatal: true, clusterScoped: false, counts: 'policies', run: (o, ns, name) => this.addPolicy(o, ns, name) }],
+      ['Service', { fatal: false, clusterScoped: false, run: (o, ns, name) => this.addService(o, ns, name) }],
+      ['Ingress', {
+        fatal: false, clusterScoped: false,
+        run: (o, ns, name) => this.exposedBackends.push(...parseIngress(o, { kind: 'Ingress', namespace: ns, name })),
+      }],
+      ['Route', {
+        fatal: false, clusterScoped: false,
+        run: (o, ns, name) => this.exposedBackends.push(...parseRoute(o, { kind: 'Route', namespace: ns, name })),
+      }],
+    ]);
+    for (const kind of WORKLOAD_KINDS) {
+      handlers.set(kind, { fatal: false, clusterScoped: false, counts: 'workloads', run: (o, ns, name) => this.addWorkload(o, kind, ns, name) });
     }
-    if (kind === 'Service') return { fatal: false, run: (o, ns, name) => this.addService(o, ns, name) };
-    if (kind === 'Ingress') return { fatal: false, run: (o, ns, name) => this.exposedBackends.push(...parseIngress(o, { kind, namespace: ns, name })) };
-    if (kind === 'Route') return { fatal: false, run: (o, ns, name) => this.exposedBackends.push(...parseRoute(o, { kind, namespace: ns, name })) };
-    return undefined;
+    for (const kind of ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'] as const) {
+      handlers.set(kind, {
+        fatal: true, clusterScoped: true, counts: 'policies', run: (o, _ns, name, warn) => this.addAdminPolicy(o, kind, name, warn),
+      });
+    }
+    return handlers;
   }
 
   private addNamespace(obj: Json, name: string): void {
@@ -114,10 +127,10 @@ class ModelBuilder {
     const id = workloadId(namespace, name, kind);
     let workload = this.workloads.get(id);
     if (!workload) {
-      workload = { kind, namespace, name, shapes: new Map(), podObjects: 0 };
+      workload = { kind, namespace, name, shapes: new ShapeSet(), podObjects: 0 };
       this.workloads.set(id, workload);
     }
-    workload.shapes.set(shapeKey(shape), shape);
+    workload.shapes.add(shape);
     return workload;
   }
 
@@ -126,7 +139,7 @@ class ModelBuilder {
     if (this.policies.has(key)) {
       throw new InvalidObjectError(`NetworkPolicy "${key}" already exists: only one object of a given kind can have a given name at a time`);
     }
-    this.policies.set(key, parseNetworkPolicy(obj, namespace, name));
+    this.policies.set(key, parseNetworkPolicy(obj, namespace, name, this.memo));
   }
 
   private addAdminPolicy(obj: Json, kind: AdminPolicyInfo['kind'], name: string, warn: (m: string) => void): void {
@@ -152,7 +165,7 @@ class ModelBuilder {
       if (!this.namespaces.has(name)) this.namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
     }
     const workloads: Workload[] = [...this.workloads].map(([id, w]) => ({
-      id, kind: w.kind, namespace: w.namespace, name: w.name, pods: [...w.shapes.values()],
+      id, kind: w.kind, namespace: w.namespace, name: w.name, pods: w.shapes.values(),
       podCount: w.declaredPods ?? w.podObjects,
     }));
     if (this.seen.workloads === 0) this.diagnostics.warn('no relevant Kubernetes workload resources found');
@@ -170,14 +183,47 @@ class ModelBuilder {
   }
 }
 
+/** How one kind of object is read into the model. */
+interface KindHandler {
+  /** Whether rejecting the object is fatal (policies, namespaces) or only skips it with a warning. */
+  readonly fatal: boolean;
+  readonly clusterScoped: boolean;
+  /** The `seen` counter the kind counts towards, if any. */
+  readonly counts?: 'workloads' | 'policies';
+  readonly run: (o: Json, ns: string, name: string, warn: (m: string) => void) => void;
+}
+
 interface WorkloadEntry {
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
-  readonly shapes: Map<string, PodShape>;
+  readonly shapes: ShapeSet;
   /** Replicas declared by the workload resource, when the input has it. */
   declaredPods?: number;
   podObjects: number;
+}
+
+/**
+ * Distinct pod shapes in first-seen order; an equal shape seen later takes the earlier one's place.
+ * Most workloads only ever get one shape, so keys are computed once a second one arrives.
+ */
+class ShapeSet {
+  private first: PodShape | undefined;
+  private byKey: Map<string, PodShape> | undefined;
+
+  add(shape: PodShape): void {
+    if (!this.first) {
+      this.first = shape;
+      return;
+    }
+    this.byKey ??= new Map([[shapeKey(this.first), this.first]]);
+    this.byKey.set(shapeKey(shape), shape);
+  }
+
+  values(): PodShape[] {
+    if (this.byKey) return [...this.byKey.values()];
+    return this.first ? [this.first] : [];
+  }
 }
 
 function shapeKey(shape: PodShape): string {

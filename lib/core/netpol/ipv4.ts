@@ -3,6 +3,10 @@ import { IntervalSet } from './intervals.js';
 export const MAX_IPV4 = 0xffffffff;
 
 const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV4_PREFIX = /^\d{1,2}$/;
+const IPV6_PREFIX = /^\d{1,3}$/;
+const IPV6_CHARS = /^[0-9a-fA-F:.]+$/;
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 /** Parses a dotted-quad IPv4 address into an unsigned 32-bit number, or undefined. */
 export function parseIpv4(text: string): number | undefined {
@@ -33,7 +37,7 @@ export function parseCidr(text: string): ParsedCidr {
     return isIpv6Cidr(addr, prefixText) ? { family: 6 } : { family: 'invalid', reason: `invalid CIDR address: ${text}` };
   }
   const ip = parseIpv4(addr);
-  const prefix = /^\d{1,2}$/.test(prefixText) ? Number(prefixText) : NaN;
+  const prefix = IPV4_PREFIX.test(prefixText) ? Number(prefixText) : NaN;
   if (ip === undefined || !(prefix >= 0 && prefix <= 32)) {
     return { family: 'invalid', reason: `invalid CIDR address: ${text}` };
   }
@@ -43,8 +47,8 @@ export function parseCidr(text: string): ParsedCidr {
 }
 
 function isIpv6Cidr(addr: string, prefixText: string): boolean {
-  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > 128) return false;
-  if (!/^[0-9a-fA-F:.]+$/.test(addr)) return false;
+  if (!IPV6_PREFIX.test(prefixText) || Number(prefixText) > 128) return false;
+  if (!IPV6_CHARS.test(addr)) return false;
   const doubleColons = addr.split('::').length - 1;
   if (doubleColons > 1) return false;
   const groups = addr.split(':').filter((g) => g !== '');
@@ -52,7 +56,7 @@ function isIpv6Cidr(addr: string, prefixText: string): boolean {
   const embeddedV4 = last.includes('.');
   if (embeddedV4 && parseIpv4(last) === undefined) return false;
   const hexGroups = embeddedV4 ? groups.slice(0, -1) : groups;
-  if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  if (!hexGroups.every((g) => HEX_GROUP.test(g))) return false;
   const count = hexGroups.length + (embeddedV4 ? 2 : 0);
   return doubleColons === 1 ? count < 8 : count === 8;
 }

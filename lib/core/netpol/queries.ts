@@ -32,6 +32,15 @@ export interface ReachAnswer {
  */
 export type NamespaceWideAdmission = 'not-isolated' | RuleOrigin | undefined;
 
+export interface ReachSummary {
+  /** Other workloads the source can open at least one connection to. */
+  readonly count: number;
+  /** Namespaces those workloads live in. */
+  readonly namespaces: number;
+  /** The first of them in the model's order, if any. */
+  readonly example: Workload | undefined;
+}
+
 export interface ReachCount {
   readonly workload: Workload;
   /** Other workloads this one can open at least one connection to. */
@@ -63,10 +72,17 @@ export class ReachabilityQueries {
    * treated alike by every policy (the ranges are cut at every ipBlock boundary).
    */
   addressRange(address: string): number {
-    const ip = parseIpv4(address);
-    if (ip === undefined) throw new Error(`not an IPv4 address: ${address}`);
-    return this.reach.universe.pieceOf(ip, this.reach.destinationPieces);
+    let range = this.ranges.get(address);
+    if (range === undefined) {
+      const ip = parseIpv4(address);
+      if (ip === undefined) throw new Error(`not an IPv4 address: ${address}`);
+      range = this.reach.universe.pieceOf(ip, this.reach.destinationPieces);
+      this.ranges.set(address, range);
+    }
+    return range;
   }
+  /** Checks ask about the same few addresses (nodes, API server) once per workload. */
+  private readonly ranges = new Map<string, number>();
 
   /**
    * Which workloads can open a connection to an IPv4 address outside the pod network (API server,
@@ -132,37 +148,48 @@ export class ReachabilityQueries {
    * cluster without building an answer per pair. `explainReach` explains the pairs it reports.
    */
   sourceGroups(): readonly (readonly number[])[] {
-    return this.reach.sourceGroups();
+    return this.reach.sourceGroups.members;
   }
 
   groupConnections(destination: number): Int32Array {
-    const groups = this.reach.sourceGroups();
-    const out = new Int32Array(groups.length);
-    groups.forEach((group, g) => { out[g] = this.reach.workloadToWorkload(group[0]!, destination); });
-    return out;
+    return this.reach.sourceGroups.connectionsTo(destination);
   }
 
   /** How `destination` admits a group of {@link sourceGroups} whatever its namespace. */
   namespaceWide(group: number, destination: number): NamespaceWideAdmission {
-    const rep = this.reach.sourceGroups()[group]![0]!;
+    const rep = this.reach.sourceGroups.members[group]![0]!;
     return this.reach.namespaceWideAdmission(this.reach.typesOf(rep)[0]!, this.reach.typesOf(destination)[0]!);
   }
 
   /**
-   * The workloads a workload can open any connection to (indexes; no answers built). Members of a
-   * source group reach the same workloads, so the list is worked out once per group.
+   * How many other workloads a workload can open any connection to, in how many namespaces, and
+   * the first of them; no answers built. Members of a source group reach the same workloads, so
+   * the reached list is worked out once per group.
    */
-  reachedFrom(source: number): number[] {
-    const group = this.reach.sourceGroupOf(source);
+  reachSummary(source: number): ReachSummary {
+    const group = this.reach.sourceGroups.groupOf[source]!;
     let reached = this.reachedByGroup.get(group);
     if (!reached) {
-      reached = [];
-      for (let d = 0; d < this.workloads.length; d++) if (this.reach.workloadToWorkload(source, d) !== NONE) reached.push(d);
-      this.reachedByGroup.set(group, reached);
+      const list = this.reach.sourceGroups.reachedBy(group);
+      const namespaces = new Map<string, number>();
+      for (const d of list) {
+        const ns = this.workloads[d]!.namespace;
+        namespaces.set(ns, (namespaces.get(ns) ?? 0) + 1);
+      }
+      this.reachedByGroup.set(group, (reached = { list, namespaces }));
     }
-    return reached.filter((d) => d !== source);
+    // The source itself may be in its group's list (a workload whose pods talk to each other): it does not count.
+    const { list, namespaces } = reached;
+    const self = list.includes(source);
+    const ownNamespace = this.workloads[source]!.namespace;
+    const first = list.find((d) => d !== source);
+    return {
+      count: list.length - (self ? 1 : 0),
+      namespaces: namespaces.size - (self && namespaces.get(ownNamespace) === 1 ? 1 : 0),
+      example: first === undefined ? undefined : this.workloads[first],
+    };
   }
-  private readonly reachedByGroup = new Map<number, number[]>();
+  private readonly reachedByGroup = new Map<number, { list: number[]; namespaces: Map<string, number> }>();
 
   /** One pair, with its reasons. */
   explainReach(source: number, destination: number): ReachAnswer {

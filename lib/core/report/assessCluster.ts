@@ -2,11 +2,10 @@
  * One cluster, start to end of the pure pipeline: snapshot → findings → scores, blast radius and
  * the what-if score after the suggested remediations (recomputed by the engine, not estimated).
  */
-import { DiagnosticList, formatDiagnostic } from '../diagnostics.js';
+import { formatDiagnostic } from '../diagnostics.js';
 import { sanitizeObject } from '../evidence/sanitize.js';
 import type { CollectionStep, EvidenceSnapshot } from '../evidence/snapshot.js';
 import type { Finding } from '../findings/finding.js';
-import { parseManifestText } from '../manifests/parseManifestText.js';
 import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../scoring/score.js';
 import type { Enforcement } from '../techniques/enforcement.js';
 import { mergeSuggestedManifests } from '../techniques/remediation.js';
@@ -59,25 +58,20 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
 
 /** Re-runs the checks with every remediation manifest applied and enforcement switched on. */
 function whatIf(snapshot: EvidenceSnapshot, findings: readonly Finding[], techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
-  const diagnostics = new DiagnosticList();
-  // Whole manifests are applied as they are; YAML made of other documents (patches) is read back.
-  const fixes = findings.flatMap((f) => {
-    if (f.status !== 'fail' || !f.remediation) return [];
-    if (f.remediation.manifests) return f.remediation.manifests.map((object) => ({ object: object as Record<string, unknown> }));
-    return f.remediation.yaml ? parseManifestText(`remediation ${f.id}`, f.remediation.yaml, diagnostics) : [];
-  });
+  // Whole manifests are applied as they are; patches and fragments (remediations without manifests) are advice only.
+  const fixes = findings.flatMap((f) => (f.status === 'fail' && f.remediation?.manifests ? f.remediation.manifests : []));
   const key = (o: { kind?: unknown; metadata?: unknown }): string => {
     const m = (o.metadata ?? {}) as { namespace?: string; name?: string };
     return `${String(o.kind)}|${m.namespace ?? 'default'}|${m.name}`;
   };
-  const suggested = mergeSuggestedManifests(fixes.map((f) => f.object));
+  const suggested = mergeSuggestedManifests(fixes as Record<string, unknown>[]);
   const replaced = new Map(suggested.map((o) => [key(o), sanitizeObject(o)]));
   const objects = [...snapshot.objects.filter((o) => !replaced.has(key(o))), ...replaced.values()];
   const fixed: EvidenceSnapshot = {
     ...snapshot, objects, cloud: { ...snapshot.cloud, vpcCni: { ...snapshot.cloud.vpcCni, enableNetworkPolicy: true } },
   };
   // Only techniques that policies, enforcement or the suggested manifests can change are re-run.
-  const fixedTechniques = new Set(findings.filter((f) => f.status === 'fail' && f.remediation?.yaml).map((f) => f.technique));
+  const fixedTechniques = new Set(findings.filter((f) => f.status === 'fail' && f.remediation?.manifests).map((f) => f.technique));
   const affected = techniques.filter((t) => t.meta.segmentationMitigates || fixedTechniques.has(t.meta.id));
   const rerun = runTechniques(fixed, affected);
   if (!rerun.ok) return null;

@@ -46,6 +46,7 @@ export function grade(score: number | null): Grade | null {
   return score >= 90 ? 'A' : score >= 80 ? 'B' : score >= 70 ? 'C' : score >= 60 ? 'D' : 'F';
 }
 
+/** Scores one technique from its findings (findings of other techniques are ignored). */
 export function scoreTechnique(meta: TechniqueMeta, findings: readonly Finding[]): TechniqueScore {
   const bySubject = new Map<string, Set<Finding['status']>>();
   for (const f of findings) {
@@ -73,7 +74,13 @@ export function scoreTechnique(meta: TechniqueMeta, findings: readonly Finding[]
 }
 
 export function scoreCluster(metas: readonly TechniqueMeta[], findings: readonly Finding[]): ClusterScore {
-  const techniques = metas.map((m) => scoreTechnique(m, findings));
+  const byTechnique = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byTechnique.get(f.technique);
+    if (list) list.push(f);
+    else byTechnique.set(f.technique, [f]);
+  }
+  const techniques = metas.map((m) => scoreTechnique(m, byTechnique.get(m.id) ?? []));
   const scored = techniques.filter((t) => t.score !== null);
   const weight = scored.reduce((w, t) => w + t.weight, 0);
   const score = weight > 0 ? Math.round(scored.reduce((s, t) => s + t.weight * t.score!, 0) / weight) : null;

@@ -28,7 +28,9 @@ export function reachTargets(ctx: CheckContext, targets: readonly AddressTarget[
   const groups = new Map<string, AddressTarget[]>();
   for (const t of targets) {
     const key = `${ctx.queries.addressRange(t.address)}|${t.port}`;
-    groups.set(key, [...(groups.get(key) ?? []), t]);
+    const group = groups.get(key);
+    if (group) group.push(t);
+    else groups.set(key, [t]);
   }
   const byWorkload = new Map<string, TargetAnswer[]>();
   for (const group of groups.values()) {

@@ -23,36 +23,45 @@ export function toYaml(...objects: readonly object[]): string {
   return objects.map((o) => stringify(o, { lineWidth: 0 }).trimEnd()).join('\n---\n');
 }
 
+/** YAML that is written only when read: the report reads it, the checks and the what-if never do. */
+export type LazyYaml = () => string;
+
 /**
  * A remediation made of whole manifests. Its YAML is written when first read (the report reads
  * it; the what-if applies `manifests` directly and never needs the text).
  */
 export function manifestRemediation(text: string, ...manifests: readonly object[]): Remediation {
-  return new ManifestRemediation(text, manifests);
+  return new LazyRemediation(text, () => toYaml(...manifests), manifests);
 }
 
-/** A manifest remediation whose YAML ends with a further document that is no manifest (a patch). */
-export function withPatch(remediation: Remediation, text: string, patch: string | undefined): Remediation {
-  if (!remediation.manifests) return { text, yaml: [remediation.yaml, patch].filter((y) => y !== undefined).join('\n---\n') };
-  return new ManifestRemediation(text, remediation.manifests, patch);
+/** A remediation whose YAML is a patch or a fragment, not whole manifests: the what-if leaves it aside. */
+export function patchRemediation(text: string, patch: LazyYaml): Remediation {
+  return new LazyRemediation(text, patch);
+}
+
+/** A remediation whose YAML ends with a further document that is no manifest (a patch). */
+export function withPatch(remediation: Remediation, text: string, patch: LazyYaml | undefined): Remediation {
+  if (!patch) return retext(remediation, text);
+  const yaml = (): string => [remediation.yaml, patch()].filter((y) => y !== undefined).join('\n---\n');
+  return new LazyRemediation(text, yaml, remediation.manifests);
 }
 
 /** The same remediation with another text (its manifests, and their YAML, kept). */
 export function retext(remediation: Remediation, text: string): Remediation {
-  return remediation instanceof ManifestRemediation ? remediation.withText(text) : { ...remediation, text };
+  return remediation instanceof LazyRemediation ? remediation.withText(text) : { ...remediation, text };
 }
 
-class ManifestRemediation implements Remediation {
+class LazyRemediation implements Remediation {
   private cached: string | undefined;
 
-  constructor(readonly text: string, readonly manifests: readonly object[], private readonly patch?: string) {}
+  constructor(readonly text: string, private readonly write: LazyYaml, readonly manifests?: readonly object[]) {}
 
-  withText(text: string): ManifestRemediation {
-    return new ManifestRemediation(text, this.manifests, this.patch);
+  withText(text: string): LazyRemediation {
+    return new LazyRemediation(text, this.write, this.manifests);
   }
 
   get yaml(): string {
-    return (this.cached ??= [toYaml(...this.manifests), ...(this.patch === undefined ? [] : [this.patch])].join('\n---\n'));
+    return (this.cached ??= this.write());
   }
 }
 
@@ -181,11 +190,14 @@ export function enforcementAdvice(ctx: CheckContext): string {
 
 /** The NetworkPolicies selecting the workload for egress whose rules allow any of the addresses. */
 function allowingEgressPolicies(ctx: CheckContext, workload: WorkloadInfo, addresses: readonly string[]): KubeObject[] {
-  // Addresses in one external range are allowed by the same rules: ask about one of each.
-  const representatives = [...new Map(addresses.map((a) => [ctx.queries.addressRange(a), a])).values()];
-  const reasons = representatives.flatMap((address) => egressAnswers(ctx, address).get(workload.id)?.reasons ?? []);
+  const reasons = rangeRepresentatives(ctx, addresses).flatMap((address) => egressAnswers(ctx, address).get(workload.id)?.reasons ?? []);
   const names = new Set(reasons.flatMap((r) => /NetworkPolicy [^/\s]+\/([^,\s]+), egress rule/.exec(r)?.[1] ?? []));
   return [...names].flatMap((name) => ctx.object('NetworkPolicy', `${workload.ref.namespace}/${name}`) ?? []);
+}
+
+/** Addresses in one external range are allowed by the same rules: one address of each range is enough to ask about. */
+function rangeRepresentatives(ctx: CheckContext, addresses: readonly string[]): string[] {
+  return [...new Map(addresses.map((a) => [ctx.queries.addressRange(a), a])).values()];
 }
 
 /** Per context, per address: the engine's egress answers by workload id. */
@@ -258,7 +270,11 @@ function slug(text: string): string {
  * volumeMounts merge by their keys), for findings fixed in the workload rather than by a policy. It
  * names no kind, so the what-if analysis, which applies whole manifests, leaves it aside.
  */
-export function podSpecPatch(workload: WorkloadInfo, podSpec: object): string {
+export function podSpecPatch(workload: WorkloadInfo, podSpec: object): LazyYaml {
+  return () => podSpecPatchYaml(workload, podSpec);
+}
+
+function podSpecPatchYaml(workload: WorkloadInfo, podSpec: object): string {
   const { kind, namespace, name } = workload.ref;
   const path = [...(kind === 'Pod' ? [] : templatePath(kind) ?? ['spec', 'template']), 'spec'];
   const patch = path.reduceRight<object>((inner, key) => ({ [key]: inner }), podSpec);

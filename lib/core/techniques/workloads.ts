@@ -57,10 +57,16 @@ function stringMap(v: unknown): Record<string, string> {
 }
 
 /** Every container of a pod spec, init and ephemeral ones included. */
-export function containersOf(podSpec: Json): Json[] {
-  return ['initContainers', 'containers', 'ephemeralContainers'].flatMap((f) =>
-    (Array.isArray(podSpec[f]) ? podSpec[f] : []).filter(isMap));
+export function containersOf(podSpec: Json): readonly Json[] {
+  let containers = containersBySpec.get(podSpec);
+  if (!containers) {
+    containers = ['initContainers', 'containers', 'ephemeralContainers'].flatMap((f) => (Array.isArray(podSpec[f]) ? podSpec[f] : []).filter(isMap));
+    containersBySpec.set(podSpec, containers);
+  }
+  return containers;
 }
+/** Several checks read every workload's containers: listed once per pod spec (specs are never changed). */
+const containersBySpec = new WeakMap<Json, Json[]>();
 
 /** NetworkPolicies do not apply to pods on the host network. */
 export function isHostNetwork(workload: WorkloadInfo): boolean {

@@ -3,7 +3,7 @@
  * and every pod type learns which policies select it, per direction.
  */
 import { MATCH_ALL } from '../labelSelector.js';
-import type { AdminAction, Peer, PodPeer, RulePorts } from '../model.js';
+import type { AdminAction, AdminPolicyInfo, Peer, RulePorts } from '../model.js';
 import type { Membership, Universe } from './universe.js';
 
 export type Direction = 'ingress' | 'egress';
@@ -50,11 +50,11 @@ interface LayerDraft {
   readonly ids: string[];
 }
 
-/** A rule as the compiler sees it: NetworkPolicy rules are Allow rules. */
+/** A rule as the compiler sees it: a NetworkPolicy rule, or an admin rule (with an action and a name). */
 interface SourceRule {
   readonly peers: readonly Peer[] | 'any';
   readonly ports: RulePorts;
-  readonly action: AdminAction;
+  readonly action?: AdminAction;
   readonly name?: string;
 }
 
@@ -69,46 +69,44 @@ export class CompiledPolicies {
   private readonly origins = new Map<RulePorts, RuleOrigin>();
 
   constructor(private readonly universe: Universe) {
-    const drafts = { ingress: this.emptyDrafts(), egress: this.emptyDrafts() };
-    const memberships = { ingress: new Set<Membership>(), egress: new Set<Membership>() };
     const admins = [...universe.model.adminPolicies].sort((a, b) => a.priority - b.priority);
+    const ingress = this.compileDirection('ingress', admins);
+    const egress = this.compileDirection('egress', admins);
+    this.layers = { ingress: ingress.drafts, egress: egress.drafts };
+    this.selectionKey = { ingress: ingress.drafts.map(selectionKeyOf), egress: egress.drafts.map(selectionKeyOf) };
+    this.peerMemberships = { ingress: [...ingress.memberships], egress: [...egress.memberships] };
+  }
 
-    for (const direction of ['ingress', 'egress'] as const) {
-      const compile = (rules: readonly SourceRule[], origin: Pick<RuleOrigin, 'policyKind' | 'policy'>): CompiledRule[] =>
-        rules.map((rule, ruleIndex) => {
-          const compiled = this.compileRule(rule, { ...origin, direction, ruleIndex, ...(rule.name ? { ruleName: rule.name } : {}) });
-          if (compiled.peers !== 'any') compiled.peers.forEach((m) => memberships[direction].add(m));
-          return compiled;
-        });
-
-      for (const admin of admins) {
-        const rules = compile(admin[direction], { policyKind: admin.kind, policy: admin.name });
-        if (rules.length === 0) continue;
-        this.forSubjects(admin.subject, (t) => {
-          const draft = drafts[direction][t]!;
-          (admin.baseline ? draft.baseline : draft.admin).push(...rules);
-          draft.ids.push(`${admin.baseline ? 'B' : 'A'}${admin.name}`);
-        });
+  /** Every policy's rules of one direction, handed to the pod types its subject selects. */
+  private compileDirection(
+    direction: Direction, admins: readonly AdminPolicyInfo[],
+  ): { drafts: LayerDraft[]; memberships: Set<Membership> } {
+    const drafts = this.emptyDrafts();
+    const memberships = new Set<Membership>();
+    for (const admin of admins) {
+      const rules = this.compileRules(admin[direction], direction, admin.kind, admin.name, memberships);
+      if (rules.length === 0) continue;
+      const id = `${admin.baseline ? 'B' : 'A'}${admin.name}`;
+      for (const t of this.universe.podTypes(admin.subject)) {
+        const draft = drafts[t]!;
+        (admin.baseline ? draft.baseline : draft.admin).push(...rules);
+        draft.ids.push(id);
       }
-      universe.model.policies.forEach((policy, pi) => {
-        const rules = policy[direction];
-        if (rules === undefined) return; // policyTypes leaves this direction out
-        const name = `${policy.namespace}/${policy.name}`;
-        const compiled = compile(rules.map((r) => ({ ...r, action: 'Allow' as const })), { policyKind: 'NetworkPolicy', policy: name });
-        this.forSubjects({ type: 'pods', podSelector: policy.podSelector, ownNamespace: policy.namespace }, (t) => {
-          const draft = drafts[direction][t]!;
-          (draft.networkPolicy ??= []).push(...compiled);
-          draft.networkPolicyNames.push(name);
-          draft.ids.push(`N${pi}`);
-        });
-      });
     }
-    this.layers = { ingress: drafts.ingress, egress: drafts.egress };
-    this.selectionKey = {
-      ingress: drafts.ingress.map((d) => d.ids.join(' ') + (d.networkPolicy ? '' : ' -')),
-      egress: drafts.egress.map((d) => d.ids.join(' ') + (d.networkPolicy ? '' : ' -')),
-    };
-    this.peerMemberships = { ingress: [...memberships.ingress], egress: [...memberships.egress] };
+    this.universe.model.policies.forEach((policy, pi) => {
+      const rules = policy[direction];
+      if (rules === undefined) return; // policyTypes leaves this direction out
+      const name = `${policy.namespace}/${policy.name}`;
+      const compiled = this.compileRules(rules, direction, 'NetworkPolicy', name, memberships);
+      const id = `N${pi}`;
+      for (const t of this.universe.podTypes({ type: 'pods', podSelector: policy.podSelector, ownNamespace: policy.namespace })) {
+        const draft = drafts[t]!;
+        (draft.networkPolicy ??= []).push(...compiled);
+        draft.networkPolicyNames.push(name);
+        draft.ids.push(id);
+      }
+    });
+    return { drafts, memberships };
   }
 
   /** `NetworkPolicy ns/name, ingress rule 1` for the rule owning a ports list. */
@@ -125,20 +123,29 @@ export class CompiledPolicies {
     return Array.from({ length: this.universe.typeCount }, () => ({ admin: [], networkPolicyNames: [], baseline: [], ids: [] }));
   }
 
-  private compileRule(rule: SourceRule, origin: RuleOrigin): CompiledRule {
-    if (rule.ports !== 'any') for (const p of rule.ports) if (p.name !== undefined) this.referencedPortNames.add(p.name);
-    this.origins.set(rule.ports, origin);
-    const pieces = origin.direction === 'ingress' ? this.universe.sourcePieces : this.universe.destinationPieces;
-    const peers = rule.peers === 'any' ? 'any' as const : rule.peers.map((p) => this.universe.members(p, pieces));
-    const everyNamespace = rule.peers === 'any' || rule.peers.some((p) => p.type === 'pods' && p.namespaceSelector?.key === MATCH_ALL.key);
-    return { origin, action: rule.action, peers, ports: rule.ports, everyNamespace };
+  /** NetworkPolicy rules (which have no action) are Allow rules. */
+  private compileRules(
+    rules: readonly SourceRule[], direction: Direction, policyKind: RuleOrigin['policyKind'], policy: string,
+    memberships: Set<Membership>,
+  ): CompiledRule[] {
+    const pieces = direction === 'ingress' ? this.universe.sourcePieces : this.universe.destinationPieces;
+    return rules.map((rule, ruleIndex) => {
+      const origin: RuleOrigin = rule.name
+        ? { policyKind, policy, direction, ruleIndex, ruleName: rule.name }
+        : { policyKind, policy, direction, ruleIndex };
+      if (rule.ports !== 'any') for (const p of rule.ports) if (p.name !== undefined) this.referencedPortNames.add(p.name);
+      this.origins.set(rule.ports, origin);
+      const peers = rule.peers === 'any' ? 'any' as const : rule.peers.map((p) => this.universe.members(p, pieces));
+      if (peers !== 'any') for (const m of peers) memberships.add(m);
+      const everyNamespace = rule.peers === 'any' || rule.peers.some((p) => p.type === 'pods' && p.namespaceSelector?.key === MATCH_ALL.key);
+      return { origin, action: rule.action ?? 'Allow', peers, ports: rule.ports, everyNamespace };
+    });
   }
+}
 
-  /** Visits the pod types a policy subject selects. */
-  private forSubjects(subject: PodPeer, visit: (type: number) => void): void {
-    const members = this.universe.podMembers(subject, this.universe.sourcePieces);
-    for (let t = 0; t < this.universe.typeCount; t++) if (members[t]) visit(t);
-  }
+/** Equal for pod types on which every policy of the direction acts the same way. */
+function selectionKeyOf(draft: LayerDraft): string {
+  return draft.ids.join(' ') + (draft.networkPolicy ? '' : ' -');
 }
 
 export function describeOrigin(o: RuleOrigin): string {

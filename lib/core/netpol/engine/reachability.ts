@@ -15,6 +15,7 @@ import type { ClusterModel } from '../model.js';
 import { CompiledPolicies, type CompiledRule, type Direction, type RuleOrigin } from './compile.js';
 import { ConnTable, NONE } from './connTable.js';
 import { decide, decideConn, PortResolver, ruleMatches, type Decision } from './evaluate.js';
+import { SourceGroups, type PairTables } from './sourceGroups.js';
 import { Universe, type ExternalPiece, type Membership, type PodType } from './universe.js';
 
 /** A peer of a connection: a pod type (by index) or an external piece of one direction's space. */
@@ -62,35 +63,51 @@ export class Reachability {
     this.srcClasses = src.reps.length;
     this.dstClasses = dst.reps.length;
     this.ingressTable = new Int32Array(inReps.length * src.reps.length);
+    const srcSignatures = new RuleSignatures(src.reps.length);
     inReps.forEach((d, profile) => {
-      this.ingressTable.set(this.evaluateProfile('ingress', d, src, () => types[d]), profile * src.reps.length);
+      this.evaluateProfile('ingress', d, src, srcSignatures, () => types[d], this.ingressTable.subarray(profile * src.reps.length));
     });
     this.egressTable = new Int32Array(egReps.length * dst.reps.length);
+    const dstSignatures = new RuleSignatures(dst.reps.length);
     egReps.forEach((s, profile) => {
-      this.egressTable.set(this.evaluateProfile('egress', s, dst, (slot) => types[slot]), profile * dst.reps.length);
+      this.evaluateProfile('egress', s, dst, dstSignatures, (slot) => types[slot], this.egressTable.subarray(profile * dst.reps.length));
     });
     this.collectPortWarnings();
   }
 
   /**
-   * One profile's connection per peer class. Classes that none of the profile's rule peers match
-   * get the same answer, computed once; only the matched classes are evaluated one by one.
+   * One profile's connection per peer class, written to `row` (zeroed, one entry per class).
+   * Classes that none of the profile's rule peers match get the same answer, computed once. So do
+   * classes that the same rules match, unless a named port of an egress rule resolves on each
+   * destination; then matched classes are evaluated one by one.
    */
   private evaluateProfile(
-    direction: Direction, subject: number, classes: PeerClasses, portTarget: (slot: number) => PodType | undefined,
-  ): Int32Array {
+    direction: Direction, subject: number, classes: PeerClasses, signatures: RuleSignatures,
+    portTarget: (slot: number) => PodType | undefined, row: Int32Array,
+  ): void {
     const layers = this.policies.layersOf(direction, subject);
-    const row = new Int32Array(classes.reps.length);
     const rules = [...layers.admin, ...(layers.networkPolicy ?? []), ...layers.baseline];
+    const named = direction === 'egress' && rules.some((r) => r.ports !== 'any' && r.ports.some((p) => p.name));
     // For egress, named ports resolve on the destination, so an `any` rule with named ports tells every class apart.
-    const dense = direction === 'egress' && rules.some((r) => r.peers === 'any' && r.ports !== 'any' && r.ports.some((p) => p.name));
-    const candidates = dense ? classes.reps.map((_, c) => c) : classesMatchedBy(rules, classes);
-    if (!dense) row.fill(decideConn(layers, -1, portTarget(-1), this.table, this.ports));
-    for (const c of candidates) {
-      const slot = classes.reps[c]!;
-      row[c] = decideConn(layers, slot, portTarget(slot), this.table, this.ports);
+    if (named && rules.some((r) => r.peers === 'any' && r.ports !== 'any' && r.ports.some((p) => p.name))) {
+      classes.reps.forEach((slot, c) => { row[c] = decideConn(layers, slot, portTarget(slot), this.table, this.ports); });
+      return;
     }
-    return row;
+    const unmatched = decideConn(layers, -1, portTarget(-1), this.table, this.ports);
+    if (unmatched !== NONE) row.fill(unmatched, 0, classes.reps.length);
+    const matched = signatures.compute(rules, classes);
+    const bySignature = new Map<number, number>();
+    for (const c of matched) {
+      const signature = signatures.of(c);
+      let conn = named ? undefined : bySignature.get(signature);
+      if (conn === undefined) {
+        const slot = classes.reps[c]!;
+        conn = decideConn(layers, slot, portTarget(slot), this.table, this.ports);
+        bySignature.set(signature, conn);
+      }
+      row[c] = conn;
+    }
+    signatures.reset(matched);
   }
 
   private collectPortWarnings(): void {
@@ -149,32 +166,19 @@ export class Reachability {
     return acc;
   }
 
-  /**
-   * Workloads grouped so that every policy treats the members of a group alike as sources: same
-   * egress profile and same ingress peer class for each of their pod types. A question about the
-   * sources of a connection is then asked once per group rather than once per workload.
-   */
-  sourceGroups(): readonly (readonly number[])[] {
-    return this.groups().members;
+  /** Workloads that every policy treats alike as sources, built on first use. */
+  get sourceGroups(): SourceGroups {
+    return (this.cachedSourceGroups ??= new SourceGroups(this, this.pairTables()));
   }
+  private cachedSourceGroups: SourceGroups | undefined;
 
-  /** The index in {@link sourceGroups} of a workload's group. */
-  sourceGroupOf(workload: number): number {
-    return this.groups().groupOf[workload]!;
+  /** The tables behind {@link typeToType}, for indexes that walk them in bulk (read only). */
+  private pairTables(): PairTables {
+    return {
+      inProfile: this.inProfile, egProfile: this.egProfile, srcClass: this.srcClass, dstClass: this.dstClass,
+      srcClasses: this.srcClasses, dstClasses: this.dstClasses, ingressTable: this.ingressTable, egressTable: this.egressTable,
+    };
   }
-
-  private groups(): { members: number[][]; groupOf: Int32Array } {
-    if (!this.cachedSourceGroups) {
-      const reps: number[] = [];
-      const groupOf = classify(this.model.workloads.length,
-        (w) => this.typesOf(w).map((t) => `${this.egProfile[t]}:${this.srcClass[t]}`).join(' '), reps);
-      const members: number[][] = reps.map(() => []);
-      groupOf.forEach((g, w) => members[g]!.push(w));
-      this.cachedSourceGroups = { members, groupOf };
-    }
-    return this.cachedSourceGroups;
-  }
-  private cachedSourceGroups: { members: number[][]; groupOf: Int32Array } | undefined;
 
   typesOf(workload: number): number[] {
     return this.workloadTypes[workload]!;
@@ -311,22 +315,53 @@ function peerClasses(slotCount: number, memberships: readonly Membership[], extr
   return { classOf, reps, classesWith, membershipIndex: new Map(memberships.map((m, k) => [m, k])) };
 }
 
-/** Classes that some peer of some rule contains (`any` peers excepted: they contain every class alike). */
-function classesMatchedBy(rules: readonly CompiledRule[], classes: PeerClasses): number[] {
-  const marked = new Uint8Array(classes.reps.length);
-  const out: number[] = [];
-  for (const rule of rules) {
-    if (rule.peers === 'any') continue;
-    for (const m of rule.peers) {
-      for (const c of classes.classesWith[classes.membershipIndex.get(m)!]!) {
-        if (!marked[c]) {
-          marked[c] = 1;
-          out.push(c);
+/**
+ * Per peer class, a number standing for the set of rules (by position) of one profile with a peer
+ * that contains it: equal numbers, equal sets (`any` peers are left out: they contain every class
+ * alike). Built as a trie walked in rule order, so it costs one step per (rule, matched class) and
+ * builds no keys. The arrays are reused from profile to profile; `reset` clears what was written.
+ */
+class RuleSignatures {
+  private readonly signature: Int32Array;
+  /** The last rule that matched each class, so that two peers of one rule count once. */
+  private readonly lastRule: Int32Array;
+
+  constructor(classCount: number) {
+    this.signature = new Int32Array(classCount);
+    this.lastRule = new Int32Array(classCount).fill(-1);
+  }
+
+  /** The classes some rule peer contains, each once. */
+  compute(rules: readonly CompiledRule[], classes: PeerClasses): number[] {
+    const matched: number[] = [];
+    const child = new Map<number, number>();
+    rules.forEach((rule, r) => {
+      if (rule.peers === 'any') return;
+      for (const m of rule.peers) {
+        for (const c of classes.classesWith[classes.membershipIndex.get(m)!]!) {
+          if (this.lastRule[c] === r) continue;
+          if (this.lastRule[c] === -1) matched.push(c);
+          this.lastRule[c] = r;
+          const key = this.signature[c]! * rules.length + r;
+          let next = child.get(key);
+          if (next === undefined) child.set(key, (next = child.size + 1));
+          this.signature[c] = next;
         }
       }
+    });
+    return matched;
+  }
+
+  of(c: number): number {
+    return this.signature[c]!;
+  }
+
+  reset(matched: readonly number[]): void {
+    for (const c of matched) {
+      this.signature[c] = 0;
+      this.lastRule[c] = -1;
     }
   }
-  return out;
 }
 
 /** Indexes grouped by key, in first-seen order. */

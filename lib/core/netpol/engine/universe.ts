@@ -9,7 +9,7 @@
 import { NAMESPACE_NAME_LABEL } from '../buildClusterModel.js';
 import type { Range } from '../intervals.js';
 import { MAX_IPV4 } from '../ipv4.js';
-import { matches, type Labels } from '../labelSelector.js';
+import { matches, type LabelSelector, type Labels } from '../labelSelector.js';
 import type { ClusterModel, ContainerPort, Peer, PodPeer } from '../model.js';
 
 /** Namespace np-guard gives the ingress controller: a label-less pod of its own. */
@@ -44,6 +44,8 @@ export class Universe {
   private readonly namespaceLabels = new Map<string, Labels>();
   private readonly typesByNamespace = new Map<string, number[]>();
   private readonly podPeerCache = new Map<string, Membership>();
+  private readonly podTypesCache = new Map<string, number[]>();
+  private readonly namespacesBySelector = new Map<string, string[]>();
   private readonly ipPeerCache = new Map<string, Membership>();
 
   constructor(readonly model: ClusterModel) {
@@ -87,23 +89,47 @@ export class Universe {
     return peer.type === 'pods' ? this.podMembers(peer, pieces) : this.ipMembers(peer.text, peer.ranges.ranges, pieces);
   }
 
-  /** Pod types selected by a namespace selector plus pod selector (or the policy's own namespace). */
+  /** {@link podTypes} as slots of one direction's space. Cached per selector pair and direction. */
   podMembers(peer: PodPeer, pieces: readonly ExternalPiece[]): Membership {
-    const key = `${pieces === this.sourcePieces ? 's' : 'd'}|${peer.ownNamespace ?? ''}|${peer.namespaceSelector?.key ?? ''}|${peer.podSelector.key}`;
+    const key = `${pieces === this.sourcePieces ? 's' : 'd'}|${podPeerKey(peer)}`;
     let set = this.podPeerCache.get(key);
     if (!set) {
       set = new Uint8Array(this.slotCount(pieces));
-      const namespaces = peer.namespaceSelector
-        ? [...this.namespaceLabels].filter(([, labels]) => matches(peer.namespaceSelector!, labels)).map(([n]) => n)
-        : [peer.ownNamespace!];
-      for (const ns of namespaces) {
-        for (const t of this.typesByNamespace.get(ns) ?? []) {
-          if (matches(peer.podSelector, this.types[t]!.labels)) set[t] = 1;
-        }
-      }
+      for (const t of this.podTypes(peer)) set[t] = 1;
       this.podPeerCache.set(key, set);
     }
     return set;
+  }
+
+  /**
+   * Pod types selected by a namespace selector plus pod selector (or the policy's own namespace).
+   * Cached per selector pair, so that a policy's subject and its rule peers share the work.
+   */
+  podTypes(peer: PodPeer): readonly number[] {
+    const key = podPeerKey(peer);
+    let types = this.podTypesCache.get(key);
+    if (!types) {
+      const namespaces = peer.namespaceSelector ? this.namespacesMatching(peer.namespaceSelector) : [peer.ownNamespace!];
+      types = [];
+      for (const ns of namespaces) {
+        for (const t of this.typesByNamespace.get(ns) ?? []) {
+          if (matches(peer.podSelector, this.types[t]!.labels)) types.push(t);
+        }
+      }
+      this.podTypesCache.set(key, types);
+    }
+    return types;
+  }
+
+  /** Namespaces a namespace selector matches. Cached per selector: peers repeat a few of them many times. */
+  private namespacesMatching(selector: LabelSelector): readonly string[] {
+    let names = this.namespacesBySelector.get(selector.key);
+    if (!names) {
+      names = [];
+      for (const [name, labels] of this.namespaceLabels) if (matches(selector, labels)) names.push(name);
+      this.namespacesBySelector.set(selector.key, names);
+    }
+    return names;
   }
 
   private ipMembers(text: string, ranges: readonly Range[], pieces: readonly ExternalPiece[]): Membership {
@@ -136,22 +162,38 @@ export class Universe {
   }
 }
 
+/** Equal for peers that select the same pods. */
+function podPeerKey(peer: PodPeer): string {
+  return `${peer.ownNamespace ?? ''}|${peer.namespaceSelector?.key ?? ''}|${peer.podSelector.key}`;
+}
+
 /** Ranges of every ingress ipBlock of every NetworkPolicy. */
 function sourceRanges(model: ClusterModel): Range[] {
-  return model.policies.flatMap((p) => [
-    ...ipRanges(p.ingress ?? []), ...(p.ignoredIpBlocks?.ingress ?? []).flatMap((set) => set.ranges)]);
+  const out: Range[] = [];
+  for (const p of model.policies) {
+    addIpRanges(p.ingress ?? [], out);
+    for (const set of p.ignoredIpBlocks?.ingress ?? []) out.push(...set.ranges);
+  }
+  return out;
 }
 
 /** Ranges of every egress ipBlock of every NetworkPolicy, and of every admin-policy `networks` peer. */
 function destinationRanges(model: ClusterModel): Range[] {
-  return [
-    ...model.policies.flatMap((p) => [...ipRanges(p.egress ?? []), ...(p.ignoredIpBlocks?.egress ?? []).flatMap((set) => set.ranges)]),
-    ...model.adminPolicies.flatMap((a) => ipRanges(a.egress)),
-  ];
+  const out: Range[] = [];
+  for (const p of model.policies) {
+    addIpRanges(p.egress ?? [], out);
+    for (const set of p.ignoredIpBlocks?.egress ?? []) out.push(...set.ranges);
+  }
+  for (const a of model.adminPolicies) addIpRanges(a.egress, out);
+  return out;
 }
 
-function ipRanges(rules: readonly { peers: readonly Peer[] | 'any' }[]): Range[] {
-  return rules.flatMap((r) => (r.peers === 'any' ? [] : r.peers.flatMap((p) => (p.type === 'ip' ? p.ranges.ranges : []))));
+/** Appends the ranges of the rules' IP peers (a plain loop: this runs over every rule of every policy). */
+function addIpRanges(rules: readonly { peers: readonly Peer[] | 'any' }[], out: Range[]): void {
+  for (const r of rules) {
+    if (r.peers === 'any') continue;
+    for (const p of r.peers) if (p.type === 'ip') out.push(...p.ranges.ranges);
+  }
 }
 
 /** Cuts 0.0.0.0–255.255.255.255 at the start and end+1 of every range. */

@@ -67,7 +67,10 @@ export function optInt(parent: Json, key: string, path: string): number | undefi
 export function stringMap(parent: Json, key: string, path: string): Record<string, string> {
   const map = optMap(parent, key, path) ?? {};
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(map)) {
+  const keys = Object.keys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = map[k];
     if (typeof v === 'string') out[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
     else throw new InvalidObjectError(`${fieldPath(path, key)}.${k}: expected a string, got ${kindOf(v)}`);
@@ -85,12 +88,14 @@ export function protocolField(parent: Json, key: string, path: string): Protocol
   return value;
 }
 
+const DIGITS = /^\d+$/;
+
 /** An int-or-string field: a number, or a port name. A string of digits is read as a number. */
 export function optIntOrString(parent: Json, key: string, path: string): number | string | undefined {
   const value = parent[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string') return /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof value === 'string') return DIGITS.test(value) ? Number(value) : value;
   throw new InvalidObjectError(`${fieldPath(path, key)}: expected an integer or a string, got ${kindOf(value)}`);
 }
 

@@ -1,34 +1,37 @@
 /** Parses and validates `networking.k8s.io/v1` NetworkPolicy objects. */
 import { MAX_PORT, MIN_PORT } from '../connectionSet.js';
 import { IntervalSet } from '../intervals.js';
-import { parseCidr } from '../ipv4.js';
-import { parseLabelSelector, type LabelSelector } from '../labelSelector.js';
+import type { LabelSelector } from '../labelSelector.js';
 import type { NetpolRule, NetworkPolicyInfo, Peer, RulePort, RulePorts } from '../model.js';
 import {
   InvalidObjectError, optInt, optIntOrString, optList, optMap, optMapList, optString, protocolField, type Json,
 } from './fields.js';
+import type { ParseMemo } from './memo.js';
 
 /** Throws `InvalidObjectError` with a message that names the offending field. */
-export function parseNetworkPolicy(obj: Json, namespace: string, name: string): NetworkPolicyInfo {
+export function parseNetworkPolicy(obj: Json, namespace: string, name: string, memo: ParseMemo): NetworkPolicyInfo {
   const spec = optMap(obj, 'spec', '') ?? {};
-  const podSelector = selector(spec.podSelector, 'spec.podSelector');
+  const podSelector = selector(memo, spec.podSelector, 'spec.podSelector');
   const ingressRaw = optMapList(spec, 'ingress', 'spec');
   const egressRaw = optMapList(spec, 'egress', 'spec');
   const types = policyTypes(spec, (egressRaw ?? []).length > 0);
 
-  const ingressRules = (ingressRaw ?? []).map((rule, i) => parseRule(rule, `spec.ingress[${i}]`, 'from', namespace));
-  const egressRules = (egressRaw ?? []).map((rule, i) => parseRule(rule, `spec.egress[${i}]`, 'to', namespace));
+  const ingressRules = (ingressRaw ?? []).map((rule, i) => parseRule(rule, `spec.ingress[${i}]`, 'from', namespace, memo));
+  const egressRules = (egressRaw ?? []).map((rule, i) => parseRule(rule, `spec.egress[${i}]`, 'to', namespace, memo));
   if (types.egress) egressRules.forEach((rule, i) => rejectNamedPortsToIps(rule, `spec.egress[${i}]`));
-  const ignored = [...(types.ingress ? [] : ingressRules), ...(types.egress ? [] : egressRules)];
-  const ignoredIpBlocks = ignored.flatMap((r) => (r.peers === 'any' ? [] : r.peers.filter((p) => p.type === 'ip')));
+  const hasIgnoredIpBlocks = (!types.ingress && hasIpPeer(ingressRules)) || (!types.egress && hasIpPeer(egressRules));
   return {
     namespace, name, podSelector,
     ...(types.ingress && { ingress: ingressRules }),
     ...(types.egress && { egress: egressRules }),
-    ...(ignoredIpBlocks.length > 0 && {
+    ...(hasIgnoredIpBlocks && {
       ignoredIpBlocks: { ingress: types.ingress ? [] : ipRangesOf(ingressRules), egress: types.egress ? [] : ipRangesOf(egressRules) },
     }),
   };
+}
+
+function hasIpPeer(rules: readonly NetpolRule[]): boolean {
+  return rules.some((r) => r.peers !== 'any' && r.peers.some((p) => p.type === 'ip'));
 }
 
 function ipRangesOf(rules: readonly NetpolRule[]): IntervalSet[] {
@@ -52,12 +55,12 @@ function policyTypes(spec: Json, hasEgressSection: boolean): { ingress: boolean;
   return { ingress: types.has('Ingress'), egress: types.has('Egress') };
 }
 
-function parseRule(rule: Json, path: string, peersKey: 'from' | 'to', namespace: string): NetpolRule {
+function parseRule(rule: Json, path: string, peersKey: 'from' | 'to', namespace: string, memo: ParseMemo): NetpolRule {
   const peersRaw = optMapList(rule, peersKey, path);
   const portsRaw = optMapList(rule, 'ports', path);
   const peers = peersRaw === undefined || peersRaw.length === 0
     ? 'any' as const
-    : peersRaw.map((p, i) => parsePeer(p, `${path}.${peersKey}[${i}]`, namespace));
+    : peersRaw.map((p, i) => parsePeer(p, `${path}.${peersKey}[${i}]`, namespace, memo));
   return { peers, ports: parsePorts(portsRaw, path) };
 }
 
@@ -95,36 +98,39 @@ export function checkPortNumber(port: number, path: string): void {
   }
 }
 
+const PORT_NAME_CHARS = /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
+const LETTER = /[a-z]/;
+
 /** IANA_SVC_NAME: at most 15 lowercase alphanumerics or '-', with a letter, no leading, trailing or double '-'. */
 export function isPortName(name: string): boolean {
-  return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--');
+  return PORT_NAME_CHARS.test(name) && LETTER.test(name) && !name.includes('--');
 }
 
-function parsePeer(raw: Json, path: string, namespace: string): Peer {
+function parsePeer(raw: Json, path: string, namespace: string, memo: ParseMemo): Peer {
   const hasPods = raw.podSelector !== undefined && raw.podSelector !== null;
   const hasNamespaces = raw.namespaceSelector !== undefined && raw.namespaceSelector !== null;
   const ipBlock = optMap(raw, 'ipBlock', path);
   if (ipBlock && (hasPods || hasNamespaces)) {
     throw new InvalidObjectError(`${path}: rule NetworkPolicyPeer error: cannot have both IPBlock and PodSelector/NamespaceSelector set`);
   }
-  if (ipBlock) return parseIpBlock(ipBlock, `${path}.ipBlock`);
+  if (ipBlock) return parseIpBlock(ipBlock, `${path}.ipBlock`, memo);
   if (!hasPods && !hasNamespaces) throw new InvalidObjectError(`${path}: rule NetworkPolicyPeer error: cannot have empty rule peer`);
-  const podSelector = hasPods ? selector(raw.podSelector, `${path}.podSelector`) : selector({}, path);
+  const podSelector = hasPods ? selector(memo, raw.podSelector, `${path}.podSelector`) : selector(memo, {}, path);
   return hasNamespaces
-    ? { type: 'pods', namespaceSelector: selector(raw.namespaceSelector, `${path}.namespaceSelector`), podSelector }
+    ? { type: 'pods', namespaceSelector: selector(memo, raw.namespaceSelector, `${path}.namespaceSelector`), podSelector }
     : { type: 'pods', podSelector, ownNamespace: namespace };
 }
 
-function parseIpBlock(raw: Json, path: string): Peer {
+function parseIpBlock(raw: Json, path: string, memo: ParseMemo): Peer {
   const cidr = optString(raw, 'cidr', path);
   if (cidr === undefined) throw new InvalidObjectError(`${path}.cidr: Required value`);
-  const parsed = parseCidr(cidr);
+  const parsed = memo.cidr(cidr);
   if (parsed.family === 'invalid') throw new InvalidObjectError(`${path}.cidr: ${parsed.reason}`);
   const exceptRaw = optList(raw, 'except', path) ?? [];
   let ranges = parsed.family === 4 ? parsed.range : IntervalSet.empty;
   exceptRaw.forEach((e, i) => {
     const text = typeof e === 'string' ? e : String(e);
-    const ex = parseCidr(text);
+    const ex = memo.cidr(text);
     if (ex.family === 'invalid') throw new InvalidObjectError(`${path}.except[${i}]: ${ex.reason}`);
     if (ex.family !== parsed.family || (ex.family === 4 && parsed.family === 4 && !parsed.range.covers(ex.range))) {
       throw new InvalidObjectError(`${path}.except[${i}]: Invalid value: "${text}": must be a strict subset of \`cidr\` ${cidr}`);
@@ -135,8 +141,8 @@ function parseIpBlock(raw: Json, path: string): Peer {
   return { type: 'ip', ranges, text };
 }
 
-function selector(raw: unknown, path: string): LabelSelector {
-  const result = parseLabelSelector(raw);
+function selector(memo: ParseMemo, raw: unknown, path: string): LabelSelector {
+  const result = memo.selector(raw);
   if (!result.ok) throw new InvalidObjectError(`${path}: selector error: ${result.error}`);
   return result.selector;
 }

@@ -6,16 +6,18 @@ import { checkPortNumber } from './networkPolicy.js';
 export function parseService(obj: Json, namespace: string, name: string): ServiceInfo {
   const spec = optMap(obj, 'spec', '') ?? {};
   const hasSelector = isMap(spec.selector) && Object.keys(spec.selector).length > 0;
-  const ports = (optMapList(spec, 'ports', 'spec') ?? []).map((p, i): ServicePortInfo => {
-    const path = `spec.ports[${i}]`;
-    const port = optInt(p, 'port', path);
-    if (port === undefined) throw new InvalidObjectError(`${path}.port: Required value`);
-    checkPortNumber(port, `${path}.port`);
-    const portName = optString(p, 'name', path);
-    const targetPort = optIntOrString(p, 'targetPort', path) ?? port;
-    return { ...(portName && { name: portName }), port, protocol: protocolField(p, 'protocol', path), targetPort };
-  });
-  return { namespace, name, ...(hasSelector && { selector: stringMap(spec, 'selector', 'spec') }), ports };
+  const ports = (optMapList(spec, 'ports', 'spec') ?? []).map((p, i) => servicePort(p, `spec.ports[${i}]`));
+  return hasSelector ? { namespace, name, selector: stringMap(spec, 'selector', 'spec'), ports } : { namespace, name, ports };
+}
+
+function servicePort(raw: Json, path: string): ServicePortInfo {
+  const port = optInt(raw, 'port', path);
+  if (port === undefined) throw new InvalidObjectError(`${path}.port: Required value`);
+  checkPortNumber(port, `${path}.port`);
+  const name = optString(raw, 'name', path);
+  const targetPort = optIntOrString(raw, 'targetPort', path) ?? port;
+  const protocol = protocolField(raw, 'protocol', path);
+  return name ? { name, port, protocol, targetPort } : { port, protocol, targetPort };
 }
 
 /** Every service backend of an Ingress: the default backend and each rule path (v1 and v1beta1 forms). */

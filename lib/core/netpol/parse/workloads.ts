@@ -25,10 +25,13 @@ export interface ParsedPodSource {
 
 /** A workload resource: its pod template's labels and ports. */
 export function parseWorkloadResource(obj: Json, kind: string, name: string): ParsedPodSource {
-  const path = TEMPLATE_PATHS[kind]!;
   let node: Json = obj;
-  for (const [i, key] of path.entries()) node = optMap(node, key, path.slice(0, i).join('.')) ?? {};
-  return { owner: { kind, name }, shape: podShape(node, path.join('.')), podCount: declaredPods(obj, kind) };
+  let path = '';
+  for (const key of TEMPLATE_PATHS[kind]!) {
+    node = optMap(node, key, path) ?? {};
+    path = fieldPath(path, key);
+  }
+  return { owner: { kind, name }, shape: podShape(node, path), podCount: declaredPods(obj, kind) };
 }
 
 /** Replicas, or a Job's parallelism; a DaemonSet runs one pod per node, which manifests do not tell. */
@@ -81,11 +84,19 @@ function podShape(template: Json, path: string): PodShape {
 }
 
 function containerPort(raw: Json, path: string): ContainerPort {
-  // Kubernetes' JSON decoding matches field names case-insensitively, so `containerport` counts.
-  const key = Object.keys(raw).find((k) => k.toLowerCase() === 'containerport') ?? 'containerPort';
+  const key = containerPortKey(raw);
   const port = optInt(raw, key, path);
   if (port === undefined) throw new InvalidObjectError(`${path}.containerPort: Required value`);
   const name = optString(raw, 'name', path);
   const protocol = protocolField(raw, 'protocol', path);
   return name ? { name, port, protocol } : { port, protocol };
+}
+
+/** Kubernetes' JSON decoding matches field names case-insensitively, so `containerport` counts. */
+function containerPortKey(raw: Json): string {
+  for (const k of Object.keys(raw)) {
+    // Only 13-letter keys can match: other keys (name, protocol) need no lowercase copy.
+    if (k.length === 13 && k.toLowerCase() === 'containerport') return k;
+  }
+  return 'containerPort';
 }

@@ -5,7 +5,7 @@
  */
 import { fail, pass, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
-import { containerPatches, podSpecPatch } from '../remediation.js';
+import { containerPatches, patchRemediation, podSpecPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { containersOf, isNodeAgent, type WorkloadInfo } from '../workloads.js';
 
@@ -81,10 +81,10 @@ function remediation(w: WorkloadInfo, writable: readonly HostMount[]): Remediati
   const changes = new Map(writable.map((m) => [m.container, {
     volumeMounts: writable.filter((o) => o.container === m.container).map((o) => ({ name: o.volume, mountPath: o.mountPath, readOnly: true })),
   }]));
-  return {
-    text: `Mount the host paths of ${w.id} read-only (readOnly: true), or replace them with an emptyDir, a ConfigMap or a `
+  return patchRemediation(
+    `Mount the host paths of ${w.id} read-only (readOnly: true), or replace them with an emptyDir, a ConfigMap or a `
       + 'PersistentVolumeClaim. If the workload must write to its node, run it in a namespace of its own with a documented '
       + 'exception, and enforce the Pod Security baseline level (which forbids hostPath volumes) everywhere else.',
-    yaml: podSpecPatch(w, containerPatches(w.podSpec, changes)),
-  };
+    podSpecPatch(w, containerPatches(w.podSpec, changes)),
+  );
 }

@@ -8,7 +8,7 @@ import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
 import { bindingText, RbacIndex, ruleAllows, type Grant, type PolicyRule, type RbacSubject } from '../rbac.js';
-import { manifestRemediation, podSpecPatch } from '../remediation.js';
+import { manifestRemediation, patchRemediation, podSpecPatch } from '../remediation.js';
 import { tokenMount } from '../ta9029-api-server/technique.js';
 import type { Technique } from '../types.js';
 import { isNodeAgent, type WorkloadInfo } from '../workloads.js';
@@ -137,7 +137,7 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, sa: string, grants: rea
     + `and resourceNames it needs, in a Role of its namespace, instead of what ${sa} gets from ${bindings}.`;
   // A projected token volume is mounted whatever automountServiceAccountToken says: the text covers it.
   if (projectsToken(w)) return { text };
-  if (w.podSpec.automountServiceAccountToken === true) return { text, yaml: podSpecPatch(w, { automountServiceAccountToken: false }) };
+  if (w.podSpec.automountServiceAccountToken === true) return patchRemediation(text, podSpecPatch(w, { automountServiceAccountToken: false }));
   const existing = ctx.object('ServiceAccount', `${w.ref.namespace}/${w.serviceAccountName}`);
   return manifestRemediation(text, serviceAccountWithoutToken(w, existing));
 }

@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
-import { containerPatches, podSpecPatch, toYaml } from '../remediation.js';
+import { containerPatches, patchRemediation, podSpecPatch, toYaml } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { containersOf, type WorkloadInfo } from '../workloads.js';
 
@@ -64,11 +64,11 @@ function envRemediation(w: WorkloadInfo, found: readonly { container: string; ke
   const changes = new Map(found.map((f) => [f.container, {
     env: found.filter((o) => o.container === f.container).map((o) => ({ name: o.key, valueFrom: { secretKeyRef: { name: secret, key: o.key } } })),
   }]));
-  return {
-    text: `Move ${keys.join(', ')} out of the pod spec of ${w.id} into a Secret (kubectl create secret generic ${secret} `
+  return patchRemediation(
+    `Move ${keys.join(', ')} out of the pod spec of ${w.id} into a Secret (kubectl create secret generic ${secret} `
       + `-n ${w.ref.namespace} --from-env-file=<a file kept out of version control>) and reference it with valueFrom.secretKeyRef. ${STORE_ADVICE}`,
-    yaml: podSpecPatch(w, containerPatches(w.podSpec, changes)),
-  };
+    podSpecPatch(w, containerPatches(w.podSpec, changes)),
+  );
 }
 
 function configMapCredentialKeys(ctx: CheckContext): CheckOutcome[] {
@@ -105,11 +105,11 @@ function configMapRemediation(cm: KubeObject, keys: readonly string[]): Remediat
   const secret = `${cm.metadata.name}-credentials`;
   const ns = cm.metadata.namespace ?? 'default';
   const env = keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } }));
-  return {
-    text: `Move ${keys.join(', ')} from ConfigMap ${ns}/${cm.metadata.name} into a Secret (kubectl create secret generic ${secret} -n ${ns} `
+  return patchRemediation(
+    `Move ${keys.join(', ')} from ConfigMap ${ns}/${cm.metadata.name} into a Secret (kubectl create secret generic ${secret} -n ${ns} `
       + '--from-env-file=<a file kept out of version control>), delete the keys from the ConfigMap, and have the containers that '
       + `use them read the Secret (env valueFrom.secretKeyRef, `
       + `envFrom secretRef or a secret volume). ${STORE_ADVICE}`,
-    yaml: `# in every container that reads these keys\n${toYaml({ env })}`,
-  };
+    () => `# in every container that reads these keys\n${toYaml({ env })}`,
+  );
 }

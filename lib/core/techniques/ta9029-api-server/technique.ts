@@ -9,7 +9,7 @@ import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.j
 import { parseIpv4 } from '../../netpol/ipv4.js';
 import { decidingAnswers, reachTargets, type AddressTarget } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
-import { denyEgressToAddresses, podSpecPatch, withPatch } from '../remediation.js';
+import { denyEgressToAddresses, patchRemediation, podSpecPatch, withPatch, type LazyYaml } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo } from '../workloads.js';
 
@@ -40,12 +40,13 @@ export const technique: Technique = {
 function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
   const targets = apiServerTargets(ctx);
   const answers = reachTargets(ctx, targets);
+  const apiServerCidrs = targets.map((t) => `${t.address}/32`);
   return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
     const token = tokenMount(ctx, w);
     if (!token.mounted) return pass(CHECK, w.ref, `${w.id} mounts no service-account token`, [token.evidence]);
     if (isHostNetwork(w)) {
       return fail(CHECK, w.ref, `${w.id} runs on the host network, where NetworkPolicies do not apply, and mounts a service-account token`,
-        ['spec.hostNetwork: true', token.evidence], { text: token.advice, ...(token.patch && { yaml: token.patch }) });
+        ['spec.hostNetwork: true', token.evidence], token.patch ? patchRemediation(token.advice, token.patch) : { text: token.advice });
     }
     const deciding = decidingAnswers(answers.get(w.id) ?? []);
     const first = deciding.answers[0];
@@ -61,7 +62,7 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
       case 'unknown':
         return unknown(CHECK, w.ref, `whether ${w.id} can reach the API server is unknown`, evidence);
       case 'exposed': {
-        const network = denyEgressToAddresses(ctx, w, targets.map((t) => `${t.address}/32`), 'the API server');
+        const network = denyEgressToAddresses(ctx, w, apiServerCidrs, 'the API server');
         return fail(CHECK, w.ref, `${w.id} can reach the API server at ${target.address}:${target.port} with its service-account token`,
           evidence, withPatch(network, `${network.text} ${token.advice}`, token.patch));
       }
@@ -132,7 +133,7 @@ export interface TokenMount {
   /** Remediation text when mounted. */
   readonly advice: string;
   /** A pod-spec patch that stops the mount, when one field does it. */
-  readonly patch?: string;
+  readonly patch?: LazyYaml;
 }
 
 /**

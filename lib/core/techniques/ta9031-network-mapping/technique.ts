@@ -47,14 +47,13 @@ function networkMapping(ctx: CheckContext): CheckOutcome[] {
       return fail(CHECK, w.ref, `${w.id} can open connections to all ${others} other workloads: NetworkPolicies are not enforced`,
         [ctx.enforcement.reason], remediation(ctx, w, []));
     }
-    const reached = ctx.queries.reachedFrom(ctx.queries.indexOf(w.id)).map((i) => ctx.queries.workloads[i]!);
-    const share = reached.length / others;
-    const namespaces = new Set(reached.map((d) => d.namespace));
-    const where = namespaces.size > 0 ? ` in ${namespaces.size} namespace${namespaces.size === 1 ? '' : 's'}` : '';
-    const summary = `${w.id} can open connections to ${reached.length} of ${others} other workloads (${percent(share)})${where}`;
+    const reached = ctx.queries.reachSummary(ctx.queries.indexOf(w.id));
+    const share = reached.count / others;
+    const where = reached.namespaces > 0 ? ` in ${reached.namespaces} namespace${reached.namespaces === 1 ? '' : 's'}` : '';
+    const summary = `${w.id} can open connections to ${reached.count} of ${others} other workloads (${percent(share)})${where}`;
     // One example shows which rules (or the lack of them) let it through; the remediation names those rules.
-    const shown = reached[0] && ctx.reachPair(w.id, reached[0].id);
-    const example = shown ? [`for example ${reached[0]!.id} (${shown.connection}):`, ...shown.reasons] : [];
+    const shown = reached.example && ctx.reachPair(w.id, reached.example.id);
+    const example = shown ? [`for example ${reached.example!.id} (${shown.connection}):`, ...shown.reasons] : [];
     if (share >= MAPPING_THRESHOLD) return fail(CHECK, w.ref, summary, example, remediation(ctx, w, shown?.reasons ?? []));
     if (ctx.enforcement.status === 'unknown') {
       return unknown(CHECK, w.ref, `${summary} if NetworkPolicies are enforced, which is unknown`, [ctx.enforcement.reason]);

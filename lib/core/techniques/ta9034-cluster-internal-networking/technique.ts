@@ -55,49 +55,92 @@ interface SourceGroup {
 type MembersByNamespace = ReadonlyMap<string, readonly WorkloadInfo[]>;
 
 /**
+ * The source groups with their members by namespace, and for each namespace how many members of
+ * each group live elsewhere (the sources a destination there can have), built on first use.
+ */
+function sourceGroups(ctx: CheckContext): { byNamespace: MembersByNamespace[]; elsewhere: (namespace: string) => Int32Array } {
+  const byNamespace: MembersByNamespace[] = ctx.queries.sourceGroups().map((indexes) => {
+    const members = new Map<string, WorkloadInfo[]>();
+    for (const i of indexes) {
+      const m = ctx.workload(ctx.queries.workloads[i]!.id);
+      if (!m || isNodeAgent(m)) continue;
+      const list = members.get(m.ref.namespace);
+      if (list) list.push(m);
+      else members.set(m.ref.namespace, [m]);
+    }
+    return members;
+  });
+  const totals = new Int32Array(byNamespace.length);
+  const present = new Map<string, { group: number; count: number }[]>(); // per namespace, the groups with members there
+  byNamespace.forEach((members, group) => {
+    for (const [namespace, list] of members) {
+      totals[group]! += list.length;
+      const groups = present.get(namespace);
+      if (groups) groups.push({ group, count: list.length });
+      else present.set(namespace, [{ group, count: list.length }]);
+    }
+  });
+  const cache = new Map<string, Int32Array>();
+  const elsewhere = (namespace: string): Int32Array => {
+    let counts = cache.get(namespace);
+    if (!counts) {
+      counts = totals.slice();
+      for (const { group, count } of present.get(namespace) ?? []) counts[group]! -= count;
+      cache.set(namespace, counts);
+    }
+    return counts;
+  };
+  return { byNamespace, elsewhere };
+}
+
+/**
  * Sources are counted per group of workloads that policies treat alike, from the engine's
  * connection ids, and only the example shown is explained: a cluster with thousands of workloads
  * costs groups × workloads cheap look-ups, not workloads² answers.
  */
 function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
-  const groups: { byNamespace: MembersByNamespace; total: number }[] = ctx.queries.sourceGroups().map((indexes) => {
-    const byNamespace = new Map<string, WorkloadInfo[]>();
-    for (const i of indexes) {
-      const m = ctx.workload(ctx.queries.workloads[i]!.id);
-      if (m && !isNodeAgent(m)) byNamespace.set(m.ref.namespace, [...(byNamespace.get(m.ref.namespace) ?? []), m]);
+  const { byNamespace, elsewhere: countsElsewhere } = sourceGroups(ctx);
+  const groupNamespaces = byNamespace.map((members) => [...members.keys()]);
+  /** The namespaces, other than `own`, where some of the groups have members; sorted. */
+  const namespacesOf = (groups: readonly number[], own: string): string[] => {
+    const seen = new Set<string>();
+    let previous: readonly string[] | undefined;
+    for (const g of groups) {
+      const list = groupNamespaces[g]!;
+      // Neighbouring groups usually live in the same namespace: skip repeats cheaply.
+      if (list.length === 1 && previous?.length === 1 && list[0] === previous[0]) continue;
+      for (const ns of list) if (ns !== own) seen.add(ns);
+      previous = list;
     }
-    return { byNamespace, total: [...byNamespace.values()].reduce((n, list) => n + list.length, 0) };
-  });
+    return [...seen].sort();
+  };
   const elsewhere = (group: number, namespace: string): WorkloadInfo[] =>
-    [...groups[group]!.byNamespace].filter(([ns]) => ns !== namespace).flatMap(([, list]) => list);
+    [...byNamespace[group]!].filter(([ns]) => ns !== namespace).flatMap(([, list]) => list);
+  const blockedMeans = statusOf(ctx, NONE);
 
   return ctx.workloads.filter((w) => !isNodeAgent(w)).flatMap((w): CheckOutcome[] => {
     const destination = ctx.queries.indexOf(w.id);
     const connections = ctx.queries.groupConnections(destination);
-    const sources: SourceGroup[] = [];
-    groups.forEach(({ byNamespace, total }, group) => {
-      const count = total - (byNamespace.get(w.ref.namespace)?.length ?? 0);
-      if (count > 0) sources.push({ group, count, status: statusOf(ctx, connections[group]!) });
-    });
-    if (sources.length === 0) return [];
+    const { sources, firstSource } = sourcesElsewhere(countsElsewhere(w.ref.namespace), connections, blockedMeans);
+    if (firstSource < 0) return [];
     if (isHostNetwork(w)) return [hostNetworkFailure(CHECK, w, 'ingress NetworkPolicies do not apply to it')];
     const reaching = sources.filter((s) => s.status === 'exposed');
     // Ingress isolation belongs to the destination: when no policy selects it, one answer tells for every source.
     const first = reaching[0] && opening(ctx, w, reaching[0], destination);
     let opened = 0;
     let example: { source: SourceGroup; opening: Opening } | undefined;
-    const namespaces = new Set<string>();
+    const openedGroups: number[] = [];
     const openings = new Map<string, Opening>(); // distinct causes and rules, for the remediation
     for (const source of reaching) {
       const o = first?.cause === 'no-ingress-policy' ? first : opening(ctx, w, source, destination);
       if (!o) continue;
       opened += source.count;
-      for (const ns of groups[source.group]!.byNamespace.keys()) if (ns !== w.ref.namespace) namespaces.add(ns);
-      openings.set(`${o.cause}|${o.rule?.policy.metadata.name}|${o.rule?.index}`, o);
+      openedGroups.push(source.group);
+      if (o !== example?.opening) openings.set(`${o.cause}|${o.rule?.policy.metadata.name}|${o.rule?.index}`, o);
       example ??= { source, opening: o };
     }
     if (example) {
-      const listed = [...namespaces].sort();
+      const listed = namespacesOf(openedGroups, w.ref.namespace);
       const answer = ctx.reachPair(elsewhere(example.source.group, w.ref.namespace)[0]!.id, w.id);
       return [fail(CHECK, w.ref,
         `${w.id} accepts connections from ${opened} workload${opened === 1 ? '' : 's'} in other namespaces (${listed.join(', ')}) that no policy restricts`,
@@ -111,12 +154,30 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
         [`for example from ${answer.workload.id}:`, ...answer.reasons])];
     }
     const admitted = reaching.reduce((n, s) => n + s.count, 0);
-    const shown = ctx.reachPair(elsewhere((reaching[0] ?? sources[0]!).group, w.ref.namespace)[0]!.id, w.id);
+    const shown = ctx.reachPair(elsewhere(reaching[0]?.group ?? firstSource, w.ref.namespace)[0]!.id, w.id);
     const message = admitted > 0
       ? `${w.id} admits ${admitted} workload${admitted === 1 ? '' : 's'} of other namespaces only through rules that name their namespaces`
       : `no workload in another namespace can open a connection to ${w.id}`;
     return [pass(CHECK, w.ref, message, [`for example from ${shown.workload.id}:`, ...shown.reasons])];
   });
+}
+
+/**
+ * The groups with members in other namespaces that reach (or may reach) a destination, given the
+ * connection from each group and what a connection the policies block means; and the first group
+ * with members elsewhere (-1 if none), which the pass message shows. The hot loop: groups × workloads.
+ */
+function sourcesElsewhere(counts: Int32Array, connections: Int32Array, blockedMeans: NetworkStatus): { sources: SourceGroup[]; firstSource: number } {
+  const sources: SourceGroup[] = [];
+  let firstSource = -1;
+  for (let group = 0; group < counts.length; group++) {
+    const count = counts[group]!;
+    if (count <= 0) continue;
+    if (firstSource < 0) firstSource = group;
+    const status = connections[group] === NONE ? blockedMeans : 'exposed';
+    if (status !== 'blocked') sources.push({ group, count, status });
+  }
+  return { sources, firstSource };
 }
 
 /** What a connection the policies allow (or would block, unenforced) means once enforcement is known. */

@@ -6,7 +6,7 @@
  */
 import { fail, pass, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
-import { containerPatches, podSpecPatch } from '../remediation.js';
+import { containerPatches, patchRemediation, podSpecPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { containersOf, isHostNetwork, isNodeAgent, type WorkloadInfo } from '../workloads.js';
 
@@ -94,10 +94,10 @@ function remediation(w: WorkloadInfo, risks: readonly ContainerRisk[]): Remediat
     const capabilities = { drop: ['ALL'], ...(kept.length < r.added.length ? { add: kept } : {}) };
     return [r.container, { securityContext: { ...(r.privileged ? { privileged: false } : {}), capabilities } }];
   }));
-  return {
-    text: `Drop every capability in the containers of ${w.id} (securityContext.capabilities.drop: [ALL]) and add back only what `
+  return patchRemediation(
+    `Drop every capability in the containers of ${w.id} (securityContext.capabilities.drop: [ALL]) and add back only what `
       + 'they need; do not run them privileged. The Pod Security restricted level enforces this. Where the CNI bridges pods on '
       + 'a shared layer 2 (kubenet), prefer one that routes them.',
-    yaml: podSpecPatch(w, containerPatches(w.podSpec, changes)),
-  };
+    podSpecPatch(w, containerPatches(w.podSpec, changes)),
+  );
 }
