@@ -12,9 +12,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticList } from '../../lib/core/diagnostics.js';
 import type { SourcedObject } from '../../lib/core/manifests/parseManifestText.js';
-import { analyzeObjects, type Analysis } from '../../lib/core/netpol/analyze.js';
+import { analyzeObjects, reanalyzeWithPolicies, type Analysis } from '../../lib/core/netpol/analyze.js';
 import { ConnectionSet } from '../../lib/core/netpol/connectionSet.js';
 import { listConnections, type Connection } from '../../lib/core/netpol/connectivity.js';
+import { NONE } from '../../lib/core/netpol/engine/connTable.js';
 import { ReachabilityQueries } from '../../lib/core/netpol/queries.js';
 import { bruteForceReachCounts, bruteForceWorkloadConnections } from '../oracle/bruteForce.js';
 import { complement, intersect, subtract, union, type Range, type RangeList } from '../oracle/ranges.js';
@@ -368,15 +369,40 @@ describe('the reachability engine on random clusters', () => {
       const { groupOf } = analysis.reachability.sourceGroups;
       const workloads = analysis.model.workloads.map((_, w) => w);
 
+      const pairwise = workloads.map((s) => workloads.filter((d) => d !== s && analysis.reachability.workloadToWorkload(s, d) !== NONE));
+
       // Act
-      const byGroup = workloads.map((d) => Array.from(queries.groupConnections(d)));
-      const summaries = workloads.map((s) => queries.reachSummary(s).count);
+      const reaching = workloads.map((d) => new Set(queries.groupsReaching(d)));
+      const summaries = workloads.map((s) => queries.reachSummary(s));
 
       // Assess
       for (const d of workloads) {
-        for (const s of workloads) expect(byGroup[d]![groupOf[s]!]).toBe(analysis.reachability.workloadToWorkload(s, d));
+        for (const s of workloads) expect(reaching[d]!.has(groupOf[s]!)).toBe(analysis.reachability.workloadToWorkload(s, d) !== NONE);
       }
-      expect(summaries).toEqual(bruteForceReachCounts(analysis.model));
+      expect(summaries.map((r) => r.count)).toEqual(bruteForceReachCounts(analysis.model));
+      expect(summaries.map((r) => r.namespaces)).toEqual(pairwise.map((list) => new Set(list.map((d) => analysis.model.workloads[d]!.namespace)).size));
+      expect(summaries.map((r) => r.example?.id)).toEqual(pairwise.map((list) => (list.length > 0 ? analysis.model.workloads[list[0]!]!.id : undefined)));
+    }), { numRuns: NUM_RUNS });
+  });
+
+  it('gives the same connections when NetworkPolicies are added to (or replace themselves in) an analysed cluster as when it is analysed whole', () => {
+    fc.assert(fc.property(clusterArb, ({ objects }) => {
+      // Prepare
+      const whole = analyze(objects);
+      if (!whole.analysis) return expectRefusedForNamedPortToAddress(whole.diagnostics);
+      const base = analyze(objects.filter((o) => o.kind !== 'NetworkPolicy')).analysis!;
+      const policies = objects.filter((o) => o.kind === 'NetworkPolicy').map((object) => ({ source: 'gen', object }));
+
+      // Act
+      const diagnostics = new DiagnosticList();
+      const added = reanalyzeWithPolicies(base, policies, diagnostics);
+      const replaced = reanalyzeWithPolicies(whole.analysis, policies, diagnostics);
+
+      // Assess
+      expect(diagnostics.hasFatal).toBe(false);
+      expect(engineLines(added!)).toEqual(engineLines(whole.analysis));
+      expect(engineLines(replaced!)).toEqual(engineLines(whole.analysis));
+      expect(replaced!.model.policies).toHaveLength(whole.analysis.model.policies.length);
     }), { numRuns: NUM_RUNS });
   });
 

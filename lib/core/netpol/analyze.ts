@@ -1,7 +1,7 @@
 /** Entry point of the NetworkPolicy analysis: raw objects → model → reachability, with diagnostics. */
 import type { DiagnosticList } from '../diagnostics.js';
 import type { SourcedObject } from '../manifests/parseManifestText.js';
-import { buildClusterModel } from './buildClusterModel.js';
+import { buildClusterModel, withNetworkPolicies } from './buildClusterModel.js';
 import { Reachability } from './engine/reachability.js';
 import type { ClusterModel } from './model.js';
 import { checkOwnerLabelGaps } from './ownerLabelGaps.js';
@@ -15,6 +15,20 @@ export interface Analysis {
 export function analyzeObjects(objects: readonly SourcedObject[], diagnostics: DiagnosticList): Analysis | undefined {
   const model = buildClusterModel(objects, diagnostics);
   if (diagnostics.hasFatal) return undefined;
+  return analyzeModel(model, diagnostics);
+}
+
+/**
+ * The analysis of a cluster after NetworkPolicies are added or replaced (a what-if), reusing the
+ * objects already read; only the reachability is worked out again.
+ */
+export function reanalyzeWithPolicies(previous: Analysis, policies: readonly SourcedObject[], diagnostics: DiagnosticList): Analysis | undefined {
+  const model = withNetworkPolicies(previous.model, policies, diagnostics);
+  if (diagnostics.hasFatal) return undefined;
+  return analyzeModel(model, diagnostics);
+}
+
+function analyzeModel(model: ClusterModel, diagnostics: DiagnosticList): Analysis | undefined {
   checkOwnerLabelGaps(model, diagnostics);
   if (diagnostics.hasFatal) return undefined;
   const reachability = new Reachability(model);

@@ -31,6 +31,45 @@ export function buildClusterModel(objects: readonly SourcedObject[], diagnostics
   return builder.finish();
 }
 
+/**
+ * The model with NetworkPolicies added, each replacing the policy of the same namespace and name if
+ * there is one: what a what-if analysis applies, without reading every other object again. An
+ * invalid policy is fatal, as in {@link buildClusterModel}; objects of other kinds are refused.
+ */
+export function withNetworkPolicies(model: ClusterModel, objects: readonly SourcedObject[], diagnostics: DiagnosticList): ClusterModel {
+  const memo = new ParseMemo();
+  const policies = new Map(model.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));
+  for (const { source, object } of objects) {
+    const { namespace, name } = namespacedName(object);
+    const label = `${String(object.kind)} ${namespace}/${name}`;
+    if (object.kind !== 'NetworkPolicy') throw new Error(`${label}: only NetworkPolicies can be added to an analysed model`);
+    try {
+      if (name === '') throw new InvalidObjectError('metadata.name: Required value');
+      policies.set(`${namespace}/${name}`, parseNetworkPolicy(object as Json, namespace, name, memo));
+      if (!namespaces.has(namespace)) namespaces.set(namespace, implicitNamespace(namespace));
+    } catch (err) {
+      if (!(err instanceof InvalidObjectError)) throw err;
+      diagnostics.fatal(err.message, { source, object: label });
+    }
+  }
+  return { ...model, namespaces: [...namespaces.values()], policies: [...policies.values()] };
+}
+
+/** An object's name, and its namespace (`default` when it names none). */
+function namespacedName(object: Readonly<Record<string, unknown>>): { namespace: string; name: string } {
+  const metadata = isMap(object.metadata) ? object.metadata : {};
+  return {
+    name: typeof metadata.name === 'string' ? metadata.name : '',
+    namespace: typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE,
+  };
+}
+
+/** A namespace that objects live in without a Namespace object: it carries only its name label. */
+function implicitNamespace(name: string): NamespaceInfo {
+  return { name, labels: { [NAMESPACE_NAME_LABEL]: name } };
+}
+
 class ModelBuilder {
   private readonly namespaces = new Map<string, NamespaceInfo>();
   private readonly implicitNamespaces = new Set<string>();
@@ -50,9 +89,7 @@ class ModelBuilder {
 
   add({ source, object }: SourcedObject): void {
     const kind = object.kind as string;
-    const metadata = isMap(object.metadata) ? object.metadata : {};
-    const name = typeof metadata.name === 'string' ? metadata.name : '';
-    const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE;
+    const { namespace, name } = namespacedName(object);
     const handler = this.handlers.get(kind);
     if (!handler) return; // kinds that do not affect connectivity (ConfigMap, RBAC, ...) are ignored
     if (handler.counts) this.seen[handler.counts]++;
@@ -162,7 +199,7 @@ class ModelBuilder {
 
   finish(): ClusterModel {
     for (const name of this.implicitNamespaces) {
-      if (!this.namespaces.has(name)) this.namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
+      if (!this.namespaces.has(name)) this.namespaces.set(name, implicitNamespace(name));
     }
     const workloads: Workload[] = [...this.workloads].map(([id, w]) => ({
       id, kind: w.kind, namespace: w.namespace, name: w.name, pods: w.shapes.values(),

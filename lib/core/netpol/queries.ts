@@ -9,6 +9,7 @@
 import { describeOrigin, type Direction, type RuleOrigin } from './engine/compile.js';
 import { NONE } from './engine/connTable.js';
 import type { Decision } from './engine/evaluate.js';
+import type { GroupReach } from './engine/sourceGroups.js';
 import type { Reachability, Slot } from './engine/reachability.js';
 import { ConnectionSet, type Protocol } from './connectionSet.js';
 import { formatIpv4Range, parseIpv4 } from './ipv4.js';
@@ -143,16 +144,17 @@ export class ReachabilityQueries {
   }
 
   /**
-   * The groups of {@link Reachability.sourceGroups} (workload indexes), and for one destination
-   * the connection id each group has to it: what a check needs to count sources over a large
-   * cluster without building an answer per pair. `explainReach` explains the pairs it reports.
+   * The groups of workloads that every policy treats alike as sources (workload indexes), and for
+   * one destination the groups that can open some connection to it: what a check needs to count
+   * sources over a large cluster without building an answer per pair. `explainReach` explains the
+   * pairs it reports.
    */
   sourceGroups(): readonly (readonly number[])[] {
     return this.reach.sourceGroups.members;
   }
 
-  groupConnections(destination: number): Int32Array {
-    return this.reach.sourceGroups.connectionsTo(destination);
+  groupsReaching(destination: number): readonly number[] {
+    return this.reach.sourceGroups.groupsReaching(destination);
   }
 
   /** How `destination` admits a group of {@link sourceGroups} whatever its namespace. */
@@ -168,28 +170,19 @@ export class ReachabilityQueries {
    */
   reachSummary(source: number): ReachSummary {
     const group = this.reach.sourceGroups.groupOf[source]!;
-    let reached = this.reachedByGroup.get(group);
-    if (!reached) {
-      const list = this.reach.sourceGroups.reachedBy(group);
-      const namespaces = new Map<string, number>();
-      for (const d of list) {
-        const ns = this.workloads[d]!.namespace;
-        namespaces.set(ns, (namespaces.get(ns) ?? 0) + 1);
-      }
-      this.reachedByGroup.set(group, (reached = { list, namespaces }));
-    }
-    // The source itself may be in its group's list (a workload whose pods talk to each other): it does not count.
-    const { list, namespaces } = reached;
-    const self = list.includes(source);
+    let reach = this.reachByGroup.get(group);
+    if (!reach) this.reachByGroup.set(group, (reach = this.reach.sourceGroups.reachOf(group)));
+    // The source itself may be reached (a workload whose pods talk to each other): it does not count.
+    const self = this.reach.workloadToWorkload(source, source) !== NONE;
     const ownNamespace = this.workloads[source]!.namespace;
-    const first = list.find((d) => d !== source);
+    const example = reach.first === source ? reach.second : reach.first;
     return {
-      count: list.length - (self ? 1 : 0),
-      namespaces: namespaces.size - (self && namespaces.get(ownNamespace) === 1 ? 1 : 0),
-      example: first === undefined ? undefined : this.workloads[first],
+      count: reach.count - (self ? 1 : 0),
+      namespaces: reach.namespaces - (self && reach.reachedIn(ownNamespace) === 1 ? 1 : 0),
+      example: example < 0 ? undefined : this.workloads[example],
     };
   }
-  private readonly reachedByGroup = new Map<number, { list: number[]; namespaces: Map<string, number> }>();
+  private readonly reachByGroup = new Map<number, GroupReach>();
 
   /** One pair, with its reasons. */
   explainReach(source: number, destination: number): ReachAnswer {

@@ -2,14 +2,15 @@
  * One cluster, start to end of the pure pipeline: snapshot → findings → scores, blast radius and
  * the what-if score after the suggested remediations (recomputed by the engine, not estimated).
  */
-import { formatDiagnostic } from '../diagnostics.js';
+import { DiagnosticList, formatDiagnostic } from '../diagnostics.js';
 import { sanitizeObject } from '../evidence/sanitize.js';
 import type { CollectionStep, EvidenceSnapshot } from '../evidence/snapshot.js';
 import type { Finding } from '../findings/finding.js';
+import { reanalyzeWithPolicies } from '../netpol/analyze.js';
 import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../scoring/score.js';
 import type { Enforcement } from '../techniques/enforcement.js';
 import { mergeSuggestedManifests } from '../techniques/remediation.js';
-import { runTechniques } from '../techniques/runTechniques.js';
+import { runTechniques, type TechniqueRun } from '../techniques/runTechniques.js';
 import type { Technique } from '../techniques/types.js';
 
 export type ClusterStatus = 'assessed' | 'partial' | 'unreachable';
@@ -51,13 +52,17 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
     enforcement,
     blastRadius: radius,
     workloads: context.workloads.length,
-    whatIf: whatIf(snapshot, findings, techniques),
+    whatIf: whatIf(result.run, findings, techniques),
     collection: snapshot.collection,
   };
 }
 
-/** Re-runs the checks with every remediation manifest applied and enforcement switched on. */
-function whatIf(snapshot: EvidenceSnapshot, findings: readonly Finding[], techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
+/**
+ * Re-runs the checks with every remediation manifest applied and enforcement switched on. Only
+ * NetworkPolicies change the reachability, so the analysis reuses the run's model and workloads.
+ */
+function whatIf(run: TechniqueRun, findings: readonly Finding[], techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
+  const { snapshot } = run.context;
   // Whole manifests are applied as they are; patches and fragments (remediations without manifests) are advice only.
   const fixes = findings.flatMap((f) => (f.status === 'fail' && f.remediation?.manifests ? f.remediation.manifests : []));
   const key = (o: { kind?: unknown; metadata?: unknown }): string => {
@@ -70,10 +75,13 @@ function whatIf(snapshot: EvidenceSnapshot, findings: readonly Finding[], techni
   const fixed: EvidenceSnapshot = {
     ...snapshot, objects, cloud: { ...snapshot.cloud, vpcCni: { ...snapshot.cloud.vpcCni, enableNetworkPolicy: true } },
   };
+  const policies = [...replaced.values()].filter((o) => o.kind === 'NetworkPolicy').map((object) => ({ source: 'what-if', object }));
+  const analysis = reanalyzeWithPolicies(run.analysis, policies, new DiagnosticList());
+  if (!analysis) return null;
   // Only techniques that policies, enforcement or the suggested manifests can change are re-run.
   const fixedTechniques = new Set(findings.filter((f) => f.status === 'fail' && f.remediation?.manifests).map((f) => f.technique));
   const affected = techniques.filter((t) => t.meta.segmentationMitigates || fixedTechniques.has(t.meta.id));
-  const rerun = runTechniques(fixed, affected);
+  const rerun = runTechniques(fixed, affected, { analysis, workloads: run.context.workloads });
   if (!rerun.ok) return null;
   const kept = findings.filter((f) => !affected.some((t) => t.meta.id === f.technique));
   const score = scoreCluster(techniques.map((t) => t.meta), [...kept, ...rerun.run.findings]);

@@ -12,7 +12,7 @@ import { analyzeObjects, type Analysis } from '../netpol/analyze.js';
 import { CheckContext } from './context.js';
 import { detectEnforcement, type Enforcement } from './enforcement.js';
 import type { Technique } from './types.js';
-import { inventoryWorkloads } from './workloads.js';
+import { inventoryWorkloads, type WorkloadInfo } from './workloads.js';
 
 export interface TechniqueRun {
   readonly findings: readonly Finding[];
@@ -23,12 +23,18 @@ export interface TechniqueRun {
 
 export type RunResult = { ok: true; run: TechniqueRun } | { ok: false; diagnostics: DiagnosticList };
 
-export function runTechniques(snapshot: EvidenceSnapshot, techniques: readonly Technique[]): RunResult {
+/**
+ * `prepared` skips reading the snapshot's workloads and policies again: the what-if passes the
+ * analysis of the changed policies and the workloads of the run it changes (the same objects).
+ */
+export function runTechniques(
+  snapshot: EvidenceSnapshot, techniques: readonly Technique[], prepared?: { analysis: Analysis; workloads: readonly WorkloadInfo[] },
+): RunResult {
   const diagnostics = new DiagnosticList();
-  const analysis = analyzeObjects(snapshot.objects.map((object) => ({ source: snapshot.cluster.name, object })), diagnostics);
+  const analysis = prepared?.analysis ?? analyzeObjects(snapshot.objects.map((object) => ({ source: snapshot.cluster.name, object })), diagnostics);
   if (!analysis) return { ok: false, diagnostics };
   const enforcement = detectEnforcement(snapshot);
-  const context = new CheckContext(snapshot, analysis, inventoryWorkloads(snapshot.objects), enforcement);
+  const context = new CheckContext(snapshot, analysis, prepared?.workloads ?? inventoryWorkloads(snapshot.objects), enforcement);
   const cluster: ResourceRef = { kind: 'Cluster', namespace: null, name: snapshot.cluster.name };
   const findings = techniques.flatMap((t) => {
     const missing = missingEvidence(snapshot, t.meta.evidence);

@@ -28,7 +28,7 @@ export interface PairTables {
 /** What the groups need from the engine besides its tables. */
 export interface PairEngine {
   readonly table: ConnTable;
-  readonly model: { readonly workloads: readonly unknown[] };
+  readonly model: { readonly workloads: readonly { readonly namespace: string }[] };
   typesOf(workload: number): readonly number[];
   workloadToWorkload(source: number, destination: number): number;
 }
@@ -45,9 +45,17 @@ export class SourceGroups {
   private readonly groupClass: Int32Array;
   /** Whether every group's first member has a single pod type. */
   private readonly simple: boolean;
+  /** Namespaces by id, and each workload's namespace id: reach is tallied per namespace in typed arrays. */
+  private readonly namespaceIds = new Map<string, number>();
+  private readonly workloadNamespace: Int32Array;
 
   constructor(private readonly engine: PairEngine, private readonly t: PairTables) {
     const count = engine.model.workloads.length;
+    this.workloadNamespace = Int32Array.from(engine.model.workloads, ({ namespace }) => {
+      let id = this.namespaceIds.get(namespace);
+      if (id === undefined) this.namespaceIds.set(namespace, (id = this.namespaceIds.size));
+      return id;
+    });
     this.singleType = new Int32Array(count);
     const ids = new Map<string, number>();
     const members: number[][] = [];
@@ -77,48 +85,46 @@ export class SourceGroups {
     });
   }
 
-  /** For one destination workload, the connection id from each group (from its first member). */
-  connectionsTo(destination: number): Int32Array {
-    const connections = new Int32Array(this.members.length);
+  /** The groups whose members can open some connection to a destination workload, ascending. */
+  groupsReaching(destination: number): number[] {
     const d = this.singleType[destination]!;
-    if (d < 0 || !this.simple) {
-      this.members.forEach((list, g) => { connections[g] = this.engine.workloadToWorkload(list[0]!, destination); });
-      return connections;
-    }
+    if (d < 0 || !this.simple) return this.members.flatMap((list, g) => (this.engine.workloadToWorkload(list[0]!, destination) !== NONE ? [g] : []));
     const { ingressTable, egressTable, srcClasses } = this.t;
     const column = this.t.dstClass[d]!;
     const profile = this.t.inProfile[d]!;
-    const { classes } = this.admitted();
-    for (const c of classes[profile]!) {
+    const reaching: number[] = [];
+    for (const c of this.admitted().classes[profile]!) {
       const into = ingressTable[profile * srcClasses + c]!;
-      for (const g of this.groupsOfClass()[c]!) connections[g] = this.meet(egressTable[this.egressRow[g]! + column]!, into);
+      for (const g of this.groupsOfClass()[c]!) if (this.meet(egressTable[this.egressRow[g]! + column]!, into) !== NONE) reaching.push(g);
     }
-    return connections;
+    return reaching.sort((a, b) => a - b);
   }
 
-  /** The workloads (indexes, ascending) that the members of a group can open any connection to. */
-  reachedBy(group: number): number[] {
+  /**
+   * What the members of a group can open any connection to: how many workloads, how many of them
+   * per namespace, and the first two (indexes, -1 when missing) so that a member can name one
+   * other than itself. Destinations are walked in buckets that every policy treats alike.
+   */
+  reachOf(group: number): GroupReach {
     const source = this.members[group]![0]!;
     const s = this.singleType[source]!;
-    const count = this.engine.model.workloads.length;
+    const reach = new ReachTally(this.namespaceIds);
     if (s < 0) {
-      const reached: number[] = [];
-      for (let d = 0; d < count; d++) if (this.engine.workloadToWorkload(source, d) !== NONE) reached.push(d);
-      return reached;
+      this.workloadNamespace.forEach((ns, d) => { if (this.engine.workloadToWorkload(source, d) !== NONE) reach.addOne(d, ns); });
+      return reach;
     }
-    const { ingressTable, egressTable, srcClasses, dstClass } = this.t;
+    const { ingressTable, egressTable, srcClasses } = this.t;
     const egressRow = this.t.egProfile[s]! * this.t.dstClasses;
     const srcClass = this.t.srcClass[s]!;
-    const { profiles } = this.admitted();
-    const reached: number[] = [];
-    for (const profile of profiles[srcClass]!) {
+    const { byProfile, multiType } = this.destinations();
+    for (const profile of this.admitted().profiles[srcClass]!) {
       const into = ingressTable[profile * srcClasses + srcClass]!;
-      for (const w of this.destinationsOf().byProfile[profile]!) {
-        if (this.meet(egressTable[egressRow + dstClass[this.singleType[w]!]!]!, into) !== NONE) reached.push(w);
-      }
+      for (const bucket of byProfile[profile]!) if (this.meet(egressTable[egressRow + bucket.dstClass]!, into) !== NONE) reach.addBucket(bucket);
     }
-    for (const w of this.destinationsOf().multiType) if (this.engine.workloadToWorkload(source, w) !== NONE) reached.push(w);
-    return reached.sort((a, b) => a - b);
+    for (const w of multiType) {
+      if (this.engine.workloadToWorkload(source, w) !== NONE) reach.addOne(w, this.workloadNamespace[w]!);
+    }
+    return reach;
   }
 
   /** out ∩ into; most entries are NONE or ALL, so only two partial sets need the (memoised) table. */
@@ -158,18 +164,103 @@ export class SourceGroups {
   }
   private cachedGroupsOfClass: number[][] | undefined;
 
-  /** Single-type workloads by the ingress profile of their type, and the others (checked one by one). */
-  private destinationsOf(): { byProfile: number[][]; multiType: number[] } {
+  /**
+   * Single-type workloads in buckets of one ingress profile and one destination class (every policy
+   * treats a bucket's members alike as destinations), listed by profile; other workloads one by one.
+   */
+  private destinations(): { byProfile: Bucket[][]; multiType: number[] } {
     if (!this.cachedDestinations) {
-      const byProfile: number[][] = Array.from({ length: this.admitted().classes.length }, () => []);
+      const byProfile: Bucket[][] = Array.from({ length: this.admitted().classes.length }, () => []);
+      const buckets = new Map<number, Bucket>();
       const multiType: number[] = [];
       this.singleType.forEach((type, w) => {
-        if (type < 0) multiType.push(w);
-        else byProfile[this.t.inProfile[type]!]!.push(w);
+        if (type < 0) {
+          multiType.push(w);
+          return;
+        }
+        const profile = this.t.inProfile[type]!;
+        const dstClass = this.t.dstClass[type]!;
+        const key = profile * this.t.dstClasses + dstClass;
+        let bucket = buckets.get(key);
+        if (!bucket) {
+          bucket = { dstClass, size: 0, namespaces: [], first: w, second: -1 };
+          buckets.set(key, bucket);
+          byProfile[profile]!.push(bucket);
+        } else if (bucket.second < 0) bucket.second = w;
+        bucket.size++;
+        const ns = this.workloadNamespace[w]!;
+        const at = bucket.namespaces.length - 2; // members come in workload order, so by namespace mostly
+        if (at >= 0 && bucket.namespaces[at] === ns) bucket.namespaces[at + 1]!++;
+        else bucket.namespaces.push(ns, 1);
       });
       this.cachedDestinations = { byProfile, multiType };
     }
     return this.cachedDestinations;
   }
-  private cachedDestinations: { byProfile: number[][]; multiType: number[] } | undefined;
+  private cachedDestinations: { byProfile: Bucket[][]; multiType: number[] } | undefined;
+}
+
+/** Destinations every policy treats alike: workloads in ascending order, so `first` and `second` are the smallest. */
+interface Bucket {
+  readonly dstClass: number;
+  size: number;
+  /** Pairs of (namespace id, members there), flattened. */
+  readonly namespaces: number[];
+  readonly first: number;
+  second: number;
+}
+
+/** What a group reaches (see {@link SourceGroups.reachOf}). */
+export interface GroupReach {
+  readonly count: number;
+  /** How many namespaces the reached workloads live in. */
+  readonly namespaces: number;
+  /** How many reached workloads live in one namespace. */
+  reachedIn(namespace: string): number;
+  readonly first: number;
+  readonly second: number;
+}
+
+/** Adds up reached buckets and workloads, keeping the two smallest workload indexes. */
+class ReachTally implements GroupReach {
+  count = 0;
+  namespaces = 0;
+  first = -1;
+  second = -1;
+  private readonly perNamespace: Int32Array;
+
+  constructor(private readonly namespaceIds: ReadonlyMap<string, number>) {
+    this.perNamespace = new Int32Array(namespaceIds.size);
+  }
+
+  reachedIn(namespace: string): number {
+    const id = this.namespaceIds.get(namespace);
+    return id === undefined ? 0 : this.perNamespace[id]!;
+  }
+
+  addBucket(bucket: Bucket): void {
+    this.count += bucket.size;
+    const pairs = bucket.namespaces;
+    for (let i = 0; i < pairs.length; i += 2) this.addIn(pairs[i]!, pairs[i + 1]!);
+    this.keep(bucket.first);
+    if (bucket.second >= 0) this.keep(bucket.second);
+  }
+
+  addOne(workload: number, namespace: number): void {
+    this.count++;
+    this.addIn(namespace, 1);
+    this.keep(workload);
+  }
+
+  private addIn(namespace: number, n: number): void {
+    if (this.perNamespace[namespace] === 0) this.namespaces++;
+    this.perNamespace[namespace]! += n;
+  }
+
+  private keep(w: number): void {
+    if (this.first < 0 || w < this.first) {
+      this.second = this.first;
+      this.first = w;
+    } else if (this.second < 0 || w < this.second) this.second = w;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
-import { NONE } from '../../netpol/engine/connTable.js';
+import type { NamespaceWideAdmission } from '../../netpol/queries.js';
 import type { CheckContext, NetworkStatus } from '../context.js';
 import { enforcementAdvice, manifestRemediation, replacementPolicy } from '../remediation.js';
 import type { Technique } from '../types.js';
@@ -51,6 +51,12 @@ interface SourceGroup {
   readonly status: NetworkStatus;
 }
 
+/** Per source group, how many members live outside one namespace, and the first group with any (-1 if none). */
+interface Elsewhere {
+  readonly counts: Int32Array;
+  readonly firstSource: number;
+}
+
 /** A group's members (node agents left out: their traffic is the node's), by namespace. */
 type MembersByNamespace = ReadonlyMap<string, readonly WorkloadInfo[]>;
 
@@ -58,7 +64,7 @@ type MembersByNamespace = ReadonlyMap<string, readonly WorkloadInfo[]>;
  * The source groups with their members by namespace, and for each namespace how many members of
  * each group live elsewhere (the sources a destination there can have), built on first use.
  */
-function sourceGroups(ctx: CheckContext): { byNamespace: MembersByNamespace[]; elsewhere: (namespace: string) => Int32Array } {
+function sourceGroups(ctx: CheckContext): { byNamespace: MembersByNamespace[]; elsewhere: (namespace: string) => Elsewhere } {
   const byNamespace: MembersByNamespace[] = ctx.queries.sourceGroups().map((indexes) => {
     const members = new Map<string, WorkloadInfo[]>();
     for (const i of indexes) {
@@ -80,15 +86,16 @@ function sourceGroups(ctx: CheckContext): { byNamespace: MembersByNamespace[]; e
       else present.set(namespace, [{ group, count: list.length }]);
     }
   });
-  const cache = new Map<string, Int32Array>();
-  const elsewhere = (namespace: string): Int32Array => {
-    let counts = cache.get(namespace);
-    if (!counts) {
-      counts = totals.slice();
+  const cache = new Map<string, Elsewhere>();
+  const elsewhere = (namespace: string): Elsewhere => {
+    let result = cache.get(namespace);
+    if (!result) {
+      const counts = totals.slice();
       for (const { group, count } of present.get(namespace) ?? []) counts[group]! -= count;
-      cache.set(namespace, counts);
+      result = { counts, firstSource: counts.findIndex((n) => n > 0) };
+      cache.set(namespace, result);
     }
-    return counts;
+    return result;
   };
   return { byNamespace, elsewhere };
 }
@@ -116,23 +123,30 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
   };
   const elsewhere = (group: number, namespace: string): WorkloadInfo[] =>
     [...byNamespace[group]!].filter(([ns]) => ns !== namespace).flatMap(([, list]) => list);
-  const blockedMeans = statusOf(ctx, NONE);
+  const blockedMeans = blockedStatus(ctx);
 
   return ctx.workloads.filter((w) => !isNodeAgent(w)).flatMap((w): CheckOutcome[] => {
     const destination = ctx.queries.indexOf(w.id);
-    const connections = ctx.queries.groupConnections(destination);
-    const { sources, firstSource } = sourcesElsewhere(countsElsewhere(w.ref.namespace), connections, blockedMeans);
+    const { counts, firstSource } = countsElsewhere(w.ref.namespace);
     if (firstSource < 0) return [];
+    const sources = sourcesElsewhere(counts, ctx.queries.groupsReaching(destination), blockedMeans);
     if (isHostNetwork(w)) return [hostNetworkFailure(CHECK, w, 'ingress NetworkPolicies do not apply to it')];
     const reaching = sources.filter((s) => s.status === 'exposed');
     // Ingress isolation belongs to the destination: when no policy selects it, one answer tells for every source.
-    const first = reaching[0] && opening(ctx, w, reaching[0], destination);
+    // One opening per admitting rule (most sources come in through the same few): sentences are built once.
+    const byAdmission = new Map<NamespaceWideAdmission, Opening | undefined>();
+    const openingFor = (source: SourceGroup): Opening | undefined => {
+      const wide = ctx.queries.namespaceWide(source.group, destination);
+      if (!byAdmission.has(wide)) byAdmission.set(wide, opening(ctx, w, wide));
+      return byAdmission.get(wide);
+    };
+    const first = reaching[0] && openingFor(reaching[0]);
     let opened = 0;
     let example: { source: SourceGroup; opening: Opening } | undefined;
     const openedGroups: number[] = [];
     const openings = new Map<string, Opening>(); // distinct causes and rules, for the remediation
     for (const source of reaching) {
-      const o = first?.cause === 'no-ingress-policy' ? first : opening(ctx, w, source, destination);
+      const o = first?.cause === 'no-ingress-policy' ? first : openingFor(source);
       if (!o) continue;
       opened += source.count;
       openedGroups.push(source.group);
@@ -164,31 +178,33 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
 
 /**
  * The groups with members in other namespaces that reach (or may reach) a destination, given the
- * connection from each group and what a connection the policies block means; and the first group
- * with members elsewhere (-1 if none), which the pass message shows. The hot loop: groups × workloads.
+ * groups that reach it (ascending) and what a connection the policies block means. When blocks are
+ * enforced only the reaching groups count; otherwise every group with members elsewhere does.
  */
-function sourcesElsewhere(counts: Int32Array, connections: Int32Array, blockedMeans: NetworkStatus): { sources: SourceGroup[]; firstSource: number } {
-  const sources: SourceGroup[] = [];
-  let firstSource = -1;
-  for (let group = 0; group < counts.length; group++) {
-    const count = counts[group]!;
-    if (count <= 0) continue;
-    if (firstSource < 0) firstSource = group;
-    const status = connections[group] === NONE ? blockedMeans : 'exposed';
-    if (status !== 'blocked') sources.push({ group, count, status });
+function sourcesElsewhere(counts: Int32Array, reaching: readonly number[], blockedMeans: NetworkStatus): SourceGroup[] {
+  if (blockedMeans === 'blocked') {
+    return reaching.flatMap((group) => (counts[group]! > 0 ? [{ group, count: counts[group]!, status: 'exposed' as const }] : []));
   }
-  return { sources, firstSource };
+  const sources: SourceGroup[] = [];
+  let next = 0; // position in `reaching`, walked alongside the groups
+  for (let group = 0; group < counts.length; group++) {
+    while (next < reaching.length && reaching[next]! < group) next++;
+    const count = counts[group]!;
+    if (count > 0) sources.push({ group, count, status: reaching[next] === group ? 'exposed' : blockedMeans });
+  }
+  return sources;
 }
 
-/** What a connection the policies allow (or would block, unenforced) means once enforcement is known. */
-function statusOf(ctx: CheckContext, connection: number): NetworkStatus {
-  if (connection !== NONE) return 'exposed';
+/** What a connection the policies block means once enforcement is known. */
+function blockedStatus(ctx: CheckContext): NetworkStatus {
   return ctx.enforcement.status === 'enforced' ? 'blocked' : ctx.enforcement.status === 'not-enforced' ? 'exposed' : 'unknown';
 }
 
-/** Why the connection is open to other namespaces, or undefined when an ingress rule names the namespaces it admits. */
-function opening(ctx: CheckContext, w: WorkloadInfo, source: SourceGroup, destination: number): Opening | undefined {
-  const wide = ctx.queries.namespaceWide(source.group, destination);
+/**
+ * Why a connection is open to other namespaces, given how the destination admits the source
+ * (see `namespaceWide`); undefined when an ingress rule names the namespaces it admits.
+ */
+function opening(ctx: CheckContext, w: WorkloadInfo, wide: NamespaceWideAdmission): Opening | undefined {
   if (wide === 'not-isolated') return { cause: 'no-ingress-policy', why: `no NetworkPolicy selects ${w.id} for ingress` };
   const policy = wide?.policyKind === 'NetworkPolicy' ? ctx.object('NetworkPolicy', wide.policy) : undefined;
   if (wide && policy) {
