@@ -8,7 +8,10 @@ import { DiagnosticList } from '../../lib/core/diagnostics.js';
 import { snapshotFromObjects } from '../../lib/core/evidence/buildSnapshot.js';
 import type { Finding } from '../../lib/core/findings/finding.js';
 import { parseManifestText } from '../../lib/core/manifests/parseManifestText.js';
-import { assessCluster } from '../../lib/core/report/assessCluster.js';
+import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
+import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
+import { assessCluster, remediatedSnapshot } from '../../lib/core/report/assessCluster.js';
+import { scoreCluster } from '../../lib/core/scoring/score.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
 import { mergeSuggestedManifests } from '../../lib/core/techniques/remediation.js';
 import { runTechniques } from '../../lib/core/techniques/runTechniques.js';
@@ -91,5 +94,41 @@ describe('remediation NetworkPolicies applied together', () => {
     // Assess
     expect(assessment.whatIf?.score).toBeGreaterThan(assessment.score.score ?? 0);
     expect(whatIfFindings.filter((f) => addressed.has(f.technique) && f.status === 'fail').map((f) => f.technique)).toEqual([]);
+  });
+});
+
+describe('the what-if score', () => {
+  const demo = loadSnapshots([DEMO_FLEET], 'demo', new DiagnosticList());
+
+  it('equals the score of every technique run from scratch on the remediated cluster, on the demo fleet', async () => {
+    for (const snapshot of await demo) {
+      // Prepare
+      const assessment = assessCluster(snapshot, TECHNIQUES);
+      const remediated = remediatedSnapshot(snapshot, assessment.findings);
+
+      // Act
+      const fromScratch = runTechniques(remediated.snapshot, TECHNIQUES);
+
+      // Assess
+      if (!fromScratch.ok) throw new Error(`${snapshot.cluster.name}: the remediated cluster was rejected`);
+      const expected = scoreCluster(TECHNIQUES.map((t) => t.meta), fromScratch.run.findings);
+      expect({ cluster: snapshot.cluster.name, whatIf: assessment.whatIf?.score }).toEqual({ cluster: snapshot.cluster.name, whatIf: expected.score });
+    }
+  });
+
+  it('never turns a passing workload into a failing or unknown one (why the what-if re-judges only the others)', async () => {
+    for (const snapshot of await demo) {
+      // Prepare
+      const assessment = assessCluster(snapshot, TECHNIQUES);
+      const passed = new Set(assessment.findings.filter((f) => f.status === 'pass').map((f) => f.id));
+
+      // Act
+      const after = runTechniques(remediatedSnapshot(snapshot, assessment.findings).snapshot, TECHNIQUES);
+
+      // Assess
+      if (!after.ok) throw new Error(`${snapshot.cluster.name}: the remediated cluster was rejected`);
+      const worse = after.run.findings.filter((f) => passed.has(f.id) && f.status !== 'pass');
+      expect(worse.map((f) => `${snapshot.cluster.name} ${f.technique} ${f.resource.name}: ${f.status}`)).toEqual([]);
+    }
   });
 });

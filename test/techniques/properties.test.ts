@@ -3,7 +3,9 @@
  * with labels and ports, random NetworkPolicies; NetworkPolicies enforced by the VPC CNI):
  *  (a) a default-deny policy (ingress and egress, every pod) added to any namespace only takes
  *      connections away, so no technique exposes more subjects and no passing finding fails;
- *  (b) removing every NetworkPolicy only adds connections, so no technique exposes fewer subjects.
+ *  (b) removing every NetworkPolicy only adds connections, so no technique exposes fewer subjects;
+ *  (c) applying every suggested remediation never fails (or makes unknown) a passing finding, which
+ *      is why the what-if re-judges only the others, and the what-if score is a from-scratch run's.
  * The catalog grows as techniques are added; every registered technique is held to both.
  */
 import fc from 'fast-check';
@@ -11,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { snapshotFromObjects } from '../../lib/core/evidence/buildSnapshot.js';
 import type { EvidenceSnapshot } from '../../lib/core/evidence/snapshot.js';
 import type { Finding } from '../../lib/core/findings/finding.js';
+import { assessCluster, remediatedSnapshot } from '../../lib/core/report/assessCluster.js';
 import { scoreCluster } from '../../lib/core/scoring/score.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
 import { runTechniques } from '../../lib/core/techniques/runTechniques.js';
@@ -217,6 +220,24 @@ describe('technique catalog properties', () => {
       // Assess
       expect(raised(before, after)).toEqual([]);
       expect(passToFail(before, after)).toEqual([]);
+    }), { numRuns: NUM_RUNS });
+  });
+
+  it('never turns a pass into a fail or unknown when every suggested remediation is applied, and the what-if scores that', () => {
+    fc.assert(fc.property(clusterArb, ({ base, policies }) => {
+      // Prepare
+      const snapshot = snapshotOf([...base, ...policies]);
+      const assessment = assessCluster(snapshot, TECHNIQUES);
+      const passed = new Set(assessment.findings.filter((f) => f.status === 'pass').map((f) => f.id));
+
+      // Act
+      const after = runTechniques(remediatedSnapshot(snapshot, assessment.findings).snapshot, TECHNIQUES);
+
+      // Assess
+      if (!after.ok) throw new Error('the remediated cluster was rejected');
+      const worse = after.run.findings.filter((f) => passed.has(f.id) && f.status !== 'pass');
+      expect(worse.map((f) => `${f.technique} ${f.resource.namespace}/${f.resource.name}: ${f.status} ${f.message}`)).toEqual([]);
+      expect(assessment.whatIf?.score).toBe(scoreCluster(TECHNIQUES.map((t) => t.meta), after.run.findings).score);
     }), { numRuns: NUM_RUNS });
   });
 

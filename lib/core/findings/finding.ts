@@ -31,7 +31,14 @@ export interface CheckOutcome {
   readonly missing?: readonly EvidenceKind[];
 }
 
-export interface Finding extends CheckOutcome {
+/** What a score reads of a finding: which technique judged which resource, and how. */
+export interface Verdict {
+  readonly technique: string;
+  readonly resource: ResourceRef;
+  readonly status: FindingStatus;
+}
+
+export interface Finding extends CheckOutcome, Verdict {
   /** Stable across runs: a hash of technique, check and resource. */
   readonly id: string;
   readonly technique: string;

@@ -157,6 +157,12 @@ export class ReachabilityQueries {
     return this.reach.sourceGroups.groupsReaching(destination);
   }
 
+  /** Whether some NetworkPolicy selects the workload's pods for a direction (then only its rules let traffic through). */
+  isolated(workload: string | number, direction: Direction): boolean {
+    const w = typeof workload === 'number' ? workload : this.indexOf(workload);
+    return this.reach.typesOf(w).some((t) => this.reach.policies.layersOf(direction, t).networkPolicy !== undefined);
+  }
+
   /** How `destination` admits a group of {@link sourceGroups} whatever its namespace. */
   namespaceWide(group: number, destination: number): NamespaceWideAdmission {
     const rep = this.reach.sourceGroups.members[group]![0]!;
@@ -226,9 +232,12 @@ export class ReachabilityQueries {
 
   /** Sentences for one direction's decision; `subject` is the pod whose policies decide. */
   private describe(direction: Direction, decision: Decision, subject: string, peer: string): string[] {
-    const verbs = { allowed: 'allows', denied: 'denies', passed: 'passes on to NetworkPolicies' } as const;
-    const out = decision.effects.map((e) =>
-      `${direction}: ${describeOrigin(e.rule.origin)} ${verbs[e.effect]} ${this.reach.conn(e.conn).key}`);
+    let effects = this.effectSentences.get(decision);
+    if (!effects) {
+      effects = decision.effects.map((e) => `${direction}: ${describeOrigin(e.rule.origin)} ${VERBS[e.effect]} ${this.reach.conn(e.conn).key}`);
+      this.effectSentences.set(decision, effects);
+    }
+    const out = [...effects];
     const traffic = direction === 'egress' ? `traffic to ${peer}` : `traffic from ${peer}`;
     if (decision.isolatedBy.length === 0) {
       out.push(`${direction}: no NetworkPolicy selects ${subject} for ${direction}, so no NetworkPolicy restricts ${traffic}`);
@@ -238,9 +247,11 @@ export class ReachabilityQueries {
     }
     return out;
   }
+  /** Decisions are shared by many pairs (see Reachability.explainDirection): their rule sentences are written once. */
+  private readonly effectSentences = new WeakMap<Decision, string[]>();
 }
 
-
+const VERBS = { allowed: 'allows', denied: 'denies', passed: 'passes on to NetworkPolicies' } as const;
 
 /**
  * Explaining a decision costs far more than making it, and checks ask about every pair of

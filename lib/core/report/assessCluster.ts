@@ -4,14 +4,15 @@
  */
 import { DiagnosticList, formatDiagnostic } from '../diagnostics.js';
 import { sanitizeObject } from '../evidence/sanitize.js';
-import type { CollectionStep, EvidenceSnapshot } from '../evidence/snapshot.js';
-import type { Finding } from '../findings/finding.js';
+import type { CollectionStep, EvidenceSnapshot, KubeObject } from '../evidence/snapshot.js';
+import type { Finding, ResourceRef } from '../findings/finding.js';
 import { reanalyzeWithPolicies } from '../netpol/analyze.js';
 import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../scoring/score.js';
 import type { Enforcement } from '../techniques/enforcement.js';
 import { mergeSuggestedManifests } from '../techniques/remediation.js';
-import { runTechniques, type TechniqueRun } from '../techniques/runTechniques.js';
+import { runTechniques, techniqueVerdicts, type TechniqueRun } from '../techniques/runTechniques.js';
 import type { Technique } from '../techniques/types.js';
+import type { WorkloadInfo } from '../techniques/workloads.js';
 
 export type ClusterStatus = 'assessed' | 'partial' | 'unreachable';
 
@@ -58,12 +59,11 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
 }
 
 /**
- * Re-runs the checks with every remediation manifest applied and enforcement switched on. Only
- * NetworkPolicies change the reachability, so the analysis reuses the run's model and workloads.
+ * The snapshot with every suggested remediation manifest applied (suggestions for the same object
+ * merged) and NetworkPolicy enforcement switched on, and the NetworkPolicies among the manifests.
+ * Patches and fragments (remediations without manifests) are advice only and are not applied.
  */
-function whatIf(run: TechniqueRun, findings: readonly Finding[], techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
-  const { snapshot } = run.context;
-  // Whole manifests are applied as they are; patches and fragments (remediations without manifests) are advice only.
+export function remediatedSnapshot(snapshot: EvidenceSnapshot, findings: readonly Finding[]): { snapshot: EvidenceSnapshot; policies: KubeObject[] } {
   const fixes = findings.flatMap((f) => (f.status === 'fail' && f.remediation?.manifests ? f.remediation.manifests : []));
   const key = (o: { kind?: unknown; metadata?: unknown }): string => {
     const m = (o.metadata ?? {}) as { namespace?: string; name?: string };
@@ -72,18 +72,34 @@ function whatIf(run: TechniqueRun, findings: readonly Finding[], techniques: rea
   const suggested = mergeSuggestedManifests(fixes as Record<string, unknown>[]);
   const replaced = new Map(suggested.map((o) => [key(o), sanitizeObject(o)]));
   const objects = [...snapshot.objects.filter((o) => !replaced.has(key(o))), ...replaced.values()];
-  const fixed: EvidenceSnapshot = {
-    ...snapshot, objects, cloud: { ...snapshot.cloud, vpcCni: { ...snapshot.cloud.vpcCni, enableNetworkPolicy: true } },
+  return {
+    snapshot: { ...snapshot, objects, cloud: { ...snapshot.cloud, vpcCni: { ...snapshot.cloud.vpcCni, enableNetworkPolicy: true } } },
+    policies: [...replaced.values()].filter((o) => o.kind === 'NetworkPolicy'),
   };
-  const policies = [...replaced.values()].filter((o) => o.kind === 'NetworkPolicy').map((object) => ({ source: 'what-if', object }));
-  const analysis = reanalyzeWithPolicies(run.analysis, policies, new DiagnosticList());
+}
+
+/**
+ * The score after {@link remediatedSnapshot}, recomputed by the engine. Only NetworkPolicies change
+ * the reachability, so the analysis reuses the run's model and workloads.
+ */
+function whatIf(run: TechniqueRun, findings: readonly Finding[], techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
+  const fixed = remediatedSnapshot(run.context.snapshot, findings);
+  const analysis = reanalyzeWithPolicies(run.analysis, fixed.policies.map((object) => ({ source: 'what-if', object })), new DiagnosticList());
   if (!analysis) return null;
   // Only techniques that policies, enforcement or the suggested manifests can change are re-run.
   const fixedTechniques = new Set(findings.filter((f) => f.status === 'fail' && f.remediation?.manifests).map((f) => f.technique));
   const affected = techniques.filter((t) => t.meta.segmentationMitigates || fixedTechniques.has(t.meta.id));
-  const rerun = runTechniques(fixed, affected, { analysis, workloads: run.context.workloads });
-  if (!rerun.ok) return null;
-  const kept = findings.filter((f) => !affected.some((t) => t.meta.id === f.technique));
-  const score = scoreCluster(techniques.map((t) => t.meta), [...kept, ...rerun.run.findings]);
+  // The changes only take connections away (and enforce what policies block), so a workload that
+  // passed stays passed: only the others are judged again.
+  const subject = (technique: string, r: ResourceRef): string => `${technique}|${r.kind}|${r.namespace}|${r.name}`;
+  const rejudged = new Set(findings.filter((f) => f.status !== 'pass').map((f) => subject(f.technique, f.resource)));
+  const workloads = new Set(run.context.workloads.map((w) => subject('', w.ref)));
+  const judged = (technique: string, w: WorkloadInfo): boolean => rejudged.has(subject(technique, w.ref));
+  const verdicts = techniqueVerdicts(fixed.snapshot, affected, { analysis, workloads: run.context.workloads }, judged);
+  if (!verdicts) return null;
+  const isAffected = new Set(affected.map((t) => t.meta.id));
+  const kept = findings.filter((f) => !isAffected.has(f.technique)
+    || (workloads.has(subject('', f.resource)) && !rejudged.has(subject(f.technique, f.resource))));
+  const score = scoreCluster(techniques.map((t) => t.meta), [...kept, ...verdicts]);
   return { score: score.score, grade: score.grade };
 }

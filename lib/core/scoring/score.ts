@@ -15,7 +15,7 @@
  *
  * Unknown evidence never counts as a pass: it only lowers coverage.
  */
-import type { Finding } from '../findings/finding.js';
+import type { Verdict } from '../findings/finding.js';
 import type { TechniqueMeta } from '../techniques/types.js';
 
 export type TechniqueStatus = 'fail' | 'pass' | 'unknown' | 'not-applicable';
@@ -47,8 +47,8 @@ export function grade(score: number | null): Grade | null {
 }
 
 /** Scores one technique from its findings (findings of other techniques are ignored). */
-export function scoreTechnique(meta: TechniqueMeta, findings: readonly Finding[]): TechniqueScore {
-  const bySubject = new Map<string, Set<Finding['status']>>();
+export function scoreTechnique(meta: TechniqueMeta, findings: readonly Verdict[]): TechniqueScore {
+  const bySubject = new Map<string, Set<Verdict['status']>>();
   for (const f of findings) {
     if (f.technique !== meta.id) continue;
     const key = `${f.resource.kind}|${f.resource.namespace}|${f.resource.name}`;
@@ -73,8 +73,8 @@ export function scoreTechnique(meta: TechniqueMeta, findings: readonly Finding[]
   };
 }
 
-export function scoreCluster(metas: readonly TechniqueMeta[], findings: readonly Finding[]): ClusterScore {
-  const byTechnique = new Map<string, Finding[]>();
+export function scoreCluster(metas: readonly TechniqueMeta[], findings: readonly Verdict[]): ClusterScore {
+  const byTechnique = new Map<string, Verdict[]>();
   for (const f of findings) {
     const list = byTechnique.get(f.technique);
     if (list) list.push(f);

@@ -7,7 +7,7 @@ import type { Protocol } from '../netpol/connectionSet.js';
 import { ReachabilityQueries, type ReachAnswer } from '../netpol/queries.js';
 import { evidenceStatus, type CollectionStep, type EvidenceSnapshot, type KubeObject } from '../evidence/snapshot.js';
 import type { Enforcement } from './enforcement.js';
-import type { WorkloadInfo } from './workloads.js';
+import { isNodeAgent, type WorkloadInfo } from './workloads.js';
 
 export type NetworkStatus = 'exposed' | 'blocked' | 'unknown';
 
@@ -60,9 +60,49 @@ export class CheckContext {
   }
   private index: Map<string, { list: KubeObject[]; byName: Map<string, KubeObject> }> | undefined;
 
+  /**
+   * The workloads the checks judge: every one but node agents (host-network DaemonSets in
+   * kube-system, which act as the node), among those the runner asks about (see `judgeOnly`).
+   */
+  subjects(): WorkloadInfo[] {
+    return this.workloads.filter((w) => this.isSubject(w));
+  }
+
+  isSubject(w: WorkloadInfo): boolean {
+    return !isNodeAgent(w) && this.judged(w);
+  }
+
+  /**
+   * Runs `checks` judging only some workloads: the what-if re-judges the workloads that did not
+   * pass, since its changes only take connections away. Other questions still see every workload.
+   */
+  judgeOnly<T>(judged: (w: WorkloadInfo) => boolean, checks: () => T): T {
+    this.judged = judged;
+    try {
+      return checks();
+    } finally {
+      this.judged = everyWorkload;
+    }
+  }
+  private judged: (w: WorkloadInfo) => boolean = everyWorkload;
+
   evidence(kind: string): CollectionStep {
     return evidenceStatus(this.snapshot, kind);
   }
+
+  /** The workloads of one namespace (indexed on first use). */
+  workloadsIn(namespace: string): readonly WorkloadInfo[] {
+    if (!this.byNamespace) {
+      this.byNamespace = new Map();
+      for (const w of this.workloads) {
+        const list = this.byNamespace.get(w.ref.namespace);
+        if (list) list.push(w);
+        else this.byNamespace.set(w.ref.namespace, [w]);
+      }
+    }
+    return this.byNamespace.get(namespace) ?? [];
+  }
+  private byNamespace: Map<string, WorkloadInfo[]> | undefined;
 
   workload(id: string): WorkloadInfo | undefined {
     return this.byId.get(id);
@@ -107,6 +147,8 @@ export class CheckContext {
     return out;
   }
 }
+
+const everyWorkload = (): boolean => true;
 
 /** A network answer whose reasons (costly to explain) are read from the engine's answer on demand. */
 class JudgedAnswer implements NetworkAnswer {

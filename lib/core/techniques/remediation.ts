@@ -19,6 +19,31 @@ export function podSelectorOf(workload: WorkloadInfo): Record<string, string> {
   return Object.fromEntries(Object.entries(workload.podLabels).filter(([k]) => !VOLATILE_LABELS.has(k)));
 }
 
+/**
+ * The pod selector for a new policy that allows some traffic, in a workload's namespace.
+ * NetworkPolicies add up, so such a policy must select no other pod that policies already isolate
+ * in that direction: it would let more into (or out of) them. (The workload itself is the one being
+ * fixed; the remediation text asks to narrow its own rules.) The whole namespace (`{}`) when
+ * `namespaceWide` and that is safe, else the workload's labels; undefined when those select
+ * isolated pods too (then kubeseg suggests no manifest).
+ */
+export function allowPolicySelector(
+  ctx: CheckContext, workload: WorkloadInfo, direction: 'ingress' | 'egress', namespaceWide = false,
+): { matchLabels?: Record<string, string> } | undefined {
+  const neighbours = ctx.workloadsIn(workload.ref.namespace).filter((w) => w !== workload && !isHostNetwork(w));
+  const safe = (labels: Readonly<Record<string, string>>): boolean => neighbours.every((w) =>
+    !Object.entries(labels).every(([k, v]) => w.podLabels[k] === v) || !ctx.queries.isolated(w.id, direction));
+  if (namespaceWide && safe({})) return {};
+  const own = podSelectorOf(workload);
+  return safe(own) ? { matchLabels: own } : undefined;
+}
+
+/** Why a remediation holds no manifest, when {@link allowPolicySelector} found no safe selector. */
+export function noSafeSelector(workload: WorkloadInfo, direction: 'ingress' | 'egress'): string {
+  return ` kubeseg wrote no manifest: every pod selector for ${workload.id} also selects pods that NetworkPolicies already isolate for ${direction}, `
+    + 'and a policy that allows traffic would widen what they allow. Give its pods a label of their own first.';
+}
+
 export function toYaml(...objects: readonly object[]): string {
   return objects.map((o) => stringify(o, { lineWidth: 0 }).trimEnd()).join('\n---\n');
 }
@@ -81,12 +106,15 @@ export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo,
   const enforcementNote = enforcementAdvice(ctx);
   const listed = cidrs.join(', ');
   if (allowing.length === 0) {
+    const lead = `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${listed}); tighten it further to the destinations the workload needs.`;
+    const podSelector = allowPolicySelector(ctx, workload, 'egress');
+    if (!podSelector) return { text: `${lead}${noSafeSelector(workload, 'egress')}${enforcementNote}` };
     const policy = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: egressPolicyName(workload), namespace: ns },
       spec: {
-        podSelector: { matchLabels: podSelectorOf(workload) },
+        podSelector,
         policyTypes: ['Egress'],
         egress: [
           { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...cidrs] } }] },
@@ -95,8 +123,7 @@ export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo,
       },
     };
     return manifestRemediation(
-      `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${listed}); tighten it further to the destinations the workload needs. `
-        + `Other kubeseg suggestions for this workload use the same policy name: merge their \`except\` lists.${enforcementNote}`,
+      `${lead} Other kubeseg suggestions for this workload use the same policy name: merge their \`except\` lists.${enforcementNote}`,
       policy);
   }
   return manifestRemediation(
@@ -106,7 +133,12 @@ export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo,
 
 /** One name for every egress restriction kubeseg suggests for a workload, so they merge instead of adding up. */
 function egressPolicyName(workload: WorkloadInfo): string {
-  return `kubeseg-egress-${slug(workload.ref.name)}`.slice(0, 63).replace(/-+$/, '');
+  return workloadPolicyName('kubeseg-egress', workload);
+}
+
+/** A policy name for one workload (`<prefix>-<workload name>`), within the 63 characters Kubernetes allows. */
+export function workloadPolicyName(prefix: string, workload: WorkloadInfo): string {
+  return `${prefix}-${slug(workload.ref.name)}`.slice(0, 63).replace(/-+$/, '');
 }
 
 /**
@@ -156,7 +188,9 @@ function mergeRule(rule: Json, other: Json | undefined): Json {
  * Keeps traffic away from a workload's pods: a NetworkPolicy selecting them that admits nothing or,
  * with `clusterPorts`, only pods of the cluster on those TCP ports (which shuts out every address
  * outside the pod network). NetworkPolicies add up, so the policies whose rules admit the traffic
- * today (read from the answers' `reasons`) are named to be narrowed as well.
+ * today (read from the answers' `reasons`) are named to be narrowed as well. A workload that
+ * policies already isolate never gets the cluster-wide policy, which could only widen its ingress:
+ * the rules that admit outside addresses get corrected copies instead.
  */
 export function restrictIngressTo(
   ctx: CheckContext, workload: WorkloadInfo, what: string, reasons: readonly string[], clusterPorts?: readonly number[],
@@ -164,23 +198,66 @@ export function restrictIngressTo(
   if (isHostNetwork(workload)) {
     return { text: `${workload.id} (${what}) runs on the host network, where NetworkPolicies do not apply: run it off the host network, then restrict its ingress.` };
   }
+  const admitting = admittingRules(reasons);
+  if (clusterPorts && ctx.queries.isolated(workload.id, 'ingress')) return keepOutsideAway(ctx, workload, what, admitting);
+  const lead = clusterPorts
+    ? `Add an ingress NetworkPolicy that admits only pods of the cluster to ${what} ${workload.id}, on TCP ${clusterPorts.join(', ')}; narrow it to the namespaces that use it.`
+    : `Add an ingress NetworkPolicy that selects the pods of ${what} ${workload.id} and admits nothing.`;
+  const names = [...new Set(admitting.map((r) => `NetworkPolicy ${r.policy}`))];
+  const narrow = names.length > 0
+    ? ` NetworkPolicies add up: also remove or narrow the rules that admit the traffic today (${names.join('; ')}).`
+    : '';
+  // A policy that admits nothing only ever takes traffic away, whatever else it selects.
+  const podSelector = clusterPorts ? allowPolicySelector(ctx, workload, 'ingress') : { matchLabels: podSelectorOf(workload) };
+  if (!podSelector) return { text: `${lead}${narrow}${noSafeSelector(workload, 'ingress')}${enforcementAdvice(ctx)}` };
   const rules = clusterPorts
     ? [{ from: [{ namespaceSelector: {} }], ports: clusterPorts.map((port) => ({ protocol: 'TCP', port })) }]
     : [];
   const policy = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name: `kubeseg-restrict-ingress-${slug(workload.ref.name)}`.slice(0, 63).replace(/-+$/, ''), namespace: workload.ref.namespace },
-    spec: { podSelector: { matchLabels: podSelectorOf(workload) }, policyTypes: ['Ingress'], ingress: rules },
+    metadata: { name: workloadPolicyName('kubeseg-restrict-ingress', workload), namespace: workload.ref.namespace },
+    spec: { podSelector, policyTypes: ['Ingress'], ingress: rules },
   };
-  const admitting = [...new Set(reasons.flatMap((r) => /^ingress: (\w*NetworkPolicy [^,\s]+), ingress rule .* allows /.exec(r)?.[1] ?? []))];
-  const lead = clusterPorts
-    ? `Add an ingress NetworkPolicy that admits only pods of the cluster to ${what} ${workload.id}, on TCP ${clusterPorts.join(', ')}; narrow it to the namespaces that use it.`
-    : `Add an ingress NetworkPolicy that selects the pods of ${what} ${workload.id} and admits nothing.`;
-  const narrow = admitting.length > 0
-    ? ` NetworkPolicies add up: also remove or narrow the rules that admit the traffic today (${admitting.join('; ')}).`
-    : '';
   return manifestRemediation(`${lead}${narrow}${enforcementAdvice(ctx)}`, policy);
+}
+
+/** The NetworkPolicy rules (`namespace/name`, 0-based index) that the reasons say admit the traffic. */
+function admittingRules(reasons: readonly string[]): { policy: string; index: number }[] {
+  return reasons.flatMap((r) => {
+    const match = /^ingress: NetworkPolicy ([^,\s]+), ingress rule (\d+) allows /.exec(r);
+    return match ? [{ policy: match[1]!, index: Number(match[2]) - 1 }] : [];
+  });
+}
+
+/** Corrected copies of the isolating policies whose rules admit addresses outside the cluster: those peers go. */
+function keepOutsideAway(ctx: CheckContext, workload: WorkloadInfo, what: string, admitting: readonly { policy: string; index: number }[]): Remediation {
+  const byPolicy = new Map<string, Set<number>>();
+  for (const { policy, index } of admitting) byPolicy.set(policy, (byPolicy.get(policy) ?? new Set()).add(index));
+  const copies = [...byPolicy].flatMap(([name, indexes]) => {
+    const policy = ctx.object('NetworkPolicy', name);
+    if (!policy) return [];
+    const spec = (policy as { spec?: Json }).spec ?? {};
+    const ingress = Array.isArray(spec.ingress) ? (spec.ingress as Json[]) : [];
+    const kept = ingress.flatMap((rule, i) => (indexes.has(i) ? withoutOutsidePeers(rule) : [rule]));
+    return [replacementPolicy(policy, { ...spec, ingress: kept })];
+  });
+  if (copies.length === 0) {
+    return { text: `The NetworkPolicies selecting ${what} ${workload.id} already keep addresses outside the cluster away.${enforcementAdvice(ctx)}` };
+  }
+  const names = [...byPolicy.keys()].map((n) => `NetworkPolicy ${n}`).join(', ');
+  return manifestRemediation(
+    `Narrow the ingress rules that admit addresses outside the cluster to ${what} ${workload.id} (${names}): drop their ipBlock peers, `
+      + `and give rules without \`from\` a namespaceSelector.${enforcementAdvice(ctx)}`,
+    ...copies);
+}
+
+/** An ingress rule without the peers that admit outside addresses (none left: the rule goes). */
+function withoutOutsidePeers(rule: Json): Json[] {
+  const from = Array.isArray(rule.from) ? (rule.from as Json[]) : [];
+  if (from.length === 0) return [{ ...rule, from: [{ namespaceSelector: {} }] }];
+  const pods = from.filter((peer) => peer.ipBlock === undefined);
+  return pods.length > 0 ? [{ ...rule, from: pods }] : [];
 }
 
 /** A sentence to append unless policies are known to be enforced: until then no policy changes anything. */

@@ -7,7 +7,7 @@ import { hash } from 'node:crypto';
 import { absenceIsUnknown } from '../evidence/buildSnapshot.js';
 import { evidenceStatus, type EvidenceKind, type EvidenceSnapshot } from '../evidence/snapshot.js';
 import { DiagnosticList } from '../diagnostics.js';
-import type { CheckOutcome, Finding, ResourceRef } from '../findings/finding.js';
+import type { CheckOutcome, Finding, ResourceRef, Verdict } from '../findings/finding.js';
 import { analyzeObjects, type Analysis } from '../netpol/analyze.js';
 import { CheckContext } from './context.js';
 import { detectEnforcement, type Enforcement } from './enforcement.js';
@@ -23,31 +23,51 @@ export interface TechniqueRun {
 
 export type RunResult = { ok: true; run: TechniqueRun } | { ok: false; diagnostics: DiagnosticList };
 
-/**
- * `prepared` skips reading the snapshot's workloads and policies again: the what-if passes the
- * analysis of the changed policies and the workloads of the run it changes (the same objects).
- */
-export function runTechniques(
-  snapshot: EvidenceSnapshot, techniques: readonly Technique[], prepared?: { analysis: Analysis; workloads: readonly WorkloadInfo[] },
-): RunResult {
+/** What the what-if passes to skip reading workloads and policies again: an analysis of the changed policies and the run's workloads. */
+export interface PreparedRun {
+  readonly analysis: Analysis;
+  readonly workloads: readonly WorkloadInfo[];
+}
+
+export function runTechniques(snapshot: EvidenceSnapshot, techniques: readonly Technique[], prepared?: PreparedRun): RunResult {
   const diagnostics = new DiagnosticList();
+  const context = prepare(snapshot, diagnostics, prepared);
+  if (!context) return { ok: false, diagnostics };
+  const findings = techniques.flatMap((t) => outcomesOf(context, t).map((o) => toFinding(o, t)));
+  return { ok: true, run: { findings, enforcement: context.enforcement, analysis: context.analysis, context } };
+}
+
+/**
+ * Only what scores read (technique, resource, status) of the checks' outcomes: the what-if needs no
+ * ids, severities or YAML. `judged` limits the workloads each technique judges (other subjects are
+ * all judged). Undefined when the analysis is refused.
+ */
+export function techniqueVerdicts(
+  snapshot: EvidenceSnapshot, techniques: readonly Technique[], prepared?: PreparedRun,
+  judged: (technique: string, w: WorkloadInfo) => boolean = () => true,
+): Verdict[] | undefined {
+  const context = prepare(snapshot, new DiagnosticList(), prepared);
+  return context && techniques.flatMap((t) => context.judgeOnly((w) => judged(t.meta.id, w), () => outcomesOf(context, t))
+    .map((o) => ({ technique: t.meta.id, resource: o.resource, status: o.status })));
+}
+
+function prepare(snapshot: EvidenceSnapshot, diagnostics: DiagnosticList, prepared: PreparedRun | undefined): CheckContext | undefined {
   const analysis = prepared?.analysis ?? analyzeObjects(snapshot.objects.map((object) => ({ source: snapshot.cluster.name, object })), diagnostics);
-  if (!analysis) return { ok: false, diagnostics };
-  const enforcement = detectEnforcement(snapshot);
-  const context = new CheckContext(snapshot, analysis, prepared?.workloads ?? inventoryWorkloads(snapshot.objects), enforcement);
-  const cluster: ResourceRef = { kind: 'Cluster', namespace: null, name: snapshot.cluster.name };
-  const findings = techniques.flatMap((t) => {
-    const missing = missingEvidence(snapshot, t.meta.evidence);
-    const outcomes: CheckOutcome[] = missing.length > 0
-      ? [{
-        check: 'evidence', resource: cluster, status: 'unknown', missing: missing.map((m) => m.kind),
-        message: `${t.meta.name} could not be assessed: ${missing.map((m) => m.kind).join(', ')} could not be collected`,
-        evidence: missing.map((m) => `${m.kind}: ${m.status}${m.detail ? ` (${m.detail})` : ''}`),
-      }]
-      : t.checks.flatMap((check) => check(context));
-    return outcomes.map((o) => toFinding(o, t));
-  });
-  return { ok: true, run: { findings, enforcement, analysis, context } };
+  if (!analysis) return undefined;
+  return new CheckContext(snapshot, analysis, prepared?.workloads ?? inventoryWorkloads(snapshot.objects), detectEnforcement(snapshot));
+}
+
+/** A technique's outcomes, or one `unknown` outcome naming the evidence that could not be collected. */
+function outcomesOf(context: CheckContext, t: Technique): CheckOutcome[] {
+  const { snapshot } = context;
+  const missing = missingEvidence(snapshot, t.meta.evidence);
+  if (missing.length === 0) return t.checks.flatMap((check) => check(context));
+  return [{
+    check: 'evidence', resource: { kind: 'Cluster', namespace: null, name: snapshot.cluster.name }, status: 'unknown',
+    missing: missing.map((m) => m.kind),
+    message: `${t.meta.name} could not be assessed: ${missing.map((m) => m.kind).join(', ')} could not be collected`,
+    evidence: missing.map((m) => `${m.kind}: ${m.status}${m.detail ? ` (${m.detail})` : ''}`),
+  }];
 }
 
 /** Listed field by field rather than spread: thousands of findings, one object shape. */

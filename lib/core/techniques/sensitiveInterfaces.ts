@@ -6,7 +6,7 @@
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../findings/finding.js';
 import type { CheckContext, NetworkStatus } from './context.js';
 import { restrictIngressTo } from './remediation.js';
-import { containersOf, isHostNetwork, isNodeAgent, type WorkloadInfo } from './workloads.js';
+import { containersOf, isHostNetwork, type WorkloadInfo } from './workloads.js';
 
 /** How to recognise one kind of sensitive interface. Data, so techniques can list and share them. */
 export interface InterfaceSignature {
@@ -88,7 +88,7 @@ export function whoReachesInterfaces(ctx: CheckContext, check: string, signature
     for (const port of target.ports) {
       for (const answer of ctx.reachWorkload(target.workload.id, port)) {
         const source = answer.workload;
-        if (isTarget.has(source.id) || isNodeAgent(source)) continue;
+        if (isTarget.has(source.id) || !ctx.isSubject(source)) continue;
         const onHost = [source, target.workload].find(isHostNetwork);
         const status = onHost ? 'exposed' : answer.status;
         const reasons = onHost ? [`spec.hostNetwork: true on ${onHost.id}: NetworkPolicies do not apply to it`] : answer.reasons;

@@ -254,14 +254,25 @@ export class Reachability {
     return rule?.origin;
   }
 
-  /** The full decision, with the rules involved, for one direction of one pair of slots. */
+  /**
+   * The full decision, with the rules involved, for one direction of one pair of slots. Pairs of
+   * the same profile and peer class share it (checks explain thousands of pairs): do not change it.
+   */
   explainDirection(direction: Direction, subjectType: number, peer: Slot): Decision {
-    const layers = this.policies.layersOf(direction, subjectType);
-    const types = this.universe.types;
     const peerSlot = 'type' in peer ? peer.type : this.universe.typeCount + peer.piece;
-    const portTarget: PodType | undefined = direction === 'ingress' ? types[subjectType] : 'type' in peer ? types[peer.type] : undefined;
-    return decide(layers, peerSlot, portTarget, this.table, this.ports);
+    const key = direction === 'ingress'
+      ? 2 * (this.inProfile[subjectType]! * this.srcClasses + this.srcClass[peerSlot]!)
+      : 2 * (this.egProfile[subjectType]! * this.dstClasses + this.dstClass[peerSlot]!) + 1;
+    let decision = this.decisions.get(key);
+    if (!decision) {
+      const types = this.universe.types;
+      const portTarget: PodType | undefined = direction === 'ingress' ? types[subjectType] : 'type' in peer ? types[peer.type] : undefined;
+      decision = decide(this.policies.layersOf(direction, subjectType), peerSlot, portTarget, this.table, this.ports);
+      this.decisions.set(key, decision);
+    }
+    return decision;
   }
+  private readonly decisions = new Map<number, Decision>();
 
   get sourcePieces(): readonly ExternalPiece[] {
     return this.universe.sourcePieces;
@@ -337,15 +348,23 @@ class RuleSignatures {
     const child = new Map<number, number>();
     rules.forEach((rule, r) => {
       if (rule.peers === 'any') return;
+      // Classes a rule matches mostly share their signature so far: remember the last step taken.
+      let from = -1;
+      let to = -1;
       for (const m of rule.peers) {
         for (const c of classes.classesWith[classes.membershipIndex.get(m)!]!) {
           if (this.lastRule[c] === r) continue;
           if (this.lastRule[c] === -1) matched.push(c);
           this.lastRule[c] = r;
-          const key = this.signature[c]! * rules.length + r;
-          let next = child.get(key);
-          if (next === undefined) child.set(key, (next = child.size + 1));
-          this.signature[c] = next;
+          const signature = this.signature[c]!;
+          if (signature !== from) {
+            const key = signature * rules.length + r;
+            let next = child.get(key);
+            if (next === undefined) child.set(key, (next = child.size + 1));
+            from = signature;
+            to = next;
+          }
+          this.signature[c] = to;
         }
       }
     });

@@ -7,7 +7,7 @@ import { fail, pass, type CheckOutcome, type Remediation } from '../../findings/
 import type { CheckContext } from '../context.js';
 import { containerPatches, patchRemediation, podSpecPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { containersOf, isNodeAgent, type WorkloadInfo } from '../workloads.js';
+import { containersOf, type WorkloadInfo } from '../workloads.js';
 
 const CHECK = 'writable-hostpath';
 
@@ -45,7 +45,7 @@ interface HostMount {
 }
 
 function writableHostPath(ctx: CheckContext): CheckOutcome[] {
-  return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
+  return ctx.subjects().map((w) => {
     const mounts = hostMounts(w);
     if (mounts.length === 0) return pass(CHECK, w.ref, `${w.id} mounts no hostPath volume`);
     const writable = mounts.filter((m) => !m.readOnly);

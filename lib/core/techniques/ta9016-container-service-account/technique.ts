@@ -11,7 +11,7 @@ import { bindingText, RbacIndex, ruleAllows, type Grant, type PolicyRule, type R
 import { manifestRemediation, patchRemediation, podSpecPatch } from '../remediation.js';
 import { tokenMount } from '../ta9029-api-server/technique.js';
 import type { Technique } from '../types.js';
-import { isNodeAgent, type WorkloadInfo } from '../workloads.js';
+import type { WorkloadInfo } from '../workloads.js';
 
 const CHECK = 'service-account-token-permissions';
 
@@ -76,7 +76,7 @@ export const technique: Technique = {
 
 function serviceAccountTokens(ctx: CheckContext): CheckOutcome[] {
   const rbac = RbacIndex.fromObjects(ctx.snapshot.objects);
-  return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
+  return ctx.subjects().map((w) => {
     const token = tokenMount(ctx, w);
     if (!token.mounted) return pass(CHECK, w.ref, `${w.id} mounts no service-account token`, [token.evidence]);
     const subject: RbacSubject = { kind: 'ServiceAccount', namespace: w.ref.namespace, name: w.serviceAccountName };

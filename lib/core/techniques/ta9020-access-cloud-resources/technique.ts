@@ -9,7 +9,6 @@ import type { CheckContext } from '../context.js';
 import { IMDS_ADDRESS, imdsHopLimited, judgeImdsAccess } from '../ta9033-instance-metadata-api/technique.js';
 import { retext } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isNodeAgent } from '../workloads.js';
 
 const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const CHECK = 'node-role-via-imds';
@@ -42,7 +41,7 @@ function nodeRoleViaImds(ctx: CheckContext): CheckOutcome[] {
   const roles = irsaRoles(ctx);
   return ctx.reachAddress(IMDS_ADDRESS, 80).flatMap((answer): CheckOutcome[] => {
     const w = answer.workload;
-    if (isNodeAgent(w)) return [];
+    if (!ctx.isSubject(w)) return [];
     const imds = judgeImdsAccess(ctx, answer, hopLimited);
     const sa = `${w.ref.namespace}/${w.serviceAccountName}`;
     const role = roles.get(sa);

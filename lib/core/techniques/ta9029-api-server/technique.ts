@@ -11,7 +11,7 @@ import { decidingAnswers, reachTargets, type AddressTarget } from '../addressTar
 import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses, patchRemediation, podSpecPatch, withPatch, type LazyYaml } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, isNodeAgent, type WorkloadInfo } from '../workloads.js';
+import { isHostNetwork, type WorkloadInfo } from '../workloads.js';
 
 const CHECK = 'api-server-reachable-with-token';
 
@@ -41,7 +41,7 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
   const targets = apiServerTargets(ctx);
   const answers = reachTargets(ctx, targets);
   const apiServerCidrs = targets.map((t) => `${t.address}/32`);
-  return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
+  return ctx.subjects().map((w) => {
     const token = tokenMount(ctx, w);
     if (!token.mounted) return pass(CHECK, w.ref, `${w.id} mounts no service-account token`, [token.evidence]);
     if (isHostNetwork(w)) {

@@ -10,7 +10,7 @@ import { decidingAnswers, reachTargets, targetsOf, type AddressTarget } from '..
 import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses, retext } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, isNodeAgent, hostNetworkFailure } from '../workloads.js';
+import { isHostNetwork, hostNetworkFailure } from '../workloads.js';
 
 const CHECK = 'kubelet-reachable';
 
@@ -45,7 +45,7 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
   const targets = kubeletTargets(ctx);
   const answers = reachTargets(ctx, targets);
   const nodeCidrs = addressesToCidrs(targets.map((t) => t.address));
-  return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
+  return ctx.subjects().map((w) => {
     if (isHostNetwork(w)) {
       return hostNetworkFailure(CHECK, w, 'NetworkPolicies do not apply and it reaches the kubelet as the node does');
     }

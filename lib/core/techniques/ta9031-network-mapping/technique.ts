@@ -6,9 +6,9 @@
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import { NAMESPACE_NAME_LABEL } from '../../netpol/buildClusterModel.js';
 import type { CheckContext } from '../context.js';
-import { enforcementAdvice, manifestRemediation } from '../remediation.js';
+import { allowPolicySelector, enforcementAdvice, manifestRemediation, noSafeSelector, workloadPolicyName } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
+import { isHostNetwork, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
 const CHECK = 'egress-reaches-most-workloads';
 
@@ -39,7 +39,7 @@ export const technique: Technique = {
 function networkMapping(ctx: CheckContext): CheckOutcome[] {
   const others = ctx.workloads.length - 1;
   if (others === 0) return [];
-  return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
+  return ctx.subjects().map((w) => {
     if (isHostNetwork(w)) {
       return hostNetworkFailure(CHECK, w, 'egress NetworkPolicies do not apply and it can scan the pod and node networks');
     }
@@ -65,14 +65,14 @@ function networkMapping(ctx: CheckContext): CheckOutcome[] {
 /** Rounded down, so a share just below the threshold never prints as the threshold. */
 const percent = (share: number): string => `${Math.floor(share * 100)}%`;
 
-/** A namespace-wide default-deny egress that still lets pods resolve names through kube-system's DNS. */
-function defaultDenyEgress(namespace: string): object {
+/** A default-deny egress (for the selected pods) that still lets them resolve names through kube-system's DNS. */
+function defaultDenyEgress(name: string, namespace: string, podSelector: object): object {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name: 'kubeseg-default-deny-egress', namespace },
+    metadata: { name, namespace },
     spec: {
-      podSelector: {},
+      podSelector,
       policyTypes: ['Egress'],
       egress: [{
         to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } } }],
@@ -86,8 +86,12 @@ function defaultDenyEgress(namespace: string): object {
 function remediation(ctx: CheckContext, w: WorkloadInfo, reasons: readonly string[]): Remediation {
   const allowing = [...new Set(reasons.flatMap((r) => /^egress: (\w*NetworkPolicy [^,\s]+, egress rule .*) allows /.exec(r)?.[1] ?? []))];
   const narrow = allowing.length > 0 ? ` NetworkPolicies add up: also narrow the rules that allow this egress today (${allowing.join('; ')}).` : '';
-  return manifestRemediation(
-    `Deny egress by default in namespace ${w.ref.namespace} (the policy still allows DNS to kube-system) and, in the same change, `
-      + `allow the destinations ${w.id} and its neighbours need (in kube-system typically the API server and upstream DNS).${narrow}${enforcementAdvice(ctx)}`,
-    defaultDenyEgress(w.ref.namespace));
+  // The policy allows DNS: it must not select pods whose egress policies allow less.
+  const podSelector = allowPolicySelector(ctx, w, 'egress', true);
+  const scope = podSelector?.matchLabels ? `for the pods of ${w.id} ` : '';
+  const text = `Deny egress by default ${scope}in namespace ${w.ref.namespace} (the policy still allows DNS to kube-system) and, in the same change, `
+    + `allow the destinations ${w.id} and its neighbours need (in kube-system typically the API server and upstream DNS).${narrow}`;
+  if (!podSelector) return { text: `${text}${noSafeSelector(w, 'egress')}${enforcementAdvice(ctx)}` };
+  const name = podSelector.matchLabels ? workloadPolicyName('kubeseg-default-deny-egress', w) : 'kubeseg-default-deny-egress';
+  return manifestRemediation(`${text}${enforcementAdvice(ctx)}`, defaultDenyEgress(name, w.ref.namespace, podSelector));
 }

@@ -7,7 +7,7 @@ import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.j
 import type { CheckContext, NetworkAnswer } from '../context.js';
 import { denyEgressToAddress } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, isNodeAgent, hostNetworkFailure } from '../workloads.js';
+import { isHostNetwork, hostNetworkFailure } from '../workloads.js';
 
 export const IMDS_ADDRESS = '169.254.169.254';
 const CHECK = 'imds-egress-allowed';
@@ -36,7 +36,7 @@ function imdsEgress(ctx: CheckContext): CheckOutcome[] {
   const hopLimited = imdsHopLimited(ctx);
   return ctx.reachAddress(IMDS_ADDRESS, 80).flatMap((answer): CheckOutcome[] => {
     const w = answer.workload;
-    if (isNodeAgent(w)) return [];
+    if (!ctx.isSubject(w)) return [];
     return [judgeImdsAccess(ctx, answer, hopLimited)];
   });
 }

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { NamespaceWideAdmission } from '../../netpol/queries.js';
 import type { CheckContext, NetworkStatus } from '../context.js';
-import { enforcementAdvice, manifestRemediation, replacementPolicy } from '../remediation.js';
+import { allowPolicySelector, enforcementAdvice, manifestRemediation, noSafeSelector, replacementPolicy, workloadPolicyName } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
@@ -41,14 +41,6 @@ interface Opening {
   readonly cause: 'no-ingress-policy' | 'rule-admits-every-namespace' | 'not-enforced';
   readonly why: string;
   readonly rule?: { readonly policy: KubeObject; readonly index: number };
-}
-
-/** A group of sources (workloads every policy treats alike) seen from one destination. */
-interface SourceGroup {
-  readonly group: number;
-  /** How many members live in other namespaces than the destination's. */
-  readonly count: number;
-  readonly status: NetworkStatus;
 }
 
 /** Per source group, how many members live outside one namespace, and the first group with any (-1 if none). */
@@ -125,50 +117,49 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
     [...byNamespace[group]!].filter(([ns]) => ns !== namespace).flatMap(([, list]) => list);
   const blockedMeans = blockedStatus(ctx);
 
-  return ctx.workloads.filter((w) => !isNodeAgent(w)).flatMap((w): CheckOutcome[] => {
+  return ctx.subjects().flatMap((w): CheckOutcome[] => {
     const destination = ctx.queries.indexOf(w.id);
     const { counts, firstSource } = countsElsewhere(w.ref.namespace);
     if (firstSource < 0) return [];
-    const sources = sourcesElsewhere(counts, ctx.queries.groupsReaching(destination), blockedMeans);
     if (isHostNetwork(w)) return [hostNetworkFailure(CHECK, w, 'ingress NetworkPolicies do not apply to it')];
-    const reaching = sources.filter((s) => s.status === 'exposed');
-    // Ingress isolation belongs to the destination: when no policy selects it, one answer tells for every source.
+    const { exposed, uncertain } = sourcesElsewhere(counts, blockedMeans === 'exposed' ? [] : ctx.queries.groupsReaching(destination), blockedMeans);
     // One opening per admitting rule (most sources come in through the same few): sentences are built once.
     const byAdmission = new Map<NamespaceWideAdmission, Opening | undefined>();
-    const openingFor = (source: SourceGroup): Opening | undefined => {
-      const wide = ctx.queries.namespaceWide(source.group, destination);
+    const openingFor = (group: number): Opening | undefined => {
+      const wide = ctx.queries.namespaceWide(group, destination);
       if (!byAdmission.has(wide)) byAdmission.set(wide, opening(ctx, w, wide));
       return byAdmission.get(wide);
     };
-    const first = reaching[0] && openingFor(reaching[0]);
+    // Ingress isolation belongs to the destination: when no policy selects it, one answer tells for every source.
+    const first = exposed.length > 0 ? openingFor(exposed[0]!) : undefined;
     let opened = 0;
-    let example: { source: SourceGroup; opening: Opening } | undefined;
+    let admitted = 0;
+    let example: { group: number; opening: Opening } | undefined;
     const openedGroups: number[] = [];
     const openings = new Map<string, Opening>(); // distinct causes and rules, for the remediation
-    for (const source of reaching) {
-      const o = first?.cause === 'no-ingress-policy' ? first : openingFor(source);
+    for (const group of exposed) {
+      admitted += counts[group]!;
+      const o = first?.cause === 'no-ingress-policy' ? first : openingFor(group);
       if (!o) continue;
-      opened += source.count;
-      openedGroups.push(source.group);
+      opened += counts[group]!;
+      openedGroups.push(group);
       if (o !== example?.opening) openings.set(`${o.cause}|${o.rule?.policy.metadata.name}|${o.rule?.index}`, o);
-      example ??= { source, opening: o };
+      example ??= { group, opening: o };
     }
     if (example) {
       const listed = namespacesOf(openedGroups, w.ref.namespace);
-      const answer = ctx.reachPair(elsewhere(example.source.group, w.ref.namespace)[0]!.id, w.id);
+      const answer = ctx.reachPair(elsewhere(example.group, w.ref.namespace)[0]!.id, w.id);
       return [fail(CHECK, w.ref,
         `${w.id} accepts connections from ${opened} workload${opened === 1 ? '' : 's'} in other namespaces (${listed.join(', ')}) that no policy restricts`,
         [`for example from ${answer.workload.id} (${answer.connection}): ${example.opening.why}`, ...answer.reasons],
         remediation(ctx, w, [...openings.values()], listed))];
     }
-    const uncertain = sources.find((s) => s.status === 'unknown');
-    if (uncertain) {
-      const answer = ctx.reachPair(elsewhere(uncertain.group, w.ref.namespace)[0]!.id, w.id);
+    if (uncertain >= 0) {
+      const answer = ctx.reachPair(elsewhere(uncertain, w.ref.namespace)[0]!.id, w.id);
       return [unknown(CHECK, w.ref, `whether workloads in other namespaces can reach ${w.id} is unknown`,
         [`for example from ${answer.workload.id}:`, ...answer.reasons])];
     }
-    const admitted = reaching.reduce((n, s) => n + s.count, 0);
-    const shown = ctx.reachPair(elsewhere(reaching[0]?.group ?? firstSource, w.ref.namespace)[0]!.id, w.id);
+    const shown = ctx.reachPair(elsewhere(exposed[0] ?? firstSource, w.ref.namespace)[0]!.id, w.id);
     const message = admitted > 0
       ? `${w.id} admits ${admitted} workload${admitted === 1 ? '' : 's'} of other namespaces only through rules that name their namespaces`
       : `no workload in another namespace can open a connection to ${w.id}`;
@@ -177,22 +168,18 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
 }
 
 /**
- * The groups with members in other namespaces that reach (or may reach) a destination, given the
- * groups that reach it (ascending) and what a connection the policies block means. When blocks are
- * enforced only the reaching groups count; otherwise every group with members elsewhere does.
+ * Among the groups with members in other namespaces, those whose connections to a destination are
+ * open (`exposed`) and the first whose connection depends on unknown enforcement (-1 if none), given
+ * the groups that reach it and what a connection the policies block means.
  */
-function sourcesElsewhere(counts: Int32Array, reaching: readonly number[], blockedMeans: NetworkStatus): SourceGroup[] {
-  if (blockedMeans === 'blocked') {
-    return reaching.flatMap((group) => (counts[group]! > 0 ? [{ group, count: counts[group]!, status: 'exposed' as const }] : []));
-  }
-  const sources: SourceGroup[] = [];
-  let next = 0; // position in `reaching`, walked alongside the groups
-  for (let group = 0; group < counts.length; group++) {
-    while (next < reaching.length && reaching[next]! < group) next++;
-    const count = counts[group]!;
-    if (count > 0) sources.push({ group, count, status: reaching[next] === group ? 'exposed' : blockedMeans });
-  }
-  return sources;
+function sourcesElsewhere(counts: Int32Array, reaching: readonly number[], blockedMeans: NetworkStatus): { exposed: number[]; uncertain: number } {
+  const exposed = reaching.filter((group) => counts[group]! > 0);
+  if (blockedMeans === 'blocked') return { exposed, uncertain: -1 };
+  const others: number[] = [];
+  const reached = new Set(reaching);
+  counts.forEach((count, group) => { if (count > 0 && !reached.has(group)) others.push(group); });
+  // Unenforced policies block nothing: every group elsewhere reaches the destination.
+  return blockedMeans === 'exposed' ? { exposed: [...exposed, ...others], uncertain: -1 } : { exposed, uncertain: others[0] ?? -1 };
 }
 
 /** What a connection the policies block means once enforcement is known. */
@@ -242,12 +229,15 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
   const wide = new Map<KubeObject, Set<number>>();
   for (const o of openings) if (o.rule) wide.set(o.rule.policy, (wide.get(o.rule.policy) ?? new Set()).add(o.rule.index));
   const unselected = openings.some((o) => o.cause === 'no-ingress-policy');
+  // The policy admits the namespace's pods: it must not select pods whose ingress policies admit less.
+  const podSelector = unselected ? allowPolicySelector(ctx, w, 'ingress', true) : undefined;
+  const name = podSelector?.matchLabels ? workloadPolicyName('kubeseg-same-namespace-ingress', w) : 'kubeseg-same-namespace-ingress';
   const manifests: object[] = [
-    ...(unselected ? [{
+    ...(podSelector ? [{
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: 'kubeseg-same-namespace-ingress', namespace: ns },
-      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
+      metadata: { name, namespace: ns },
+      spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
     }] : []),
     ...[...wide].map(([policy, indexes]) => replacementPolicy(policy, {
       ...(isMap(policy.spec) ? policy.spec : {}),
@@ -255,14 +245,14 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
     })),
   ];
   const steps = [
-    ...(unselected ? [`admit only same-namespace traffic to the pods of namespace ${ns} with an ingress NetworkPolicy`] : []),
+    ...(unselected ? [`admit only same-namespace traffic to the pods of ${podSelector?.matchLabels ? w.id : `namespace ${ns}`} with an ingress NetworkPolicy`] : []),
     ...[...wide.keys()].map((p) => `narrow NetworkPolicy ${ns}/${p.metadata.name} so that its rules admit this namespace only`),
   ];
   const change = steps.length > 0
     ? `${capitalize(steps.join('; '))}. Then add a \`from\` entry with a namespaceSelector naming each namespace that must reach ${w.id} `
       + `(such as the ingress controller's); namespaces that reach it today: ${namespaces.join(', ')}.`
     : `The NetworkPolicies selecting ${w.id} already limit which namespaces reach it.`;
-  const text = `${change}${enforcementAdvice(ctx)}`;
+  const text = `${change}${unselected && !podSelector ? noSafeSelector(w, 'ingress') : ''}${enforcementAdvice(ctx)}`;
   return manifests.length > 0 ? manifestRemediation(text, ...manifests) : { text };
 }
 

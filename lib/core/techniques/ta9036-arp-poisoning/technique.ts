@@ -8,7 +8,7 @@ import { fail, pass, type CheckOutcome, type Remediation } from '../../findings/
 import type { CheckContext } from '../context.js';
 import { containerPatches, patchRemediation, podSpecPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
-import { containersOf, isHostNetwork, isNodeAgent, type WorkloadInfo } from '../workloads.js';
+import { containersOf, isHostNetwork, type WorkloadInfo } from '../workloads.js';
 
 const CHECK = 'packet-crafting-capabilities';
 
@@ -50,7 +50,7 @@ interface ContainerRisk {
 }
 
 function packetCrafting(ctx: CheckContext): CheckOutcome[] {
-  return ctx.workloads.filter((w) => !isNodeAgent(w)).map((w) => {
+  return ctx.subjects().map((w) => {
     const risks = containersOf(w.podSpec).flatMap((c) => containerRisk(c) ?? []);
     const host = isHostNetwork(w) ? ['spec.hostNetwork: true: it shares the node\'s network interfaces'] : [];
     if (risks.length === 0) {
