@@ -74,6 +74,13 @@ export interface ScanResult {
   readonly totalMs: number;
   readonly rssBeforeMiB: number;
   readonly peakRssMiB: number;
+  /**
+   * The naive what-if, timed after the rest: every technique run from scratch on the remediated
+   * snapshot (a second full analysis and every check), as assessCluster did before it reused the run.
+   */
+  readonly naiveWhatIfMs: number;
+  /** Whether the naive what-if gives the same score as assessCluster's. */
+  readonly whatIfAgrees: boolean;
 }
 
 export type ChildResult = EngineResult | CompareResult | ScanResult;

@@ -143,13 +143,14 @@ function engineTable(rows: readonly EngineRow[]): string {
 
 function scanTable(rows: readonly EngineRow[]): string {
   const headers = ['size', 'pods', 'policies', 'ns', 'objects', 'workloads', 'techniques', 'findings', 'score', 'what-if',
-    'snapshot', 'assess', 'total', 'RSS before', 'peak RSS'];
+    'snapshot', 'assess', 'total', 'RSS before', 'peak RSS', 'naive what-if', 'what-if scores'];
   return formatTable(headers, rows.map(({ spec, outcome }) => {
     const head = [spec.label, String(spec.pods), String(spec.policies), String(spec.namespaces)];
     if (outcome.kind !== 'ok') return [...head, outcome.kind === 'timeout' ? `TIMEOUT after ${ms(outcome.afterMs)}` : `CRASH: ${outcome.detail}`];
     const r = outcome.result as ScanResult;
     return [...head, String(r.objects), String(r.workloads), String(r.techniques), String(r.findings), String(r.score ?? '–'),
-      String(r.whatIfScore ?? '–'), ms(r.snapshotMs), ms(r.assessMs), ms(r.totalMs), mib(r.rssBeforeMiB), mib(r.peakRssMiB)];
+      String(r.whatIfScore ?? '–'), ms(r.snapshotMs), ms(r.assessMs), ms(r.totalMs), mib(r.rssBeforeMiB), mib(r.peakRssMiB),
+      ms(r.naiveWhatIfMs), r.whatIfAgrees ? 'agree' : 'DISAGREE'];
   }));
 }
 
@@ -303,7 +304,9 @@ async function main(): Promise<void> {
   const crashed = [...engineRows, ...scanRows].some((r) => r.outcome.kind === 'crash') || (oracleRun?.crashed ?? false);
   if (oracleRun?.disagreement) console.log('\nFAILED: the engine disagrees with the oracle (see above).');
   if (crashed) console.log('\nFAILED: a benchmark child crashed (see above).');
-  process.exitCode = crashed || oracleRun?.disagreement ? 1 : 0;
+  const whatIfDisagrees = scanRows.some((r) => r.outcome.kind === 'ok' && !(r.outcome.result as ScanResult).whatIfAgrees);
+  if (whatIfDisagrees) console.log('\nFAILED: the what-if and the naive what-if score differently (see above).');
+  process.exitCode = crashed || oracleRun?.disagreement || whatIfDisagrees ? 1 : 0;
 }
 
 await main();

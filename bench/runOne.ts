@@ -9,7 +9,11 @@ import { snapshotFromObjects } from '../lib/core/evidence/buildSnapshot.js';
 import type { SourcedObject } from '../lib/core/manifests/parseManifestText.js';
 import { analyzeObjects, type Analysis } from '../lib/core/netpol/analyze.js';
 import type { ClusterModel } from '../lib/core/netpol/model.js';
-import { assessCluster } from '../lib/core/report/assessCluster.js';
+import type { EvidenceSnapshot } from '../lib/core/evidence/snapshot.js';
+import type { Finding } from '../lib/core/findings/finding.js';
+import { assessCluster, remediatedSnapshot } from '../lib/core/report/assessCluster.js';
+import { scoreCluster } from '../lib/core/scoring/score.js';
+import { runTechniques } from '../lib/core/techniques/runTechniques.js';
 import { TECHNIQUES } from '../lib/core/techniques/catalog.js';
 import {
   ORACLE_MODULE, parseSizeArgs, RESULT_PREFIX, type ChildResult, type ClusterSize, type CompareResult, type EngineResult, type Mismatch,
@@ -97,6 +101,7 @@ function measureScan(size: ClusterSize): ScanResult {
   const peakRssMiB = (process.resourceUsage().maxRSS * 1024) / MIB;
   const analysisError = assessment.collection.find((s) => s.step === 'analysis');
   if (analysisError) throw new Error(`the synthetic cluster was rejected: ${analysisError.detail}`);
+  const naive = naiveWhatIf(snapshot, assessment.findings);
   return {
     mode: 'scan',
     size,
@@ -111,7 +116,17 @@ function measureScan(size: ClusterSize): ScanResult {
     totalMs: t2 - t0,
     rssBeforeMiB,
     peakRssMiB,
+    naiveWhatIfMs: naive.ms,
+    whatIfAgrees: naive.score === (assessment.whatIf?.score ?? null),
   };
+}
+
+/** Every technique from scratch on the remediated snapshot: the what-if without reusing the run. */
+function naiveWhatIf(snapshot: EvidenceSnapshot, findings: readonly Finding[]): { ms: number; score: number | null } {
+  const t0 = performance.now();
+  const rerun = runTechniques(remediatedSnapshot(snapshot, findings).snapshot, TECHNIQUES);
+  const score = rerun.ok ? scoreCluster(TECHNIQUES.map((t) => t.meta), rerun.run.findings).score : null;
+  return { ms: performance.now() - t0, score };
 }
 
 /** Engine and oracle on the same generated cluster (the oracle reads the engine's model). */

@@ -204,10 +204,13 @@ export class ReachabilityQueries {
     });
   }
 
-  /** For each workload, how many other workloads it can reach: the input of the blast radius. */
+  /**
+   * For each workload, how many other workloads it can reach: the input of the blast radius. Read
+   * from the per-group tallies of {@link reachSummary}, which network checks have mostly made already.
+   */
   reachCounts(): ReachCount[] {
     const others = Math.max(0, this.workloads.length - 1);
-    return this.reach.reachCounts().map((reachable, i) => ({ workload: this.workloads[i]!, reachable, others }));
+    return this.workloads.map((workload, i) => ({ workload, reachable: this.reachSummary(i).count, others }));
   }
 
   private answer(src: number, dst: number, port: number | undefined, protocol: Protocol, about: number): ReachAnswer {

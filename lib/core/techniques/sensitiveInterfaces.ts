@@ -47,13 +47,26 @@ export function findInterfaces(ctx: CheckContext, signatures: readonly Interface
 }
 
 function recognise(workload: WorkloadInfo, signature: InterfaceSignature): string | undefined {
-  for (const container of containersOf(workload.podSpec)) {
-    const image = typeof container.image === 'string' ? container.image : '';
-    if (signature.images.some((s) => image.toLowerCase().includes(s))) return `image ${image}`;
+  for (const { image, lower } of imagesOf(workload)) {
+    if (signature.images.some((s) => lower.includes(s))) return `image ${image}`;
   }
   const set = signature.labels.find((labels) => Object.entries(labels).every(([k, v]) => workload.podLabels[k] === v));
   return set && `label ${Object.entries(set).map(([k, v]) => `${k}=${v}`).join(', ')}`;
 }
+
+/** Each container's image, as written and lowercased: several techniques look for interfaces in every workload. */
+function imagesOf(workload: WorkloadInfo): readonly { image: string; lower: string }[] {
+  let images = imagesBySpec.get(workload.podSpec);
+  if (!images) {
+    images = containersOf(workload.podSpec).map((c) => {
+      const image = typeof c.image === 'string' ? c.image : '';
+      return { image, lower: image.toLowerCase() };
+    });
+    imagesBySpec.set(workload.podSpec, images);
+  }
+  return images;
+}
+const imagesBySpec = new WeakMap<object, { image: string; lower: string }[]>();
 
 function interfacePorts(workload: WorkloadInfo, signature: InterfaceSignature): readonly number[] {
   if (!signature.declaredPorts) return signature.ports;
