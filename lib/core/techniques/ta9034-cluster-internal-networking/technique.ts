@@ -220,9 +220,10 @@ function isEmptySelector(selector: Json): boolean {
 }
 
 /**
- * Same-namespace ingress for the workload's namespace: a new namespace-wide policy when the workload
- * has no ingress policy, and corrected copies of the policies whose rules admit every namespace.
- * When only enforcement is missing, no manifest helps.
+ * Same-namespace ingress for the workload's namespace: a new policy when the workload has no ingress
+ * policy (namespace-wide unless that would widen pods already isolated, then for the workload's
+ * pods), and corrected copies of the policies whose rules admit every namespace. When only
+ * enforcement is missing, no manifest helps.
  */
 function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Opening[], namespaces: readonly string[]): Remediation {
   const ns = w.ref.namespace;
