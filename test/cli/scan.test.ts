@@ -139,6 +139,39 @@ describe('kubeseg scan', () => {
     expect(at.code).toBe(0);
   });
 
+  it('shows what changed since the --previous JSON report: score deltas and failing findings new, resolved, unchanged', async () => {
+    // Prepare: the previous run saw alpha as it is, and a cluster that is gone
+    const dir = fleet();
+    const same = parseReport((await run('scan', dir, '--format', 'json')).stdout);
+    const gone = { ...same.clusters[1]!, name: 'gamma' };
+    const previous = fixture({ 'previous.json': JSON.stringify({ ...same, clusters: [same.clusters[0], gone] }) });
+
+    // Act
+    const { stdout, code } = await run('scan', dir, '--previous', join(previous, 'previous.json'));
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Fleet: score \d+ \([A-F]\) \(0 since \d{4}-\d{2}-\d{2}\), coverage/);
+    expect(stdout).toMatch(/Since the previous run: score \(0\); failing findings 0 new, 0 resolved, [1-9]\d* unchanged/);
+    expect(stdout).toContain('Not in the previous run.');
+    expect(stdout).toMatch(/gamma: in the previous run \([1-9]\d* failing findings\), not in this one/);
+  });
+
+  it('refuses a --previous file that is not a kubeseg report: exit 2, the file named, none of its content', async () => {
+    // Prepare
+    const dir = fleet();
+    const previous = fixture({ 'previous.json': JSON.stringify({ schemaVersion: 1, secret: 'hunter2-previous' }) });
+
+    // Act
+    const { stdout, stderr, code } = await run('scan', dir, '--previous', join(previous, 'previous.json'));
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('previous.json: not a kubeseg report of schema 1');
+    expect(stderr).not.toContain('hunter2');
+  });
+
   it('exits 1 with --fail-below 100 on a cluster that is not perfect', async () => {
     // Act
     const { code } = await run('scan', fleet(), '--fail-below', '100');
