@@ -48,6 +48,10 @@ export const clusterSchema = z.object({
     score,
     exposed: z.number().int().min(0),
     assessed: z.number().int().min(0),
+    /** Subjects whose evidence was unknown (beyond §3.2, optional). */
+    unknown: z.number().int().min(0).optional(),
+    /** assessed / (assessed + unknown); null when nothing was judged (beyond §3.2, optional). */
+    coverage: share.nullable().optional(),
   }).strict()),
   findings: z.array(findingSchema),
   collection: z.array(z.object({ step: z.string(), status: z.enum(['ok', 'forbidden', 'error', 'absent']), detail: z.string().optional() }).strict()),
@@ -91,6 +95,7 @@ export function buildJsonReport(clusters: readonly ClusterAssessment[], meta: Re
       whatIf: c.whatIf,
       techniques: c.score.techniques.map((t) => ({
         id: t.id, name: t.name, tactics: [...t.tactics], status: t.status, score: t.score, exposed: t.exposed, assessed: t.assessed,
+        unknown: t.unknown, coverage: t.coverage === null ? null : Math.round(t.coverage * 100) / 100,
       })),
       findings: sortFindings(c.findings).map(toJsonFinding),
       collection: c.collection.map((s) => ({ step: s.step, status: s.status, ...(s.detail !== undefined && { detail: s.detail }) })),

@@ -1,22 +1,25 @@
 /**
- * Segmentation scoring (DESIGN §6). The formulas, also printed in the report appendix:
- *
- *   subject       a resource a technique's checks judged (usually a workload). It is exposed when
- *                 any of its findings fails, assessed when it is exposed or has a passing finding
- *                 and no unknown one, and unknown otherwise.
- *   technique     exposure = exposed / assessed;  score = round(100 × (1 − exposure));
- *                 coverage = assessed / (assessed + unknown). Nothing assessed: no score ("–").
- *   cluster       score = Σ weight × score / Σ weight over techniques with a score;
- *                 coverage = Σ weight × coverage / Σ weight over techniques with any subject.
- *   grade         A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.
- *   blast radius  mean over workloads of (other workloads it can reach / other workloads).
- *   fleet         score and coverage are means of the clusters' weighted by their workloads;
- *                 a cluster without score (unreachable, nothing assessed) adds nothing but is listed.
- *
- * Unknown evidence never counts as a pass: it only lowers coverage.
+ * Segmentation scoring (DESIGN §6). The formulas are {@link SCORING_FORMULA}, which the report
+ * appendix prints as they stand here. Unknown evidence never counts as a pass: it only lowers coverage.
  */
 import type { Verdict } from '../findings/finding.js';
 import type { TechniqueMeta } from '../techniques/types.js';
+
+export const SCORING_FORMULA: readonly string[] = [
+  'Subject: a resource a technique\'s checks judged (usually a workload). It is exposed when any of its findings fails, '
+    + 'assessed when it is exposed or has a passing finding and no unknown one, and unknown otherwise.',
+  'Technique: exposure = exposed / assessed; score = round(100 × (1 − exposure)); coverage = assessed / (assessed + unknown). '
+    + 'Nothing assessed: no score (–), never 100.',
+  'Cluster: score = Σ weight × score / Σ weight over techniques with a score; coverage = Σ weight × coverage / Σ weight '
+    + 'over techniques with any subject.',
+  'Grade: A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.',
+  'Blast radius: mean over workloads of (other workloads it can reach / other workloads); 1.0 when NetworkPolicies are not, '
+    + 'or may not be, enforced.',
+  'Fleet: score and coverage are the clusters\' means weighted by their workloads; a cluster without a score (unreachable, '
+    + 'nothing assessed) adds nothing but is listed.',
+  'Unknown evidence (403, timeout, unreachable endpoint) is never a pass: it only lowers coverage.',
+  'What-if: the score after applying every suggested remediation manifest with NetworkPolicy enforcement on, recomputed by the engine.',
+];
 
 export type TechniqueStatus = 'fail' | 'pass' | 'unknown' | 'not-applicable';
 export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
