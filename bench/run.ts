@@ -8,17 +8,19 @@
  * disagreement or a crashed child.
  *
  * Options: --seed <n> (default 42), --sizes 1k,10k,50k (engine and scan sizes to run), --repeat <n>
- * (runs per engine or scan size, median reported; default 1), --skip-oracle, --skip-scan.
+ * (runs per engine, scan or render measurement, median reported; default 1), --skip-oracle,
+ * --skip-scan, --skip-render.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  ORACLE_MODULE, RESULT_PREFIX, sizeArgs, type ChildResult, type ClusterSize, type CompareResult, type EngineResult, type Mode,
+  ORACLE_MODULE, sizeArgs, type ChildResult, type ClusterSize, type CompareResult, type EngineResult, type Mode,
   type ScanResult,
 } from './protocol.js';
+import { pinPrefix, runChild, type ChildOutcome as GenericOutcome } from './child.js';
+import { runRenderBenchmark } from './render.js';
 import { formatTable, mib, ms } from './table.js';
 
 interface EngineSize {
@@ -53,44 +55,12 @@ const ORACLE_STOP_AFTER_MS = 20_000;
 const ORACLE_CHILD_SLACK_MS = 30_000;
 const MIN_SPEEDUP = 50;
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RUN_ONE = fileURLToPath(new URL('./runOne.ts', import.meta.url));
+const RUN_ONE = new URL('./runOne.ts', import.meta.url);
 
-type ChildOutcome =
-  | { readonly kind: 'ok'; readonly result: ChildResult }
-  | { readonly kind: 'timeout'; readonly afterMs: number }
-  | { readonly kind: 'crash'; readonly detail: string };
+type ChildOutcome = GenericOutcome<ChildResult>;
 
-/** Pins children to CPU 0 when possible: the targets are for one core. */
-function pinPrefix(): string[] {
-  const probe = spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
-  return probe.status === 0 ? ['taskset', '-c', '0'] : [];
-}
-
-function runChild(pin: readonly string[], mode: Mode, size: ClusterSize, timeoutMs: number): Promise<ChildOutcome> {
-  const command = [...pin, process.execPath, '--import', 'tsx', '--expose-gc', RUN_ONE, ...sizeArgs(mode, size)];
-  return new Promise((resolve) => {
-    const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ kind: 'crash', detail: err.message });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) return resolve({ kind: 'timeout', afterMs: timeoutMs });
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (code !== 0 || !line) return resolve({ kind: 'crash', detail: `child exited with ${signal ?? `code ${code}`}` });
-      resolve({ kind: 'ok', result: JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildResult });
-    });
-  });
-}
+const runOneChild = (pin: readonly string[], mode: Mode, size: ClusterSize, timeoutMs: number): Promise<ChildOutcome> =>
+  runChild<ChildResult>(pin, RUN_ONE, sizeArgs(mode, size), timeoutMs);
 
 // ---------------------------------------------------------------------------------------------
 // Engine and scan sizes
@@ -108,7 +78,7 @@ async function runSizes(
     log(`${mode} ${spec.label}: ${spec.pods} pods, ${spec.policies} policies, ${spec.namespaces} namespaces ...`);
     const outcomes: ChildOutcome[] = [];
     for (let i = 0; i < repeat; i++) {
-      const outcome = await runChild(pin, mode, { ...spec, seed }, ENGINE_TIMEOUT_MS);
+      const outcome = await runOneChild(pin, mode, { ...spec, seed }, ENGINE_TIMEOUT_MS);
       log(`  ${describeOutcome(outcome)}`);
       outcomes.push(outcome);
       if (outcome.kind !== 'ok') break;
@@ -175,7 +145,7 @@ async function runOracleComparison(pin: readonly string[], seed: number): Promis
   for (const pods of ORACLE_PODS) {
     const size = oracleSize(pods, seed);
     log(`oracle ${pods} pods, ${size.policies} policies, ${size.namespaces} namespaces ...`);
-    const outcome = await runChild(pin, 'compare', size, ORACLE_LIMIT_MS + ORACLE_CHILD_SLACK_MS);
+    const outcome = await runOneChild(pin, 'compare', size, ORACLE_LIMIT_MS + ORACLE_CHILD_SLACK_MS);
     log(`  ${describeOutcome(outcome)}`);
     rows.push({ size, outcome });
     if (outcome.kind === 'crash') return { rows, disagreement: false, crashed: true, largest };
@@ -269,6 +239,7 @@ async function main(): Promise<void> {
       repeat: { type: 'string', default: '1' },
       'skip-oracle': { type: 'boolean', default: false },
       'skip-scan': { type: 'boolean', default: false },
+      'skip-render': { type: 'boolean', default: false },
     },
   });
   const seed = Number(values.seed);
@@ -283,6 +254,7 @@ async function main(): Promise<void> {
 
   const engineRows = await runSizes(pin, 'engine', sizes, seed, repeat);
   const scanRows = await runSizes(pin, 'scan', scanSizes, seed, repeat);
+  const render = values['skip-render'] ? undefined : await runRenderBenchmark(pin, seed, repeat, log);
   let oracleRun: OracleRun | undefined;
   let oracleSkipped = '';
   if (values['skip-oracle']) oracleSkipped = 'skipped (--skip-oracle)';
@@ -295,13 +267,15 @@ async function main(): Promise<void> {
   console.log('\nScan: snapshotFromObjects + assessCluster(snapshot, TECHNIQUES) (every check, scores, blast radius, what-if re-run),' +
     ` one fresh process per run${repeat > 1 ? `; median of ${repeat} runs` : ''}\n`);
   console.log(scanRows.length > 0 ? scanTable(scanRows) : values['skip-scan'] ? 'skipped (--skip-scan)' : 'no scan size selected (--sizes)');
+  console.log(`\nRender: synthetic fleet report → report model → HTML and PDF, one fresh process per run${repeat > 1 ? `; median of ${repeat} runs` : ''}\n`);
+  console.log(render ? render.table : 'skipped (--skip-render)');
   console.log('\nOracle comparison: same generated cluster, engine and bruteForceReachCounts in one process\n');
   console.log(oracleRun ? oracleTable(oracleRun) : oracleSkipped);
   console.log('\nTargets (one core)\n');
-  const targets = [...sizeTargets('engine', engineRows), ...sizeTargets('scan', scanRows), oracleTarget(oracleRun, oracleSkipped)];
+  const targets = [...sizeTargets('engine', engineRows), ...sizeTargets('scan', scanRows), ...(render?.targets ?? []), oracleTarget(oracleRun, oracleSkipped)];
   console.log(formatTable(['target', 'measured', 'status'], targets));
 
-  const crashed = [...engineRows, ...scanRows].some((r) => r.outcome.kind === 'crash') || (oracleRun?.crashed ?? false);
+  const crashed = [...engineRows, ...scanRows].some((r) => r.outcome.kind === 'crash') || (oracleRun?.crashed ?? false) || (render?.crashed ?? false);
   if (oracleRun?.disagreement) console.log('\nFAILED: the engine disagrees with the oracle (see above).');
   if (crashed) console.log('\nFAILED: a benchmark child crashed (see above).');
   const whatIfDisagrees = scanRows.some((r) => r.outcome.kind === 'ok' && !(r.outcome.result as ScanResult).whatIfAgrees);

@@ -7,13 +7,18 @@ import { assessCluster } from '../core/report/assessCluster.js';
 import { formatFindingsCsv } from '../core/report/findingsCsv.js';
 import { buildJsonReport, type JsonReport } from '../core/report/jsonReport.js';
 import { formatTextSummary } from '../core/report/textSummary.js';
+import { buildReportModel } from '../core/report/buildReportModel.js';
+import type { ReportModel } from '../core/report/reportModel.js';
+import { writeReportFiles } from '../adapters/files/writeReportFiles.js';
+import { renderHtml } from '../adapters/render/renderHtml.js';
+import { loadPdfFonts, renderPdf } from '../adapters/render/renderPdf.js';
 import { compareReports, type Trends } from '../core/report/trends.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
 import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
 import { VERSION } from './version.js';
 
-import type { ScanFormat } from './scanFormats.js';
+import type { REPORT_FILES, ScanFormat } from './scanFormats.js';
 
 export interface ScanOptions {
   readonly format: ScanFormat;
@@ -21,11 +26,18 @@ export interface ScanOptions {
   /** Colour the text summary (only on a terminal). */
   readonly color: boolean;
   readonly now: Date;
-  /** The previous run's JSON report, for trends in the text summary. */
+  /** The previous run's JSON report, for trends. */
   readonly previous?: string;
+  /** Write report.html, report.pdf, report.json and findings.csv into `<out>/<timestamp>/` and print their paths. */
+  readonly out?: string;
 }
 
 export async function runScan(paths: readonly string[], source: ClusterIdentity['source'], options: ScanOptions, io: Io): Promise<void> {
+  if (options.format === 'pdf' && options.out === undefined) {
+    io.stderr('error: --format pdf writes a file: add --out DIR\n');
+    io.exitCode(EXIT.inputError);
+    return;
+  }
   let previous: JsonReport | undefined;
   try {
     previous = options.previous === undefined ? undefined : await readPreviousReport(options.previous);
@@ -44,7 +56,15 @@ export async function runScan(paths: readonly string[], source: ClusterIdentity[
   }
   const assessments = snapshots.map((s) => assessCluster(s, TECHNIQUES));
   const report = buildJsonReport(assessments, { generatedAt: options.now.toISOString(), version: VERSION });
-  io.stdout(render(report, options, previous && compareReports(report, previous)));
+  const trends = previous && compareReports(report, previous);
+  const outputs = new ReportOutputs(report, trends);
+  if (options.format !== 'pdf') io.stdout(outputs.render(options.format, options.color));
+  if (options.out !== undefined) {
+    const written = await writeReportFiles(options.out, options.now, await outputs.files());
+    // Paths go with the human-readable output; a machine-readable stdout stays clean.
+    const print = options.format === 'text' || options.format === 'pdf' ? io.stdout : io.stderr;
+    print(`${options.format === 'text' ? '\n' : ''}Reports written:\n${written.map((p) => `  ${p}\n`).join('')}`);
+  }
   for (const a of assessments) {
     const failed = a.collection.find((s) => s.step === 'analysis');
     if (failed) io.stderr(`error: ${a.snapshot.cluster.name}: ${failed.detail}\n`);
@@ -52,14 +72,36 @@ export async function runScan(paths: readonly string[], source: ClusterIdentity[
   io.exitCode(exitCode(report, assessments.some((a) => a.collection.some((s) => s.step === 'analysis')), options.failBelow));
 }
 
-function render(report: JsonReport, options: ScanOptions, trends: Trends | undefined): string {
-  switch (options.format) {
-    case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
-    case 'csv':
-      return formatFindingsCsv(report);
-    case 'text':
-      return formatTextSummary(report, { color: options.color, ...(trends && { trends }) });
+/** Every output of one run, rendered from the same report (and model) on demand. */
+class ReportOutputs {
+  private cachedModel: ReportModel | undefined;
+
+  constructor(private readonly report: JsonReport, private readonly trends: Trends | undefined) {}
+
+  render(format: Exclude<ScanFormat, 'pdf'>, color: boolean): string {
+    switch (format) {
+      case 'json':
+        return `${JSON.stringify(this.report, null, 2)}\n`;
+      case 'csv':
+        return formatFindingsCsv(this.report);
+      case 'text':
+        return formatTextSummary(this.report, { color, ...(this.trends && { trends: this.trends }) });
+      case 'html':
+        return renderHtml(this.model());
+    }
+  }
+
+  async files(): Promise<Map<(typeof REPORT_FILES)[number], string | Uint8Array>> {
+    return new Map<(typeof REPORT_FILES)[number], string | Uint8Array>([
+      ['report.html', renderHtml(this.model())],
+      ['report.pdf', await renderPdf(this.model(), await loadPdfFonts())],
+      ['report.json', this.render('json', false)],
+      ['findings.csv', formatFindingsCsv(this.report)],
+    ]);
+  }
+
+  private model(): ReportModel {
+    return (this.cachedModel ??= buildReportModel({ report: this.report, catalog: TECHNIQUES.map((t) => t.meta), ...(this.trends && { trends: this.trends }) }));
   }
 }
 

@@ -2,7 +2,7 @@
  * `kubeseg scan` and `kubeseg demo` through `main()` with a fake Io: the three formats, and the exit
  * codes of DESIGN §3.1 (0 done, 1 below --fail-below, 2 usage or input error, 3 partial).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +106,37 @@ describe('kubeseg scan', () => {
     // Assess
     expect(code).toBe(0);
     expect(parseReport(stdout).clusters.map((c) => c.name)).toEqual(['shop']);
+  });
+
+  it('prints the self-contained HTML report with `--format html`', async () => {
+    // Act
+    const { stdout, code } = await run('scan', fleet(), '--format', 'html');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^<!DOCTYPE html>/i);
+    expect(stdout).toContain('alpha');
+    expect(stdout).not.toMatch(/<script|<link|src="https?:/i);
+  });
+
+  it('refuses `--format pdf` without --out (a PDF is a file): exit 2', async () => {
+    // Act
+    const { stdout, stderr, code } = await run('scan', fleet(), '--format', 'pdf');
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('--out DIR');
+  });
+
+  it('keeps a JSON stdout clean with --out: the paths of the written files go to stderr', async () => {
+    // Act
+    const { stdout, stderr, code } = await run('scan', fleet(), '--format', 'json', '--out', fixture({}));
+
+    // Assess
+    expect(code).toBe(0);
+    expect(parseReport(stdout).clusters).toHaveLength(2);
+    expect(stderr).toMatch(/Reports written:\n {2}\/.*report\.html\n/);
   });
 
   it('prints the findings CSV, header first, with `--format csv`', async () => {
@@ -268,7 +299,7 @@ describe('kubeseg scan', () => {
     // Assess
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, csv.");
+    expect(stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, csv, html, pdf.");
   });
 
   it('exits 2 when a path does not exist', async () => {
@@ -303,7 +334,7 @@ describe('kubeseg demo', () => {
 
   it('prints a text summary naming every demo cluster and every technique', async () => {
     // Act
-    const { stdout } = await run('demo');
+    const { stdout } = await run('demo', '--out', fixture({}));
 
     // Assess
     expect(stdout).toMatch(new RegExp(`^Fleet: score .*, ${demoClusters.length} clusters?\\n`));
@@ -313,7 +344,7 @@ describe('kubeseg demo', () => {
 
   it('prints the JSON report of the demo fleet with `--format json`, every cluster from the demo source', async () => {
     // Act
-    const { stdout } = await run('demo', '--format', 'json');
+    const { stdout } = await run('demo', '--format', 'json', '--out', fixture({}));
     const report = parseReport(stdout);
 
     // Assess
@@ -325,15 +356,35 @@ describe('kubeseg demo', () => {
 
   it('prints the findings CSV of the demo fleet with `--format csv`', async () => {
     // Act
-    const { stdout } = await run('demo', '--format', 'csv');
+    const { stdout } = await run('demo', '--format', 'csv', '--out', fixture({}));
 
     // Assess
     expect(stdout.split(/\r?\n/)[0]).toBe(FINDINGS_CSV_HEADER.join(','));
   });
 
+  it('writes report.html, report.pdf, report.json and findings.csv into <out>/<timestamp>/ and prints their paths', async () => {
+    // Prepare
+    const out = fixture({});
+
+    // Act
+    const { stdout, code } = await run('demo', '--out', out);
+
+    // Assess
+    expect(code).toBe(0);
+    const paths = [...stdout.matchAll(/^ {2}(\/.*)$/gm)].map((m) => m[1]!);
+    expect(paths.map((p) => p.split('/').pop())).toEqual(['report.html', 'report.pdf', 'report.json', 'findings.csv']);
+    const folder = readdirSync(out);
+    expect(folder).toHaveLength(1);
+    expect(folder[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
+    expect(readFileSync(paths[0]!, 'utf8')).toContain('payments-prod');
+    expect(readFileSync(paths[1]!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(parseReport(readFileSync(paths[2]!, 'utf8')).clusters).toHaveLength(demoClusters.length);
+    expect(readFileSync(paths[3]!, 'utf8').split(/\r?\n/)[0]).toBe(FINDINGS_CSV_HEADER.join(','));
+  });
+
   it('exits 2 on an unknown format', async () => {
     // Act
-    const { stdout, code } = await run('demo', '--format', 'pdf');
+    const { stdout, code } = await run('demo', '--format', 'yaml');
 
     // Assess
     expect(code).toBe(2);

@@ -6,9 +6,11 @@
  * what `kubeseg scan` prints in every format. The names of the keys must still appear where checks
  * report them, so that the test is not vacuous.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
@@ -26,6 +28,8 @@ import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
 import type { Technique } from '../../lib/core/techniques/types.js';
 
 /** `KUBESEG-CANARY-<constant>-n`: a value that cannot occur in kubeseg's output by chance. */
+const execFileAsync = promisify(execFile);
+
 const canary = (n: number): string => `KUBESEG-CANARY-q7XfR2vLw9Tz-${n}`;
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 
@@ -170,13 +174,26 @@ function reportOf(snapshot: EvidenceSnapshot, techniques: readonly Technique[]):
   return buildJsonReport([assessCluster(snapshot, techniques)], { generatedAt: '2026-11-26T12:00:00.000Z', version: '0.1.0' });
 }
 
-async function scan(format: string): Promise<{ stdout: string; stderr: string; code: number }> {
+/** `kubeseg scan --format <format> --out <tmp>`: what it printed, and the text of every report file it wrote. */
+async function scan(format: string): Promise<{ stdout: string; stderr: string; code: number; files: Map<string, string> }> {
   let stdout = '';
   let stderr = '';
   let code = 0;
   const io: Io = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, exitCode: (c) => { code = c; } };
-  await main(['scan', dir, '--format', format], io);
-  return { stdout, stderr, code };
+  const out = mkdtempSync(join(tmpdir(), 'kubeseg-canary-out-'));
+  try {
+    await main(['scan', dir, '--format', format, '--out', out], io);
+    const [folder] = readdirSync(out);
+    const files = new Map<string, string>();
+    for (const name of readdirSync(join(out, folder!))) {
+      const path = join(out, folder!, name);
+      // A PDF's text sits in compressed streams: read it as poppler extracts it.
+      files.set(name, name.endsWith('.pdf') ? (await execFileAsync('pdftotext', [path, '-'])).stdout : readFileSync(path, 'utf8'));
+    }
+    return { stdout, stderr, code, files };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 describe('canary: no planted secret value leaves the pipeline', () => {
@@ -235,17 +252,21 @@ describe('canary: no planted secret value leaves the pipeline', () => {
     expect(text).toContain('Leak probe');
   });
 
-  it.each(SCAN_FORMATS)('prints no canary with `kubeseg scan --format %s`, on stdout or stderr', async (format) => {
+  it.each(SCAN_FORMATS)('prints no canary with `kubeseg scan --format %s --out DIR`, on stdout, stderr or in any report file', async (format) => {
     // Act
-    const { stdout, stderr, code } = await scan(format);
+    const { stdout, stderr, code, files } = await scan(format);
 
     // Assess
     expect(stdout.length).toBeGreaterThan(0);
     expect([0, 1, 3]).toContain(code);
     expect(leaked(stdout)).toEqual([]);
     expect(leaked(stderr)).toEqual([]);
-    expect(stdout).toContain('canary');
-  });
+    expect([...files.keys()].sort()).toEqual(['findings.csv', 'report.html', 'report.json', 'report.pdf']);
+    for (const [name, text] of files) {
+      expect({ name, leaked: leaked(text) }).toEqual({ name, leaked: [] });
+      expect({ name, named: text.includes('canary') }).toEqual({ name, named: true });
+    }
+  }, 60_000);
 
   const credentialsTechnique = TECHNIQUES.find((t) => t.meta.id === 'MS-TA9027');
 

@@ -9,11 +9,13 @@ export const DEMO_FLEET = fileURLToPath(new URL('../../../demo', import.meta.url
 export function registerDemo(program: Command, io: Io, isTty: boolean): void {
   program
     .command('demo')
-    .description('scan the bundled demo fleet (four clusters: hardened, typical, wide open, policies without enforcement)')
+    .description('scan the bundled demo fleet (four clusters: hardened, typical, wide open, policies without enforcement), '
+      + 'print the summary and write report.html, report.pdf, report.json and findings.csv into ./reports/<timestamp>/')
     .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMATS).default('text'))
-    .action(async (opts: { format: ScanFormat }) => {
+    .addOption(new Option('--out <dir>', 'where the report folder goes').default('reports'))
+    .action(async (opts: { format: ScanFormat; out: string }) => {
       // Loaded on use: the techniques are not needed by other commands, and --help stays quick.
       const { runScan } = await import('../scan.js');
-      await runScan([DEMO_FLEET], 'demo', { format: opts.format, color: isTty, now: new Date() }, io);
+      await runScan([DEMO_FLEET], 'demo', { format: opts.format, color: isTty, now: new Date(), out: opts.out }, io);
     });
 }

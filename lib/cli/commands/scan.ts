@@ -9,12 +9,14 @@ export function registerScan(program: Command, io: Io, isTty: boolean): void {
     .argument('<path...>', 'manifest files or directories; a kubeseg-cloud.yaml beside them adds cloud facts')
     .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMATS).default('text'))
     .addOption(new Option('--fail-below <score>', 'exit 1 when the fleet score is below this (0-100)').argParser(parseScore))
-    .addOption(new Option('--previous <file>', 'a JSON report of an earlier scan: the text summary shows what changed since'))
-    .action(async (paths: string[], opts: { format: ScanFormat; failBelow?: number; previous?: string }) => {
+    .addOption(new Option('--previous <file>', 'a JSON report of an earlier scan: the reports show what changed since'))
+    .addOption(new Option('--out <dir>', 'also write report.html, report.pdf, report.json and findings.csv into <dir>/<timestamp>/ and print their paths'))
+    .action(async (paths: string[], opts: { format: ScanFormat; failBelow?: number; previous?: string; out?: string }) => {
       // Loaded on use: the techniques are not needed by other commands, and --help stays quick.
       const { runScan } = await import('../scan.js');
       await runScan(paths, 'manifests', {
         format: opts.format, ...(opts.failBelow !== undefined && { failBelow: opts.failBelow }), ...(opts.previous !== undefined && { previous: opts.previous }),
+        ...(opts.out !== undefined && { out: opts.out }),
         color: isTty, now: new Date(),
       }, io);
     });

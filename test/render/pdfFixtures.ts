@@ -1,0 +1,48 @@
+/** Report models for the PDF tests: the demo fleet, a hostile variant and one with a very long table. */
+import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
+import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
+import { DiagnosticList } from '../../lib/core/diagnostics.js';
+import { assessCluster } from '../../lib/core/report/assessCluster.js';
+import { buildJsonReport } from '../../lib/core/report/jsonReport.js';
+import { buildReportModel } from '../../lib/core/report/buildReportModel.js';
+import type { ReportModel } from '../../lib/core/report/reportModel.js';
+import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
+
+export async function demoModel(): Promise<ReportModel> {
+  const report = buildJsonReport((await loadSnapshots([DEMO_FLEET], 'demo', new DiagnosticList())).map((s) => assessCluster(s, TECHNIQUES)),
+    { generatedAt: '2026-11-26T06:00:00.000Z', version: 'test' });
+  return buildReportModel({ report, catalog: TECHNIQUES.map((t) => t.meta) });
+}
+
+export const HOSTILE = {
+  markup: '<img src=x onerror=alert(1)>',
+  template: '{{constructor}}',
+  rtl: 'evil\u202Egnp.exe',
+  unbroken: 'x'.repeat(3000),
+};
+
+/** The demo's first cluster renamed and its first finding rewritten with strings a cluster could hold. */
+export function hostileModel(demo: ReportModel): ReportModel {
+  const [first, ...rest] = demo.clusters;
+  if (!first) throw new Error('the demo fleet has no cluster');
+  const name = `${HOSTILE.markup} ${HOSTILE.template}`;
+  const groups = first.findingGroups.map((g, i) => (i > 0 ? g : {
+    ...g,
+    findings: g.findings.map((f, j) => (j > 0 ? f : {
+      ...f, resource: `Deployment ${HOSTILE.rtl}/${HOSTILE.unbroken}`, message: `${HOSTILE.markup} ${HOSTILE.unbroken}`,
+      evidence: [HOSTILE.unbroken], remediation: { text: HOSTILE.template, yaml: `metadata:\n  name: ${HOSTILE.unbroken}\n` },
+    })),
+  }));
+  return {
+    ...demo,
+    clusters: [{ ...first, name, account: HOSTILE.unbroken, findingGroups: groups }, ...rest],
+    heatMap: { ...demo.heatMap, rows: demo.heatMap.rows.map((r, i) => (i === 0 ? { ...r, cluster: name } : r)) },
+    topRisks: demo.topRisks.map((r) => ({ ...r, cluster: name, text: `${HOSTILE.markup} ${HOSTILE.unbroken}` })),
+  };
+}
+
+/** The demo with a collection log of `rows` steps: several pages of one table. */
+export function longTableModel(demo: ReportModel, rows: number): ReportModel {
+  const collectionLog = Array.from({ length: rows }, (_, i) => ({ cluster: `cluster-${i}`, step: 'networkPolicies', status: 'ok', detail: `${i} objects in the input` }));
+  return { ...demo, appendix: { ...demo.appendix, collectionLog } };
+}
