@@ -21,21 +21,18 @@ export const HOSTILE = {
   unbroken: 'x'.repeat(3000),
 };
 
-/** The demo's first cluster renamed and its first finding rewritten with strings a cluster could hold. */
+/** The demo's first cluster renamed and its first key finding rewritten with strings a cluster could hold. */
 export function hostileModel(demo: ReportModel): ReportModel {
   const [first, ...rest] = demo.clusters;
   if (!first) throw new Error('the demo fleet has no cluster');
   const name = `${HOSTILE.markup} ${HOSTILE.template}`;
-  const groups = first.findingGroups.map((g, i) => (i > 0 ? g : {
-    ...g,
-    findings: g.findings.map((f, j) => (j > 0 ? f : {
-      ...f, resource: `Deployment ${HOSTILE.rtl}/${HOSTILE.unbroken}`, message: `${HOSTILE.markup} ${HOSTILE.unbroken}`,
-      evidence: [HOSTILE.unbroken], remediation: { text: HOSTILE.template, yaml: `metadata:\n  name: ${HOSTILE.unbroken}\n` },
-    })),
+  const keyFindings = first.keyFindings.map((f, j) => (j > 0 ? f : {
+    ...f, resource: `Deployment ${HOSTILE.rtl}/${HOSTILE.unbroken}`, message: `${HOSTILE.markup} ${HOSTILE.unbroken}`,
+    evidence: [HOSTILE.unbroken], remediation: { text: HOSTILE.template, yaml: `metadata:\n  name: ${HOSTILE.unbroken}\n` },
   }));
   return {
     ...demo,
-    clusters: [{ ...first, name, account: HOSTILE.unbroken, findingGroups: groups }, ...rest],
+    clusters: [{ ...first, name, account: HOSTILE.unbroken, keyFindings }, ...rest],
     heatMap: { ...demo.heatMap, rows: demo.heatMap.rows.map((r, i) => (i === 0 ? { ...r, cluster: name } : r)) },
     topRisks: demo.topRisks.map((r) => ({ ...r, cluster: name, text: `${HOSTILE.markup} ${HOSTILE.unbroken}` })),
   };

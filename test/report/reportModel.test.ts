@@ -45,6 +45,16 @@ describe('the report model of the demo fleet', () => {
     expect(f.fail + f.unknown + f.pass).toBe(report.clusters.reduce((n, c) => n + c.findings.length, 0));
   });
 
+  it('picks up to ten key findings per cluster: failing ones, one per technique before a second of any', () => {
+    for (const section of model.clusters) {
+      const keys = section.keyFindings;
+      expect(keys.length).toBeLessThanOrEqual(10);
+      expect(keys.every((f) => f.status === 'fail')).toBe(true);
+      const techniques = new Set(section.findingGroups.filter((g) => g.fail > 0).map((g) => g.techniqueId));
+      expect(new Set(keys.slice(0, techniques.size).map((f) => f.techniqueId)).size).toBe(Math.min(techniques.size, keys.length));
+    }
+  });
+
   it('shows technique coverage and an enforcement problem for the cluster whose policies nothing enforces', () => {
     const legacy = model.clusters.find((c) => c.name === 'legacy-batch')!;
     expect(legacy.enforcement?.status).toBe('not-enforced');

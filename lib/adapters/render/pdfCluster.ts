@@ -1,9 +1,10 @@
 /**
  * One section per cluster: its heading and figures, an enforcement problem before anything else,
- * the technique table, then the failing and unknown findings of each technique, shortened to a
- * fixed number per technique (the HTML report and findings.csv list every finding).
+ * the technique table, then the cluster's key findings (its most severe failures, one per technique
+ * first, as the model chose them) with the remediations of the first few. The HTML report and
+ * findings.csv list every finding.
  */
-import type { ClusterSection, FindingGroup, FindingView, TechniqueRow } from '../../core/report/reportModel.js';
+import type { ClusterSection, KeyFinding, TechniqueRow } from '../../core/report/reportModel.js';
 import { figureTiles } from './pdfCharts.js';
 import { countsText, countText, deltaText, percentText, plural, scoreText } from './pdfFormat.js';
 import { clampedHeight, clampedText, codeBlock, contentWidth, ensureSpace, heading, leftEdge, lineHeight, paragraph } from './pdfLayout.js';
@@ -13,10 +14,8 @@ import type { TableOfContents } from './pdfToc.js';
 
 type Doc = PDFKit.PDFDocument;
 
-/** Findings listed per technique and cluster: enough to act on, and the PDF stays short at 20,000 findings. */
-export const FINDINGS_LISTED = 3;
-/** Remediations (text and manifest) printed per technique and cluster: the manifests are most of a finding's lines. */
-export const REMEDIATIONS_SHOWN = 1;
+/** Remediations (text and manifest) printed per cluster: the manifests are most of a finding's lines. */
+export const REMEDIATIONS_SHOWN = 3;
 
 export function clusterPages(doc: Doc, cluster: ClusterSection, toc: TableOfContents): void {
   doc.addPage();
@@ -36,7 +35,7 @@ export function clusterPages(doc: Doc, cluster: ClusterSection, toc: TableOfCont
   if (cluster.unknownEvidence.length > 0) unknownEvidence(doc, cluster.unknownEvidence);
   heading(doc, 'Techniques', TEXT.h2);
   drawTable(doc, TECHNIQUE_COLUMNS, cluster.techniques.map(techniqueRow));
-  if (cluster.findingGroups.length > 0) findings(doc, cluster.findingGroups);
+  if (cluster.keyFindings.length > 0) keyFindings(doc, cluster);
 }
 
 function identityLine(c: ClusterSection): string {
@@ -100,37 +99,28 @@ const FINDING_COLUMNS: readonly TableColumn[] = [
   { header: 'First evidence', width: 0.3 },
 ];
 
-/** One table for the cluster, by technique: the first findings of each, then a line counting the rest. */
-function findings(doc: Doc, groups: readonly FindingGroup[]): void {
-  heading(doc, 'Failing and unknown findings by technique', TEXT.h2);
-  paragraph(doc, `The first ${FINDINGS_LISTED} failing or unknown findings of each technique are listed, with the remediation of the first; `
-    + 'the HTML report and findings.csv list every finding with its evidence and remediation.', TEXT.small);
-  drawTable(doc, FINDING_COLUMNS, groups.flatMap(groupRows));
-  for (const group of groups) {
-    for (const finding of group.findings.slice(0, REMEDIATIONS_SHOWN)) remediation(doc, group, finding);
-  }
+/** The key findings in one table, then the remediations of the first few. */
+function keyFindings(doc: Doc, cluster: ClusterSection): void {
+  heading(doc, 'Key findings', TEXT.h2);
+  const { fail, unknown } = cluster.counts;
+  paragraph(doc, `The ${plural(cluster.keyFindings.length, 'most severe failing finding')}, one per technique first, of ${countText(fail)} failing `
+    + `and ${countText(unknown)} unknown; the HTML report and findings.csv list every finding with its evidence and remediation.`, TEXT.small);
+  drawTable(doc, FINDING_COLUMNS, cluster.keyFindings.map(findingRow));
+  for (const finding of cluster.keyFindings.slice(0, REMEDIATIONS_SHOWN)) remediation(doc, finding);
 }
 
-function groupRows(group: FindingGroup): CellInput[][] {
-  const rows = group.findings.slice(0, FINDINGS_LISTED).map((f) => findingRow(group, f));
-  const unlisted = group.findings.length - FINDINGS_LISTED;
-  if (unlisted <= 0) return rows;
-  const more = `${plural(unlisted, 'more finding')} of ${group.techniqueName}: see the HTML report or findings.csv.`;
-  return [...rows, [{ text: group.techniqueId, style: TEXT.cellMuted }, '', { text: more, style: TEXT.cellMuted }, '']];
-}
-
-function findingRow(group: FindingGroup, f: FindingView): CellInput[] {
+function findingRow(f: KeyFinding): CellInput[] {
   return [
-    { text: `${group.techniqueId}\n${[f.severity, f.status, ...(f.isNew ? ['new'] : [])].join(' · ')}`, fill: SEVERITY_TINT[f.severity] },
+    { text: `${f.techniqueId}\n${[f.severity, f.status, ...(f.isNew ? ['new'] : [])].join(' · ')}`, fill: SEVERITY_TINT[f.severity] },
     f.resource,
     f.message,
     { text: f.evidence[0] ?? '–', style: TEXT.cellMuted },
   ];
 }
 
-function remediation(doc: Doc, group: FindingGroup, f: FindingView): void {
+function remediation(doc: Doc, f: KeyFinding): void {
   if (!f.remediation) return;
-  heading(doc, `${group.techniqueId} · remediation for ${f.resource}`, { ...TEXT.h3, size: 8.5 }, 40, 2);
+  heading(doc, `${f.techniqueId} · remediation for ${f.resource}`, { ...TEXT.h3, size: 8.5 }, 40, 2);
   paragraph(doc, f.remediation.text, TEXT.body, 0, 3);
   if (f.remediation.yaml) codeBlock(doc, f.remediation.yaml);
   doc.y += 6;

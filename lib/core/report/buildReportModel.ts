@@ -16,6 +16,8 @@ type ReportFinding = ClusterReport['findings'][number];
 
 /** How many risks the management view lists. */
 const TOP_RISKS = 5;
+/** How many failing findings a cluster's summary lists (see ClusterSection.keyFindings). */
+const KEY_FINDINGS = 10;
 
 const METHOD = [
   'kubeseg reads each cluster\'s Kubernetes objects (workloads, Services, NetworkPolicies, AdminNetworkPolicies, RBAC, nodes) '
@@ -84,6 +86,7 @@ export function band(score: number | null): Band {
 
 function clusterSection(c: ClusterReport, anchor: string, catalog: readonly TechniqueMeta[], trend: ClusterTrend | undefined): ClusterSection {
   const newIds = new Set(trend?.findings.new.map((f) => f.id) ?? []);
+  const techniqueNames = new Map(c.techniques.map((t) => [t.id, t.name]));
   const deltas = new Map(trend?.techniques.map((t) => [t.id, t.delta]) ?? []);
   return {
     name: c.name, anchor, account: c.account, region: c.region, source: c.source, status: c.status,
@@ -96,6 +99,9 @@ function clusterSection(c: ClusterReport, anchor: string, catalog: readonly Tech
       assessed: t.assessed, unknown: t.unknown ?? 0, coverage: t.coverage ?? null, delta: deltas.get(t.id) ?? null,
     })),
     findingGroups: findingGroups(c, catalog, newIds),
+    keyFindings: topRisks(c.findings, KEY_FINDINGS).map((f) => ({
+      ...findingView(f, newIds.has(f.id)), techniqueId: f.technique, techniqueName: techniqueNames.get(f.technique) ?? f.technique,
+    })),
     unknownEvidence: c.collection.filter((s) => s.status === 'forbidden' || s.status === 'error')
       .map((s) => ({ step: s.step, status: s.status, detail: s.detail ?? '' })),
   };

@@ -126,6 +126,11 @@ export interface ClusterSection {
   readonly techniques: readonly TechniqueRow[];
   /** Failing and unknown findings, grouped by technique in catalog order (passes are counted, not listed). */
   readonly findingGroups: readonly FindingGroup[];
+  /**
+   * The cluster's most severe failing findings, one per technique before a second of any: what a
+   * one-section summary (the PDF) lists; the first few carry their remediation manifests there.
+   */
+  readonly keyFindings: readonly KeyFinding[];
   /** Evidence that could not be collected, with the reason. */
   readonly unknownEvidence: readonly { readonly step: string; readonly status: string; readonly detail: string }[];
 }
@@ -151,6 +156,11 @@ export interface FindingGroup {
   readonly unknown: number;
   readonly pass: number;
   readonly findings: readonly FindingView[];
+}
+
+export interface KeyFinding extends FindingView {
+  readonly techniqueId: string;
+  readonly techniqueName: string;
 }
 
 export interface FindingView {
