@@ -13,9 +13,12 @@ export function registerDemo(program: Command, io: Io, isTty: boolean): void {
       + 'print the summary and write report.html, report.pdf, report.json and findings.csv into ./reports/<timestamp>/')
     .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMATS).default('text'))
     .addOption(new Option('--out <dir>', 'where the report folder goes').default('reports'))
-    .action(async (opts: { format: ScanFormat; out: string }) => {
+    .addOption(new Option('--previous <file>', 'a JSON report of an earlier run: the reports show what changed since'))
+    .action(async (opts: { format: ScanFormat; out: string; previous?: string }) => {
       // Loaded on use: the techniques are not needed by other commands, and --help stays quick.
       const { runScan } = await import('../scan.js');
-      await runScan([DEMO_FLEET], 'demo', { format: opts.format, color: isTty, now: new Date(), out: opts.out }, io);
+      await runScan([DEMO_FLEET], 'demo', {
+        format: opts.format, color: isTty, now: new Date(), out: opts.out, ...(opts.previous !== undefined && { previous: opts.previous }),
+      }, io);
     });
 }
