@@ -90,5 +90,6 @@ describe('the report model with a previous run', () => {
     const section = model.clusters.find((c) => c.name === 'shop-staging')!;
     expect(section.findingGroups.flatMap((g) => g.findings).filter((f) => f.isNew)).toHaveLength(model.changes!.newFindings);
     expect(model.fleet.trend.map((p) => p.date)).toEqual(['2026-11-12', '2026-11-19', '2026-11-26']);
+    expect(model.changes?.clusters.map((c) => [c.cluster, c.anchor])).toEqual(model.clusters.map((c) => [c.name, c.anchor]));
   });
 });

@@ -1,6 +1,6 @@
 /** Vector charts of the PDF report, drawn with pdfkit paths (no images), with real text labels. */
 import type { Band, FleetSummary, HeatMap, TrendPoint } from '../../core/report/reportModel.js';
-import { plural, scoreText } from './pdfFormat.js';
+import { plural, scoreText } from './formatText.js';
 import { clampedText, lineHeight } from './pdfLayout.js';
 import { applyStyle, BAND_COLOUR, BAND_TINT, COLOUR, TEXT, type TextStyle } from './pdfStyle.js';
 

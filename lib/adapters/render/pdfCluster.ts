@@ -6,7 +6,7 @@
  */
 import type { ClusterSection, KeyFinding, TechniqueRow } from '../../core/report/reportModel.js';
 import { figureTiles } from './pdfCharts.js';
-import { countsText, countText, deltaText, percentText, plural, scoreText } from './pdfFormat.js';
+import { countsText, countText, deltaText, percentText, plural, scoreText } from './formatText.js';
 import { clampedHeight, clampedText, codeBlock, contentWidth, ensureSpace, heading, leftEdge, lineHeight, paragraph } from './pdfLayout.js';
 import { BAND_TINT, COLOUR, SEVERITY_TINT, TEXT } from './pdfStyle.js';
 import { drawTable, type CellInput, type TableColumn } from './pdfTables.js';

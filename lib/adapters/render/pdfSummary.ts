@@ -1,7 +1,7 @@
 /** The cover and the one-page executive summary: the management view of the fleet. */
 import type { Changes, ReportModel, Risk } from '../../core/report/reportModel.js';
 import { figureTiles, heatMapChart, scoreGauge, trendChart } from './pdfCharts.js';
-import { countText, dateTimeText, deltaText, percentText, plural, scoreText } from './pdfFormat.js';
+import { countText, dateTimeText, deltaText, percentText, plural, scoreText } from './formatText.js';
 import { bottomEdge, clampedHeight, clampedText, contentWidth, heading, leftEdge } from './pdfLayout.js';
 import { BAND_COLOUR, COLOUR, TEXT, type TextStyle } from './pdfStyle.js';
 import { DESTINATION, type TableOfContents } from './pdfToc.js';

@@ -4,9 +4,10 @@
  * built from the same view, so both parts carry the same words and numbers. Like every renderer it
  * formats what it is given and decides nothing.
  */
-import type { Changes, ClusterSection, Grade, ReportModel, Risk } from '../../core/report/reportModel.js';
+import type { Changes, ClusterSection, ReportModel, Risk } from '../../core/report/reportModel.js';
 import { BAND_BADGE, EMAIL_STYLE, SEVERITY_BADGE, STATUS_BADGE, type EmailStyle } from './emailStyles.js';
 import { singleLineStrings, textTemplate } from './emailText.js';
+import { deltaText, percentText, scoreText } from './formatText.js';
 import { partial, template } from './templates.js';
 
 /** Where the sender put the full reports (e.g. presigned S3 URLs); a missing one is shown as a placeholder. */
@@ -108,7 +109,7 @@ function fleetFacts({ fleet, changes }: ReportModel): Fact[] {
   return [
     { label: 'Fleet score', value: scoreText(fleet.score, fleet.grade), badge: BAND_BADGE[fleet.band] },
     ...(changes ? [fact(`Change since ${changes.since}`, deltaText(changes.fleetDelta))] : []),
-    fact('Coverage', `${Math.round(fleet.coverage * 100)}%`),
+    fact('Coverage', percentText(fleet.coverage)),
     fact('Score after the suggested remediations', scoreText(fleet.whatIfScore, null)),
     { label: 'Failing findings', value: String(fleet.counts.fail), badge: STATUS_BADGE.fail },
     { label: 'Unknown findings', value: String(fleet.counts.unknown), badge: STATUS_BADGE.unknown },
@@ -165,16 +166,6 @@ function withoutStackFrames(message: string): string {
 
 function fact(label: string, value: string): Fact {
   return { label, value, badge: null };
-}
-
-/** `84 (B)`, `81` without a grade, `–` without a score. */
-function scoreText(score: number | null, grade: Grade | null): string {
-  return score === null ? '–' : grade === null ? String(score) : `${score} (${grade})`;
-}
-
-/** `+5`, `−3`, `±0`, `–` without a delta. */
-function deltaText(delta: number | null): string {
-  return delta === null ? '–' : delta > 0 ? `+${delta}` : delta < 0 ? `−${-delta}` : '±0';
 }
 
 function counted(n: number, noun: string): string {

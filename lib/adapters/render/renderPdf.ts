@@ -8,7 +8,7 @@ import PDFDocument from 'pdfkit';
 import type { ReportModel } from '../../core/report/reportModel.js';
 import { appendixPages } from './pdfAppendix.js';
 import { clusterPages } from './pdfCluster.js';
-import { dateTimeText } from './pdfFormat.js';
+import { dateTimeText } from './formatText.js';
 import { registerFonts, type PdfFonts } from './pdfFonts.js';
 import { clampedText, contentWidth, leftEdge } from './pdfLayout.js';
 import { applyStyle, PAGE, TEXT } from './pdfStyle.js';

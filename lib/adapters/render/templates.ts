@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import type { Grade } from '../../core/report/reportModel.js';
+import { deltaText, percentText, scoreText } from './formatText.js';
 
 /** `templates/` at the repository root (this file is lib/adapters/render/templates.ts). */
 const TEMPLATE_DIR = new URL('../../../templates/', import.meta.url);
@@ -42,13 +44,14 @@ export function escapeHtml(text: string): string {
 }
 
 function registerHelpers(hb: typeof Handlebars): void {
-  /** `84 (B)`, or `–` without a score. */
-  hb.registerHelper('score', (score: number | null, grade?: string | null) =>
-    (score === null || score === undefined ? '–' : typeof grade === 'string' ? `${score} (${grade})` : String(score)));
-  /** 0.734 → `73%`; null → `–`. */
-  hb.registerHelper('percent', (share: number | null) => (share === null || share === undefined ? '–' : `${Math.round(share * 100)}%`));
-  /** +5, −3, 0; `–` without a delta. */
-  hb.registerHelper('delta', (delta: number | null) => (delta === null || delta === undefined ? '–' : delta > 0 ? `+${delta}` : delta < 0 ? `−${-delta}` : '0'));
+  // Handlebars passes its options object as the last argument: a helper called without a grade gets it as `grade`.
+  hb.registerHelper('score', (score: number | null, grade?: unknown) => scoreText(score ?? null, isGrade(grade) ? grade : null));
+  hb.registerHelper('percent', (share: number | null) => percentText(share ?? null));
+  hb.registerHelper('delta', (delta: number | null) => deltaText(delta ?? null));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('plural', (n: number, one: string, many: string) => (n === 1 ? one : many));
+}
+
+function isGrade(value: unknown): value is Grade {
+  return value === 'A' || value === 'B' || value === 'C' || value === 'D' || value === 'F';
 }

@@ -65,7 +65,7 @@ export function buildReportModel({ report, catalog, trends, history = [] }: Repo
     },
     heatMap: heatMap(report.clusters, anchors, catalog),
     topRisks: fleetRisks(report.clusters, anchors, catalog),
-    ...(trends && { changes: changes(trends) }),
+    ...(trends && { changes: changes(trends, anchors) }),
     clusters,
     appendix: {
       method: METHOD,
@@ -167,7 +167,8 @@ function fleetRisks(clusters: readonly ClusterReport[], anchors: readonly string
   });
 }
 
-function changes(trends: Trends): Changes {
+/** `anchors` are the clusters' sections, in report order (the order of `trends.clusters`). */
+function changes(trends: Trends, anchors: readonly string[]): Changes {
   const changed = (f: ReportFinding): ChangedFinding => ({ id: f.id, techniqueId: f.technique, resource: resourceText(f.resource), message: f.message });
   return {
     since: day(trends.previousGeneratedAt),
@@ -175,8 +176,8 @@ function changes(trends: Trends): Changes {
     newFindings: trends.clusters.reduce((n, c) => n + c.findings.new.length, 0),
     resolvedFindings: trends.clusters.reduce((n, c) => n + c.findings.resolved.length, 0),
     unchangedFindings: trends.clusters.reduce((n, c) => n + c.findings.unchanged.length, 0),
-    clusters: trends.clusters.map((c) => ({
-      cluster: c.cluster, seenBefore: c.seenBefore, delta: c.score.delta,
+    clusters: trends.clusters.map((c, i) => ({
+      cluster: c.cluster, anchor: anchors[i]!, seenBefore: c.seenBefore, delta: c.score.delta,
       newFindings: c.findings.new.map(changed), resolvedFindings: c.findings.resolved.map(changed),
     })),
     dropped: trends.dropped.map((d) => d.cluster),

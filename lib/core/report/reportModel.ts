@@ -88,6 +88,8 @@ export interface Changes {
   readonly unchangedFindings: number;
   readonly clusters: readonly {
     readonly cluster: string;
+    /** The cluster's section (see ClusterSection.anchor). */
+    readonly anchor: string;
     readonly seenBefore: boolean;
     readonly delta: number | null;
     readonly newFindings: readonly ChangedFinding[];

@@ -1,4 +1,4 @@
-/** How the PDF prints the model's numbers: formatting only, no arithmetic on the findings. */
+/** How the reports print the model's numbers and dates (PDF, email, HTML helpers): formatting only, no arithmetic on the findings. */
 import type { FindingCounts, Grade } from '../../core/report/reportModel.js';
 
 const NONE = '–';
