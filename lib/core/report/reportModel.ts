@@ -3,11 +3,11 @@
  * (buildReportModel) from the JSON report, the trends and the technique catalog; renderers format
  * it and compute nothing. Every string in it may come from a cluster and must be rendered as text.
  */
+import type { FindingStatus, Severity } from '../findings/finding.js';
+import type { Grade, TechniqueStatus as Status } from '../scoring/score.js';
+import type { TechniqueMeta } from '../techniques/types.js';
 
-export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
-export type Status = 'fail' | 'pass' | 'unknown' | 'not-applicable';
-export type FindingStatus = 'fail' | 'pass' | 'unknown';
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type { FindingStatus, Grade, Severity, Status };
 /** A score's band, for colours: good ≥ 90, fair ≥ 70, poor ≥ 50, bad below, none without a score. */
 export type Band = 'good' | 'fair' | 'poor' | 'bad' | 'none';
 
@@ -188,15 +188,6 @@ export interface Appendix {
   readonly collectionLog: readonly { readonly cluster: string; readonly step: string; readonly status: string; readonly detail: string }[];
 }
 
-export interface CatalogEntry {
-  readonly id: string;
-  readonly name: string;
-  readonly tactics: readonly string[];
-  readonly mitreAttack: readonly string[];
-  readonly mitigations: readonly string[];
-  readonly severity: Severity;
-  readonly weight: number;
-  readonly segmentationMitigates: boolean;
-  readonly formerNames: readonly string[];
-  readonly description: string;
-}
+/** What the appendix shows of each technique: its metadata, without what only the checks use. */
+export type CatalogEntry = Pick<TechniqueMeta,
+  'id' | 'name' | 'tactics' | 'mitreAttack' | 'mitigations' | 'severity' | 'weight' | 'segmentationMitigates' | 'formerNames' | 'description'>;
