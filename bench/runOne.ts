@@ -9,6 +9,7 @@ import { snapshotFromObjects } from '../lib/core/evidence/buildSnapshot.js';
 import type { SourcedObject } from '../lib/core/manifests/parseManifestText.js';
 import { analyzeObjects, type Analysis } from '../lib/core/netpol/analyze.js';
 import type { ClusterModel } from '../lib/core/netpol/model.js';
+import { ReachabilityQueries } from '../lib/core/netpol/queries.js';
 import type { EvidenceSnapshot } from '../lib/core/evidence/snapshot.js';
 import type { Finding } from '../lib/core/findings/finding.js';
 import { assessCluster, remediatedSnapshot } from '../lib/core/report/assessCluster.js';
@@ -43,7 +44,7 @@ function runEngine(objects: readonly SourcedObject[]): EngineRun {
     const fatal = diagnostics.all.filter((d) => d.severity === 'fatal').slice(0, 5).map(formatDiagnostic);
     throw new Error(`the synthetic cluster was rejected:\n${fatal.join('\n')}`);
   }
-  const counts = analysis.reachability.reachCounts();
+  const counts = new ReachabilityQueries(analysis.reachability).reachCounts().map((c) => c.reachable);
   const t2 = performance.now();
   return { analysis, counts, diagnostics: diagnostics.all.length, analyzeMs: t1 - t0, reachCountsMs: t2 - t1 };
 }

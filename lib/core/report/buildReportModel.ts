@@ -98,7 +98,7 @@ function clusterSection(c: ClusterReport, anchor: string, catalog: readonly Tech
       id: t.id, name: t.name, tactics: t.tactics, status: t.status, score: t.score, band: band(t.score), exposed: t.exposed,
       assessed: t.assessed, unknown: t.unknown ?? 0, coverage: t.coverage ?? null, delta: deltas.get(t.id) ?? null,
     })),
-    findingGroups: findingGroups(c, catalog, newIds),
+    findingGroups: findingGroups(c.findings, catalog, techniqueNames, newIds),
     keyFindings: topRisks(c.findings, KEY_FINDINGS).map((f) => ({
       ...findingView(f, newIds.has(f.id)), techniqueId: f.technique, techniqueName: techniqueNames.get(f.technique) ?? f.technique,
     })),
@@ -107,21 +107,22 @@ function clusterSection(c: ClusterReport, anchor: string, catalog: readonly Tech
   };
 }
 
-function findingGroups(c: ClusterReport, catalog: readonly TechniqueMeta[], newIds: ReadonlySet<string>): FindingGroup[] {
+function findingGroups(
+  findings: readonly ReportFinding[], catalog: readonly TechniqueMeta[], names: ReadonlyMap<string, string>, newIds: ReadonlySet<string>,
+): FindingGroup[] {
   const byTechnique = new Map<string, ReportFinding[]>();
-  for (const f of c.findings) {
+  for (const f of findings) {
     const list = byTechnique.get(f.technique);
     if (list) list.push(f);
     else byTechnique.set(f.technique, [f]);
   }
-  const names = new Map(c.techniques.map((t) => [t.id, t.name]));
   return orderIds([...byTechnique.keys()], catalog).flatMap((id) => {
-    const findings = byTechnique.get(id)!;
-    const counts = countFindings(findings);
+    const group = byTechnique.get(id)!;
+    const counts = countFindings(group);
     if (counts.fail + counts.unknown === 0) return [];
     return [{
       techniqueId: id, techniqueName: names.get(id) ?? id, ...counts,
-      findings: findings.filter((f) => f.status !== 'pass').map((f) => findingView(f, newIds.has(f.id))),
+      findings: group.filter((f) => f.status !== 'pass').map((f) => findingView(f, newIds.has(f.id))),
     }];
   });
 }

@@ -196,52 +196,6 @@ export class Reachability {
   private cachedWorkloadTypes: number[][] | undefined;
 
   /**
-   * For every workload, how many other workloads it can open at least one connection to.
-   * Sources are grouped by (egress profile, source class) and destinations by (ingress profile,
-   * destination class): equal pods cost nothing extra.
-   */
-  reachCounts(): number[] {
-    const podTypes = this.universe.ingressControllerType; // the controller is not a workload
-    const destinations = groupBy(podTypes, (t) => `${this.inProfile[t]}:${this.dstClass[t]}`);
-    const targets = destinations.reps.map((t, k) => ({
-      egressColumn: this.dstClass[t]!,
-      ingressRow: this.inProfile[t]! * this.srcClasses,
-      workloads: [...new Set(destinations.members[k]!.flatMap((m) => this.universe.types[m]!.workloads))],
-    }));
-    const reached = (s: number, visit: (target: number) => void): void => {
-      const egressRow = this.egProfile[s]! * this.dstClasses;
-      const srcClass = this.srcClass[s]!;
-      targets.forEach((target, k) => {
-        const out = this.egressTable[egressRow + target.egressColumn]!;
-        const into = out === NONE ? NONE : this.ingressTable[target.ingressRow + srcClass]!;
-        if (into !== NONE && this.table.intersect(out, into) !== NONE) visit(k);
-      });
-    };
-    const singleType = this.model.workloads.every((_, w) => this.typesOf(w).length === 1);
-    if (singleType) {
-      const sources = groupBy(podTypes, (t) => `${this.egProfile[t]}:${this.srcClass[t]}`);
-      const countBySource = sources.reps.map((s) => {
-        let count = 0;
-        reached(s, (k) => { count += targets[k]!.workloads.length; });
-        return count;
-      });
-      const sourceOf = new Int32Array(podTypes);
-      sources.members.forEach((members, g) => members.forEach((t) => { sourceOf[t] = g; }));
-      const reachesItself = (t: number): boolean => this.typeToType(t, t) !== NONE;
-      return this.model.workloads.map((_, w) => {
-        const t = this.typesOf(w)[0]!;
-        return countBySource[sourceOf[t]!]! - (reachesItself(t) ? 1 : 0);
-      });
-    }
-    return this.model.workloads.map((_, w) => {
-      const seen = new Set<number>();
-      for (const s of this.typesOf(w)) reached(s, (k) => targets[k]!.workloads.forEach((x) => seen.add(x)));
-      seen.delete(w);
-      return seen.size;
-    });
-  }
-
-  /**
    * How a destination admits a source regardless of the source's namespace: not isolated for
    * ingress at all, or through a NetworkPolicy rule that admits every namespace (and some port).
    * Undefined when every rule that admits the source names the namespaces it admits.
@@ -383,11 +337,3 @@ class RuleSignatures {
   }
 }
 
-/** Indexes grouped by key, in first-seen order. */
-function groupBy(count: number, keyOf: (i: number) => string): { reps: number[]; members: number[][] } {
-  const reps: number[] = [];
-  const classOf = classify(count, keyOf, reps);
-  const members: number[][] = reps.map(() => []);
-  classOf.forEach((c, i) => members[c]!.push(i));
-  return { reps, members };
-}
