@@ -16,6 +16,7 @@ import { assessCluster, remediatedSnapshot } from '../lib/core/report/assessClus
 import { scoreCluster } from '../lib/core/scoring/score.js';
 import { runTechniques } from '../lib/core/techniques/runTechniques.js';
 import { TECHNIQUES } from '../lib/core/techniques/catalog.js';
+import { buildRemediationBundle } from '../lib/core/techniques/bundle.js';
 import {
   ORACLE_MODULE, parseSizeArgs, RESULT_PREFIX, type ChildResult, type ClusterSize, type CompareResult, type EngineResult, type Mismatch,
   type ScanResult,
@@ -125,7 +126,7 @@ function measureScan(size: ClusterSize): ScanResult {
 /** Every technique from scratch on the remediated snapshot: the what-if without reusing the run. */
 function naiveWhatIf(snapshot: EvidenceSnapshot, findings: readonly Finding[]): { ms: number; score: number | null } {
   const t0 = performance.now();
-  const rerun = runTechniques(remediatedSnapshot(snapshot, findings).snapshot, TECHNIQUES);
+  const rerun = runTechniques(remediatedSnapshot(snapshot, buildRemediationBundle(findings)).snapshot, TECHNIQUES);
   const score = rerun.ok ? scoreCluster(TECHNIQUES.map((t) => t.meta), rerun.run.findings).score : null;
   return { ms: performance.now() - t0, score };
 }

@@ -3,7 +3,7 @@ import { loadSnapshots } from '../adapters/manifests/loadSnapshots.js';
 import { PreviousReportError, readPreviousReport } from '../adapters/reports/readPreviousReport.js';
 import { DiagnosticList } from '../core/diagnostics.js';
 import type { ClusterIdentity } from '../core/evidence/snapshot.js';
-import { assessCluster } from '../core/report/assessCluster.js';
+import { assessCluster, type ClusterAssessment } from '../core/report/assessCluster.js';
 import { formatFindingsCsv } from '../core/report/findingsCsv.js';
 import { buildJsonReport, type JsonReport } from '../core/report/jsonReport.js';
 import { formatTextSummary } from '../core/report/textSummary.js';
@@ -13,6 +13,7 @@ import { writeReportFiles } from '../adapters/files/writeReportFiles.js';
 import { renderHtml } from '../adapters/render/renderHtml.js';
 import { loadPdfFonts, renderPdf } from '../adapters/render/renderPdf.js';
 import { compareReports, type Trends } from '../core/report/trends.js';
+import { bundleYaml, remediationFileNames } from '../core/techniques/bundle.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
 import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
@@ -57,7 +58,7 @@ export async function runScan(paths: readonly string[], source: ClusterIdentity[
   const assessments = snapshots.map((s) => assessCluster(s, TECHNIQUES));
   const report = buildJsonReport(assessments, { generatedAt: options.now.toISOString(), version: VERSION });
   const trends = previous && compareReports(report, previous);
-  const outputs = new ReportOutputs(report, trends);
+  const outputs = new ReportOutputs(report, trends, assessments);
   if (options.format !== 'pdf') io.stdout(outputs.render(options.format, options.color));
   if (options.out !== undefined) {
     const written = await writeReportFiles(options.out, options.now, await outputs.files());
@@ -76,7 +77,9 @@ export async function runScan(paths: readonly string[], source: ClusterIdentity[
 class ReportOutputs {
   private cachedModel: ReportModel | undefined;
 
-  constructor(private readonly report: JsonReport, private readonly trends: Trends | undefined) {}
+  constructor(
+    private readonly report: JsonReport, private readonly trends: Trends | undefined, private readonly assessments: readonly ClusterAssessment[],
+  ) {}
 
   render(format: Exclude<ScanFormat, 'pdf'>, color: boolean): string {
     switch (format) {
@@ -91,12 +94,16 @@ class ReportOutputs {
     }
   }
 
-  async files(): Promise<Map<(typeof REPORT_FILES)[number], string | Uint8Array>> {
-    return new Map<(typeof REPORT_FILES)[number], string | Uint8Array>([
+  /** The four report files, then one remediation bundle per cluster. */
+  async files(): Promise<Map<string, string | Uint8Array>> {
+    const bundles = remediationFileNames(this.assessments.map((a) => a.snapshot.cluster))
+      .map((name, i): [string, string] => [name, bundleYaml(this.assessments[i]!.bundle, this.assessments[i]!.snapshot.cluster)]);
+    return new Map<(typeof REPORT_FILES)[number] | string, string | Uint8Array>([
       ['report.html', renderHtml(this.model())],
       ['report.pdf', await renderPdf(this.model(), await loadPdfFonts())],
       ['report.json', this.render('json', false)],
       ['findings.csv', formatFindingsCsv(this.report)],
+      ...bundles,
     ]);
   }
 

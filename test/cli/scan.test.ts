@@ -362,7 +362,7 @@ describe('kubeseg demo', () => {
     expect(stdout.split(/\r?\n/)[0]).toBe(FINDINGS_CSV_HEADER.join(','));
   });
 
-  it('writes report.html, report.pdf, report.json and findings.csv into <out>/<timestamp>/ and prints their paths', async () => {
+  it('writes report.html, report.pdf, report.json, findings.csv and a remediation bundle per cluster into <out>/<timestamp>/ and prints their paths', async () => {
     // Prepare
     const out = fixture({});
 
@@ -372,7 +372,10 @@ describe('kubeseg demo', () => {
     // Assess
     expect(code).toBe(0);
     const paths = [...stdout.matchAll(/^ {2}(\/.*)$/gm)].map((m) => m[1]!);
-    expect(paths.map((p) => p.split('/').pop())).toEqual(['report.html', 'report.pdf', 'report.json', 'findings.csv']);
+    expect(paths.map((p) => p.split('/').pop())).toEqual([
+      'report.html', 'report.pdf', 'report.json', 'findings.csv',
+      ...demoClusters.map((c) => `remediation-${c}.yaml`),
+    ]);
     const folder = readdirSync(out);
     expect(folder).toHaveLength(1);
     expect(folder[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);

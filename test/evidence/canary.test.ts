@@ -261,7 +261,7 @@ describe('canary: no planted secret value leaves the pipeline', () => {
     expect([0, 1, 3]).toContain(code);
     expect(leaked(stdout)).toEqual([]);
     expect(leaked(stderr)).toEqual([]);
-    expect([...files.keys()].sort()).toEqual(['findings.csv', 'report.html', 'report.json', 'report.pdf']);
+    expect([...files.keys()].sort()).toEqual(['findings.csv', 'remediation.yaml', 'report.html', 'report.json', 'report.pdf']);
     for (const [name, text] of files) {
       expect({ name, leaked: leaked(text) }).toEqual({ name, leaked: [] });
       expect({ name, named: text.includes('canary') }).toEqual({ name, named: true });

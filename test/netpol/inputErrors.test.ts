@@ -295,6 +295,11 @@ spec:
     - ipBlock:
         cidr: 10.0.0.0/8
         except: [10.300.0.0/16]`, ['spec.ingress[0].from[0].ipBlock.except[0]', 'invalid CIDR address: 10.300.0.0/16']],
+    ['an except equal to its cidr', `  ingress:
+  - from:
+    - ipBlock:
+        cidr: 10.0.0.7/32
+        except: [10.0.0.7/32]`, ['spec.ingress[0].from[0].ipBlock.except[0]', 'must be a strict subset of `cidr` 10.0.0.7/32']],
     ['an invalid selector operator', `  ingress:
   - from:
     - podSelector:

@@ -13,7 +13,7 @@ import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
 import { assessCluster, remediatedSnapshot } from '../../lib/core/report/assessCluster.js';
 import { scoreCluster } from '../../lib/core/scoring/score.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
-import { mergeSuggestedManifests } from '../../lib/core/techniques/remediation.js';
+import { bundleYaml, mergeSuggestedManifests } from '../../lib/core/techniques/bundle.js';
 import { runTechniques } from '../../lib/core/techniques/runTechniques.js';
 
 type Obj = Record<string, unknown>;
@@ -54,7 +54,7 @@ const failing = run(CLUSTER).filter((f) => f.status === 'fail' && remediationPol
 
 /** Every remediation policy of the failing findings, suggestions for the same policy merged as the what-if merges them. */
 function allRemediationPolicies(): Obj[] {
-  return mergeSuggestedManifests(failing.flatMap(remediationPolicies));
+  return mergeSuggestedManifests(failing.flatMap(remediationPolicies)) as Obj[];
 }
 
 describe('remediation NetworkPolicies applied together', () => {
@@ -100,11 +100,15 @@ describe('remediation NetworkPolicies applied together', () => {
 describe('the what-if score', () => {
   const demo = loadSnapshots([DEMO_FLEET], 'demo', new DiagnosticList());
 
-  it('equals the score of every technique run from scratch on the remediated cluster, on the demo fleet', async () => {
+  it('equals a scan from scratch of each demo cluster with its remediation.yaml applied', async () => {
     for (const snapshot of await demo) {
-      // Prepare
+      // Prepare: the bundle as `kubectl apply -f remediation.yaml` would read it
       const assessment = assessCluster(snapshot, TECHNIQUES);
-      const remediated = remediatedSnapshot(snapshot, assessment.findings);
+      const diagnostics = new DiagnosticList();
+      const applied = parseManifestText('remediation.yaml', bundleYaml(assessment.bundle, snapshot.cluster), diagnostics).map((o) => o.object);
+      expect(diagnostics.all).toEqual([]);
+      expect(applied).toEqual(assessment.bundle.manifests);
+      const remediated = remediatedSnapshot(snapshot, { manifests: applied, patches: [] });
 
       // Act
       const fromScratch = runTechniques(remediated.snapshot, TECHNIQUES);
@@ -123,7 +127,7 @@ describe('the what-if score', () => {
       const passed = new Set(assessment.findings.filter((f) => f.status === 'pass').map((f) => f.id));
 
       // Act
-      const after = runTechniques(remediatedSnapshot(snapshot, assessment.findings).snapshot, TECHNIQUES);
+      const after = runTechniques(remediatedSnapshot(snapshot, assessment.bundle).snapshot, TECHNIQUES);
 
       // Assess
       if (!after.ok) throw new Error(`${snapshot.cluster.name}: the remediated cluster was rejected`);

@@ -231,7 +231,7 @@ describe('technique catalog properties', () => {
       const passed = new Set(assessment.findings.filter((f) => f.status === 'pass').map((f) => f.id));
 
       // Act
-      const after = runTechniques(remediatedSnapshot(snapshot, assessment.findings).snapshot, TECHNIQUES);
+      const after = runTechniques(remediatedSnapshot(snapshot, assessment.bundle).snapshot, TECHNIQUES);
 
       // Assess
       if (!after.ok) throw new Error('the remediated cluster was rejected');

@@ -17,6 +17,14 @@ export interface Remediation {
   readonly yaml?: string;
   /** The Kubernetes objects `yaml` holds, when it holds whole objects: what the what-if applies. */
   readonly manifests?: readonly object[];
+  /** Changes to workloads' pod specs, for `kubectl patch` (the what-if does not apply them). */
+  readonly patches?: readonly PodSpecPatch[];
+}
+
+/** A strategic-merge patch of one workload (the patch holds the path down to the pod spec). */
+export interface PodSpecPatch {
+  readonly target: { readonly kind: string; readonly namespace: string; readonly name: string };
+  readonly patch: object;
 }
 
 /** What a check returns; the runner adds the technique, severity and stable id. */

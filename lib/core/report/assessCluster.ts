@@ -9,7 +9,7 @@ import type { Finding, ResourceRef } from '../findings/finding.js';
 import { reanalyzeWithPolicies } from '../netpol/analyze.js';
 import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../scoring/score.js';
 import type { Enforcement } from '../techniques/enforcement.js';
-import { mergeSuggestedManifests } from '../techniques/remediation.js';
+import { buildRemediationBundle, type RemediationBundle } from '../techniques/bundle.js';
 import { runTechniques, techniqueVerdicts, type TechniqueRun } from '../techniques/runTechniques.js';
 import type { Technique } from '../techniques/types.js';
 import type { WorkloadInfo } from '../techniques/workloads.js';
@@ -24,7 +24,9 @@ export interface ClusterAssessment {
   readonly enforcement: Enforcement | null;
   readonly blastRadius: number | null;
   readonly workloads: number;
-  /** After applying every suggested remediation and enabling NetworkPolicy enforcement. */
+  /** Every suggested manifest, merged, and the pod-spec patches: what remediation.yaml holds and the what-if applies. */
+  readonly bundle: RemediationBundle;
+  /** After applying the bundle's manifests and enabling NetworkPolicy enforcement. */
   readonly whatIf: { readonly score: number | null; readonly grade: Grade | null } | null;
   /** Collection steps plus analysis problems, in order. */
   readonly collection: readonly CollectionStep[];
@@ -37,7 +39,7 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
     const detail = result.diagnostics.all.filter((d) => d.severity === 'fatal').map(formatDiagnostic).join('; ');
     return {
       snapshot, status: 'partial', findings: [], score: scoreCluster(metas, []), enforcement: null, blastRadius: null,
-      workloads: 0, whatIf: null, collection: [...snapshot.collection, { step: 'analysis', status: 'error', detail }],
+      workloads: 0, bundle: { manifests: [], patches: [] }, whatIf: null, collection: [...snapshot.collection, { step: 'analysis', status: 'error', detail }],
     };
   }
   const { findings, enforcement, context } = result.run;
@@ -45,6 +47,7 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
   // Unenforced (or possibly unenforced) policies stop nothing: every workload reaches every other.
   const radius = enforcement.status === 'enforced' ? blastRadius(counts) : blastRadius(counts.map((c) => ({ reachable: c.others, others: c.others })));
   const partial = snapshot.collection.some((s) => s.status === 'forbidden' || s.status === 'error');
+  const bundle = buildRemediationBundle(findings);
   return {
     snapshot,
     status: partial ? 'partial' : 'assessed',
@@ -53,24 +56,23 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
     enforcement,
     blastRadius: radius,
     workloads: context.workloads.length,
-    whatIf: whatIf(result.run, findings, techniques),
+    bundle,
+    whatIf: whatIf(result.run, findings, bundle, techniques),
     collection: snapshot.collection,
   };
 }
 
 /**
- * The snapshot with every suggested remediation manifest applied (suggestions for the same object
- * merged) and NetworkPolicy enforcement switched on, and the NetworkPolicies among the manifests.
- * Patches and fragments (remediations without manifests) are advice only and are not applied.
+ * The snapshot with the bundle's manifests applied (each replaces the object of its name) and
+ * NetworkPolicy enforcement switched on, and the NetworkPolicies among the manifests. Pod-spec
+ * patches are advice only and are not applied.
  */
-export function remediatedSnapshot(snapshot: EvidenceSnapshot, findings: readonly Finding[]): { snapshot: EvidenceSnapshot; policies: KubeObject[] } {
-  const fixes = findings.flatMap((f) => (f.status === 'fail' && f.remediation?.manifests ? f.remediation.manifests : []));
+export function remediatedSnapshot(snapshot: EvidenceSnapshot, bundle: RemediationBundle): { snapshot: EvidenceSnapshot; policies: KubeObject[] } {
   const key = (o: { kind?: unknown; metadata?: unknown }): string => {
     const m = (o.metadata ?? {}) as { namespace?: string; name?: string };
     return `${String(o.kind)}|${m.namespace ?? 'default'}|${m.name}`;
   };
-  const suggested = mergeSuggestedManifests(fixes as Record<string, unknown>[]);
-  const replaced = new Map(suggested.map((o) => [key(o), sanitizeObject(o)]));
+  const replaced = new Map(bundle.manifests.map((o) => [key(o), sanitizeObject(o as Record<string, unknown>)]));
   const objects = [...snapshot.objects.filter((o) => !replaced.has(key(o))), ...replaced.values()];
   return {
     snapshot: { ...snapshot, objects, cloud: { ...snapshot.cloud, vpcCni: { ...snapshot.cloud.vpcCni, enableNetworkPolicy: true } } },
@@ -82,8 +84,8 @@ export function remediatedSnapshot(snapshot: EvidenceSnapshot, findings: readonl
  * The score after {@link remediatedSnapshot}, recomputed by the engine. Only NetworkPolicies change
  * the reachability, so the analysis reuses the run's model and workloads.
  */
-function whatIf(run: TechniqueRun, findings: readonly Finding[], techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
-  const fixed = remediatedSnapshot(run.context.snapshot, findings);
+function whatIf(run: TechniqueRun, findings: readonly Finding[], bundle: RemediationBundle, techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
+  const fixed = remediatedSnapshot(run.context.snapshot, bundle);
   const analysis = reanalyzeWithPolicies(run.analysis, fixed.policies.map((object) => ({ source: 'what-if', object })), new DiagnosticList());
   if (!analysis) return null;
   // Only techniques that policies, enforcement or the suggested manifests can change are re-run.

@@ -3,13 +3,16 @@
  * what-if analysis can apply: a new policy, or a corrected copy of an existing one (same name, so
  * applying it replaces the original).
  */
-import { stringify } from 'yaml';
 import type { KubeObject } from '../evidence/snapshot.js';
 import { parseCidr } from '../netpol/ipv4.js';
 import { templatePath } from '../netpol/parse/workloads.js';
-import type { Remediation } from '../findings/finding.js';
+import { patchHowTo } from './patchCommands.js';
+import type { PodSpecPatch, Remediation } from '../findings/finding.js';
 import type { ReachAnswer } from '../netpol/queries.js';
 import type { CheckContext } from './context.js';
+import { commentedYaml, toYaml } from '../format/yamlText.js';
+import { manifestProblem } from './manifestValidation.js';
+import { editedPolicy, egressEdit, ingressEdits, type RuleEdit } from './policyEdits.js';
 import { isHostNetwork, type WorkloadInfo } from './workloads.js';
 
 /** Labels that differ per rollout and must not appear in a policy's selector. */
@@ -44,34 +47,43 @@ export function noSafeSelector(workload: WorkloadInfo, direction: 'ingress' | 'e
     + 'and a policy that allows traffic would widen what they allow. Give its pods a label of their own first.';
 }
 
-export function toYaml(...objects: readonly object[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0 }).trimEnd()).join('\n---\n');
-}
 
 /** YAML that is written only when read: the report reads it, the checks and the what-if never do. */
 export type LazyYaml = () => string;
 
 /**
  * A remediation made of whole manifests. Its YAML is written when first read (the report reads
- * it; the what-if applies `manifests` directly and never needs the text).
+ * it; the what-if applies `manifests` directly and never needs the text). A manifest the API server
+ * would reject (a name or label copied from invalid input) is not offered: the text says why.
  */
 export function manifestRemediation(text: string, ...manifests: readonly object[]): Remediation {
+  const problems = manifests.flatMap((m) => manifestProblem(m) ?? []);
+  if (problems.length > 0) return { text: `${text} ${noValidManifest(problems[0]!)}` };
   return new LazyRemediation(text, () => toYaml(...manifests), manifests);
 }
 
-/** A remediation whose YAML is a patch or a fragment, not whole manifests: the what-if leaves it aside. */
-export function patchRemediation(text: string, patch: LazyYaml): Remediation {
-  return new LazyRemediation(text, patch);
+function noValidManifest(problem: string): string {
+  return `kubeseg wrote no manifest: the API server would reject it (${problem}).`;
 }
 
-/** A remediation whose YAML ends with a further document that is no manifest (a patch). */
-export function withPatch(remediation: Remediation, text: string, patch: LazyYaml | undefined): Remediation {
+/** A remediation that changes the workload's pod spec: a strategic-merge patch for `kubectl patch`. */
+export function patchRemediation(text: string, patch: PodSpecPatch): Remediation {
+  return new LazyRemediation(text, () => podSpecPatchYaml(patch), undefined, [patch]);
+}
+
+/** A remediation whose YAML is a fragment to paste into a manifest (no whole object, no patch), with a comment saying where. */
+export function fragmentRemediation(text: string, fragment: object, where: readonly string[]): Remediation {
+  return new LazyRemediation(text, () => commentedYaml(fragment, where));
+}
+
+/** A remediation that also changes the pod spec: its YAML ends with the patch as a further document. */
+export function withPatch(remediation: Remediation, text: string, patch: PodSpecPatch | undefined): Remediation {
   if (!patch) return retext(remediation, text);
-  const yaml = (): string => [remediation.yaml, patch()].filter((y) => y !== undefined).join('\n---\n');
-  return new LazyRemediation(text, yaml, remediation.manifests);
+  const yaml = (): string => [remediation.yaml, podSpecPatchYaml(patch)].filter((y) => y !== undefined).join('\n---\n');
+  return new LazyRemediation(text, yaml, remediation.manifests, [...(remediation.patches ?? []), patch]);
 }
 
-/** The same remediation with another text (its manifests, and their YAML, kept). */
+/** The same remediation with another text (its manifests, patches and their YAML kept). */
 export function retext(remediation: Remediation, text: string): Remediation {
   return remediation instanceof LazyRemediation ? remediation.withText(text) : { ...remediation, text };
 }
@@ -79,10 +91,13 @@ export function retext(remediation: Remediation, text: string): Remediation {
 class LazyRemediation implements Remediation {
   private cached: string | undefined;
 
-  constructor(readonly text: string, private readonly write: LazyYaml, readonly manifests?: readonly object[]) {}
+  constructor(
+    readonly text: string, private readonly write: LazyYaml,
+    readonly manifests?: readonly object[], readonly patches?: readonly PodSpecPatch[],
+  ) {}
 
   withText(text: string): LazyRemediation {
-    return new LazyRemediation(text, this.write, this.manifests);
+    return new LazyRemediation(text, this.write, this.manifests, this.patches);
   }
 
   get yaml(): string {
@@ -103,12 +118,11 @@ export function denyEgressToAddress(ctx: CheckContext, workload: WorkloadInfo, c
 export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo, cidrs: readonly string[], what: string): Remediation {
   const ns = workload.ref.namespace;
   const allowing = allowingEgressPolicies(ctx, workload, cidrs.map((c) => c.split('/')[0]!));
-  const enforcementNote = enforcementAdvice(ctx);
   const listed = cidrs.join(', ');
   if (allowing.length === 0) {
     const lead = `Add an egress NetworkPolicy for ${workload.id} that allows everything except ${what} (${listed}); tighten it further to the destinations the workload needs.`;
     const podSelector = allowPolicySelector(ctx, workload, 'egress');
-    if (!podSelector) return { text: `${lead}${noSafeSelector(workload, 'egress')}${enforcementNote}` };
+    if (!podSelector) return { text: `${lead}${noSafeSelector(workload, 'egress')}` };
     const policy = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -122,12 +136,11 @@ export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo,
         ],
       },
     };
-    return manifestRemediation(
-      `${lead} Other kubeseg suggestions for this workload use the same policy name: merge their \`except\` lists.${enforcementNote}`,
-      policy);
+    egressExcept.add(policy);
+    return manifestRemediation(`${lead} The cluster's remediation.yaml merges every kubeseg suggestion for this policy into one.`, policy);
   }
   return manifestRemediation(
-    `Exclude ${what} (${listed}) from the egress rules that allow it: ${allowing.map((p) => `NetworkPolicy ${ns}/${p.metadata.name}`).join(', ')}.${enforcementNote}`,
+    `Exclude ${what} (${listed}) from the egress rules that allow it: ${allowing.map((p) => `NetworkPolicy ${ns}/${p.metadata.name}`).join(', ')}.`,
     ...allowing.map((p) => excludeFromEgress(p, cidrs)));
 }
 
@@ -141,47 +154,17 @@ export function workloadPolicyName(prefix: string, workload: WorkloadInfo): stri
   return `${prefix}-${slug(workload.ref.name)}`.slice(0, 63).replace(/-+$/, '');
 }
 
-/**
- * Several suggestions may change the same NetworkPolicy (new or existing), each adding an `except`
- * to the same ipBlock. Applying them one after the other would keep only the last, and two allow
- * policies would add up to allowing both; so suggestions for the same policy are merged: `except`
- * lists of matching ipBlocks are united, other rules are kept once.
- */
-export function mergeSuggestedManifests(manifests: readonly Json[]): Json[] {
-  const byKey = new Map<string, Json>();
-  for (const m of manifests) {
-    const meta = (m.metadata ?? {}) as { name?: string; namespace?: string };
-    const key = `${String(m.kind)}|${meta.namespace ?? 'default'}|${meta.name}`;
-    const seen = byKey.get(key);
-    byKey.set(key, seen && m.kind === 'NetworkPolicy' ? mergePolicies(seen, m) : m);
-  }
-  return [...byKey.values()];
-}
+/** Which suggested policies are kubeseg's "everything but some addresses" egress, and which its default-deny egress (see bundle.ts). */
+const egressExcept = new WeakSet<object>();
+const defaultDenyEgress = new WeakSet<object>();
 
-function mergePolicies(a: Json, b: Json): Json {
-  const specA = (a.spec ?? {}) as Json;
-  const specB = (b.spec ?? {}) as Json;
-  const rulesA = Array.isArray(specA.egress) ? (specA.egress as Json[]) : [];
-  const rulesB = Array.isArray(specB.egress) ? (specB.egress as Json[]) : [];
-  const merged = rulesA.map((rule, i) => mergeRule(rule, rulesB[i]));
-  const extra = rulesB.slice(rulesA.length).filter((r) => !merged.some((m) => JSON.stringify(m) === JSON.stringify(r)));
-  return { ...a, spec: { ...specA, egress: [...merged, ...extra] } };
-}
+export const isEgressExceptPolicy = (m: object): boolean => egressExcept.has(m);
+export const isDefaultDenyEgress = (m: object): boolean => defaultDenyEgress.has(m);
 
-/** Unites the `except` lists of ipBlocks with the same cidr in two versions of one rule. */
-function mergeRule(rule: Json, other: Json | undefined): Json {
-  if (!other || !Array.isArray(rule.to) || !Array.isArray(other.to)) return rule;
-  const otherPeers = other.to as Json[];
-  return {
-    ...rule,
-    to: (rule.to as Json[]).map((peer) => {
-      const block = peer.ipBlock as { cidr?: string; except?: string[] } | undefined;
-      const twin = otherPeers.find((p) => (p.ipBlock as { cidr?: string } | undefined)?.cidr === block?.cidr);
-      const twinBlock = twin?.ipBlock as { except?: string[] } | undefined;
-      if (!block || !twinBlock) return peer;
-      return { ...peer, ipBlock: { ...block, except: [...new Set([...(block.except ?? []), ...(twinBlock.except ?? [])])] } };
-    }),
-  };
+/** Marks a new policy that denies all egress but what it lists (DNS): where it applies, an "all but" egress policy would undo it. */
+export function asDefaultDenyEgress<T extends object>(policy: T): T {
+  defaultDenyEgress.add(policy);
+  return policy;
 }
 
 /**
@@ -209,7 +192,7 @@ export function restrictIngressTo(
     : '';
   // A policy that admits nothing only ever takes traffic away, whatever else it selects.
   const podSelector = clusterPorts ? allowPolicySelector(ctx, workload, 'ingress') : { matchLabels: podSelectorOf(workload) };
-  if (!podSelector) return { text: `${lead}${narrow}${noSafeSelector(workload, 'ingress')}${enforcementAdvice(ctx)}` };
+  if (!podSelector) return { text: `${lead}${narrow}${noSafeSelector(workload, 'ingress')}` };
   const rules = clusterPorts
     ? [{ from: [{ namespaceSelector: {} }], ports: clusterPorts.map((port) => ({ protocol: 'TCP', port })) }]
     : [];
@@ -219,7 +202,7 @@ export function restrictIngressTo(
     metadata: { name: workloadPolicyName('kubeseg-restrict-ingress', workload), namespace: workload.ref.namespace },
     spec: { podSelector, policyTypes: ['Ingress'], ingress: rules },
   };
-  return manifestRemediation(`${lead}${narrow}${enforcementAdvice(ctx)}`, policy);
+  return manifestRemediation(`${lead}${narrow}`, policy);
 }
 
 /** The NetworkPolicy rules (`namespace/name`, 0-based index) that the reasons say admit the traffic. */
@@ -236,19 +219,15 @@ function keepOutsideAway(ctx: CheckContext, workload: WorkloadInfo, what: string
   for (const { policy, index } of admitting) byPolicy.set(policy, (byPolicy.get(policy) ?? new Set()).add(index));
   const copies = [...byPolicy].flatMap(([name, indexes]) => {
     const policy = ctx.object('NetworkPolicy', name);
-    if (!policy) return [];
-    const spec = (policy as { spec?: Json }).spec ?? {};
-    const ingress = Array.isArray(spec.ingress) ? (spec.ingress as Json[]) : [];
-    const kept = ingress.flatMap((rule, i) => (indexes.has(i) ? withoutOutsidePeers(rule) : [rule]));
-    return [replacementPolicy(policy, { ...spec, ingress: kept })];
+    return policy ? [editedPolicy(policy, ingressEdits(indexes, withoutOutsidePeers))] : [];
   });
   if (copies.length === 0) {
-    return { text: `The NetworkPolicies selecting ${what} ${workload.id} already keep addresses outside the cluster away.${enforcementAdvice(ctx)}` };
+    return { text: `The NetworkPolicies selecting ${what} ${workload.id} already keep addresses outside the cluster away.` };
   }
   const names = [...byPolicy.keys()].map((n) => `NetworkPolicy ${n}`).join(', ');
   return manifestRemediation(
     `Narrow the ingress rules that admit addresses outside the cluster to ${what} ${workload.id} (${names}): drop their ipBlock peers, `
-      + `and give rules without \`from\` a namespaceSelector.${enforcementAdvice(ctx)}`,
+      + `and give rules without \`from\` a namespaceSelector.`,
     ...copies);
 }
 
@@ -258,11 +237,6 @@ function withoutOutsidePeers(rule: Json): Json[] {
   if (from.length === 0) return [{ ...rule, from: [{ namespaceSelector: {} }] }];
   const pods = from.filter((peer) => peer.ipBlock === undefined);
   return pods.length > 0 ? [{ ...rule, from: pods }] : [];
-}
-
-/** A sentence to append unless policies are known to be enforced: until then no policy changes anything. */
-export function enforcementAdvice(ctx: CheckContext): string {
-  return ctx.enforcement.status === 'enforced' ? '' : ` First make sure NetworkPolicies are enforced: ${ctx.enforcement.reason}.`;
 }
 
 /** The NetworkPolicies selecting the workload for egress whose rules allow any of the addresses. */
@@ -295,41 +269,32 @@ function egressAnswers(ctx: CheckContext, address: string): Map<string, ReachAns
   return answers;
 }
 
-/**
- * A manifest that replaces an existing NetworkPolicy (same name and namespace, so applying it
- * replaces the original) with a corrected spec.
- */
-export function replacementPolicy(policy: KubeObject, spec: object): object {
-  const { metadata } = policy;
-  return {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
-    metadata: { name: metadata.name, namespace: metadata.namespace ?? 'default', ...(metadata.labels ? { labels: metadata.labels } : {}) },
-    spec,
-  };
-}
-
 type Json = Record<string, unknown>;
 
-/** A copy of a policy whose egress rules no longer reach `cidrs`: ipBlocks get an except, open rules get split. */
+/** A copy of a policy whose egress rules no longer reach `cidrs`. */
 function excludeFromEgress(policy: KubeObject, cidrs: readonly string[]): object {
-  const spec = (policy as { spec?: Json }).spec ?? {};
-  const egress = Array.isArray(spec.egress) ? (spec.egress as Json[]) : [];
-  const patched = egress.map((rule) => {
+  return editedPolicy(policy, egressEdit(excludeAddresses(cidrs)));
+}
+
+/**
+ * An egress rule that no longer reaches `cidrs`: an ipBlock around them gets `except` entries, an
+ * ipBlock inside them goes (the API server wants `except` strictly inside `cidr`), and a rule open
+ * to every destination is split into "every address but these" and "every pod". A rule left
+ * without destinations goes, since an empty `to` would allow everything.
+ */
+function excludeAddresses(cidrs: readonly string[]): RuleEdit {
+  return (rule) => {
     const to = Array.isArray(rule.to) ? (rule.to as Json[]) : [];
-    if (to.length === 0) {
-      return { ...rule, to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...cidrs] } }, { namespaceSelector: {} }] };
-    }
-    return {
-      ...rule,
-      to: to.map((peer) => {
-        const block = peer.ipBlock as { cidr?: string; except?: string[] } | undefined;
-        const inside = block?.cidr ? cidrs.filter((c) => cidrContains(block.cidr!, c)) : [];
-        if (!block || inside.length === 0) return peer;
-        return { ...peer, ipBlock: { ...block, except: [...new Set([...(block.except ?? []), ...inside])] } };
-      }),
-    };
-  });
-  return replacementPolicy(policy, { ...spec, egress: patched });
+    if (to.length === 0) return [{ ...rule, to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...cidrs] } }, { namespaceSelector: {} }] }];
+    const kept = to.flatMap((peer) => {
+      const block = peer.ipBlock as { cidr?: string; except?: string[] } | undefined;
+      if (!block?.cidr) return [peer];
+      if (cidrs.some((c) => cidrContains(c, block.cidr!))) return [];
+      const inside = cidrs.filter((c) => cidrContains(block.cidr!, c) && !(block.except ?? []).some((e) => cidrContains(e, c)));
+      return inside.length === 0 ? [peer] : [{ ...peer, ipBlock: { ...block, except: [...(block.except ?? []), ...inside] } }];
+    });
+    return kept.length > 0 ? [{ ...rule, to: kept }] : [];
+  };
 }
 
 function cidrContains(outer: string, inner: string): boolean {
@@ -344,21 +309,17 @@ function slug(text: string): string {
 
 /**
  * A strategic-merge patch of a workload's pod spec for `kubectl patch` (containers, volumes, env and
- * volumeMounts merge by their keys), for findings fixed in the workload rather than by a policy. It
- * names no kind, so the what-if analysis, which applies whole manifests, leaves it aside.
+ * volumeMounts merge by their keys), for findings fixed in the workload rather than by a policy.
  */
-export function podSpecPatch(workload: WorkloadInfo, podSpec: object): LazyYaml {
-  return () => podSpecPatchYaml(workload, podSpec);
-}
-
-function podSpecPatchYaml(workload: WorkloadInfo, podSpec: object): string {
+export function podSpecPatch(workload: WorkloadInfo, podSpec: object): PodSpecPatch {
   const { kind, namespace, name } = workload.ref;
   const path = [...(kind === 'Pod' ? [] : templatePath(kind) ?? ['spec', 'template']), 'spec'];
-  const patch = path.reduceRight<object>((inner, key) => ({ [key]: inner }), podSpec);
-  const how = kind === 'Pod'
-    ? `# A Pod's spec cannot be patched: change the manifest of Pod ${namespace}/${name} and recreate it.`
-    : `# kubectl patch ${kind.toLowerCase()} ${name} -n ${namespace} --patch-file <this file>`;
-  return `${how}\n${toYaml(patch)}`;
+  return { target: { kind, namespace, name }, patch: path.reduceRight<object>((inner, key) => ({ [key]: inner }), podSpec) };
+}
+
+/** The patch as YAML, with the command that applies it as a comment (written by the YAML library, so a name cannot end it). */
+function podSpecPatchYaml(patch: PodSpecPatch): string {
+  return commentedYaml(patch.patch, [patchHowTo(patch)]);
 }
 
 /**

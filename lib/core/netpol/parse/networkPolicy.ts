@@ -132,13 +132,18 @@ function parseIpBlock(raw: Json, path: string, memo: ParseMemo): Peer {
     const text = typeof e === 'string' ? e : String(e);
     const ex = memo.cidr(text);
     if (ex.family === 'invalid') throw new InvalidObjectError(`${path}.except[${i}]: ${ex.reason}`);
-    if (ex.family !== parsed.family || (ex.family === 4 && parsed.family === 4 && !parsed.range.covers(ex.range))) {
+    if (ex.family !== parsed.family || (ex.family === 4 && parsed.family === 4 && !strictlyInside(ex.range, parsed.range))) {
       throw new InvalidObjectError(`${path}.except[${i}]: Invalid value: "${text}": must be a strict subset of \`cidr\` ${cidr}`);
     }
     if (ex.family === 4) ranges = ranges.subtract(ex.range);
   });
   const text = exceptRaw.length > 0 ? `${cidr} except ${exceptRaw.join(', ')}` : cidr;
   return { type: 'ip', ranges, text };
+}
+
+/** The API server wants every `except` strictly inside `cidr`: contained, and smaller. */
+function strictlyInside(inner: IntervalSet, outer: IntervalSet): boolean {
+  return outer.covers(inner) && !outer.equals(inner);
 }
 
 function selector(memo: ParseMemo, raw: unknown, path: string): LabelSelector {

@@ -7,7 +7,8 @@
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
-import { containerPatches, patchRemediation, podSpecPatch, toYaml } from '../remediation.js';
+import { shellQuote } from '../../format/shell.js';
+import { containerPatches, fragmentRemediation, patchRemediation, podSpecPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { containersOf, type WorkloadInfo } from '../workloads.js';
 
@@ -65,8 +66,8 @@ function envRemediation(w: WorkloadInfo, found: readonly { container: string; ke
     env: found.filter((o) => o.container === f.container).map((o) => ({ name: o.key, valueFrom: { secretKeyRef: { name: secret, key: o.key } } })),
   }]));
   return patchRemediation(
-    `Move ${keys.join(', ')} out of the pod spec of ${w.id} into a Secret (kubectl create secret generic ${secret} `
-      + `-n ${w.ref.namespace} --from-env-file=<a file kept out of version control>) and reference it with valueFrom.secretKeyRef. ${STORE_ADVICE}`,
+    `Move ${keys.join(', ')} out of the pod spec of ${w.id} into a Secret (\`${createSecret(secret, w.ref.namespace)}\`) `
+      + `and reference it with valueFrom.secretKeyRef. ${STORE_ADVICE}`,
     podSpecPatch(w, containerPatches(w.podSpec, changes)),
   );
 }
@@ -105,11 +106,15 @@ function configMapRemediation(cm: KubeObject, keys: readonly string[]): Remediat
   const secret = `${cm.metadata.name}-credentials`;
   const ns = cm.metadata.namespace ?? 'default';
   const env = keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } }));
-  return patchRemediation(
-    `Move ${keys.join(', ')} from ConfigMap ${ns}/${cm.metadata.name} into a Secret (kubectl create secret generic ${secret} -n ${ns} `
-      + '--from-env-file=<a file kept out of version control>), delete the keys from the ConfigMap, and have the containers that '
-      + `use them read the Secret (env valueFrom.secretKeyRef, `
+  return fragmentRemediation(
+    `Move ${keys.join(', ')} from ConfigMap ${ns}/${cm.metadata.name} into a Secret (\`${createSecret(secret, ns)}\`), `
+      + 'delete the keys from the ConfigMap, and have the containers that use them read the Secret (env valueFrom.secretKeyRef, '
       + `envFrom secretRef or a secret volume). ${STORE_ADVICE}`,
-    () => `# in every container that reads these keys\n${toYaml({ env })}`,
+    { env }, ['in every container that reads these keys'],
   );
+}
+
+/** The command that makes the Secret from a file of KEY=value lines, every argument quoted. */
+function createSecret(secret: string, namespace: string): string {
+  return `kubectl create secret generic ${shellQuote(secret)} -n ${shellQuote(namespace)} --from-env-file=FILE`;
 }

@@ -9,7 +9,8 @@ import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.j
 import { parseIpv4 } from '../../netpol/ipv4.js';
 import { decidingAnswers, reachTargets, type AddressTarget } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
-import { denyEgressToAddresses, patchRemediation, podSpecPatch, withPatch, type LazyYaml } from '../remediation.js';
+import type { PodSpecPatch } from '../../findings/finding.js';
+import { denyEgressToAddresses, patchRemediation, podSpecPatch, withPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, type WorkloadInfo } from '../workloads.js';
 
@@ -133,7 +134,7 @@ export interface TokenMount {
   /** Remediation text when mounted. */
   readonly advice: string;
   /** A pod-spec patch that stops the mount, when one field does it. */
-  readonly patch?: LazyYaml;
+  readonly patch?: PodSpecPatch;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import { NAMESPACE_NAME_LABEL } from '../../netpol/buildClusterModel.js';
 import type { CheckContext } from '../context.js';
-import { allowPolicySelector, enforcementAdvice, manifestRemediation, noSafeSelector, workloadPolicyName } from '../remediation.js';
+import { allowPolicySelector, asDefaultDenyEgress, manifestRemediation, noSafeSelector, workloadPolicyName } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
@@ -91,7 +91,7 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, reasons: readonly strin
   const scope = podSelector?.matchLabels ? `for the pods of ${w.id} ` : '';
   const text = `Deny egress by default ${scope}in namespace ${w.ref.namespace} (the policy still allows DNS to kube-system) and, in the same change, `
     + `allow the destinations ${w.id} and its neighbours need (in kube-system typically the API server and upstream DNS).${narrow}`;
-  if (!podSelector) return { text: `${text}${noSafeSelector(w, 'egress')}${enforcementAdvice(ctx)}` };
+  if (!podSelector) return { text: `${text}${noSafeSelector(w, 'egress')}` };
   const name = podSelector.matchLabels ? workloadPolicyName('kubeseg-default-deny-egress', w) : 'kubeseg-default-deny-egress';
-  return manifestRemediation(`${text}${enforcementAdvice(ctx)}`, defaultDenyEgress(name, w.ref.namespace, podSelector));
+  return manifestRemediation(text, asDefaultDenyEgress(defaultDenyEgress(name, w.ref.namespace, podSelector)));
 }

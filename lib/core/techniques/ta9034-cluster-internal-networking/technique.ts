@@ -7,7 +7,8 @@ import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { NamespaceWideAdmission } from '../../netpol/queries.js';
 import type { CheckContext, NetworkStatus } from '../context.js';
-import { allowPolicySelector, enforcementAdvice, manifestRemediation, noSafeSelector, replacementPolicy, workloadPolicyName } from '../remediation.js';
+import { allowPolicySelector, manifestRemediation, noSafeSelector, workloadPolicyName } from '../remediation.js';
+import { editedPolicy, ingressEdits } from '../policyEdits.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
@@ -208,11 +209,6 @@ type Json = Record<string, unknown>;
 
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function ingressRules(policy: KubeObject): Json[] {
-  const spec = isMap(policy.spec) ? policy.spec : {};
-  return Array.isArray(spec.ingress) ? spec.ingress.filter(isMap) : [];
-}
-
 function isEmptySelector(selector: Json): boolean {
   const labels = isMap(selector.matchLabels) ? Object.keys(selector.matchLabels) : [];
   const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
@@ -240,10 +236,7 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
       metadata: { name, namespace: ns },
       spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
     }] : []),
-    ...[...wide].map(([policy, indexes]) => replacementPolicy(policy, {
-      ...(isMap(policy.spec) ? policy.spec : {}),
-      ingress: ingressRules(policy).map((rule, i) => (indexes.has(i) ? sameNamespaceOnly(rule) : rule)),
-    })),
+    ...[...wide].map(([policy, indexes]) => editedPolicy(policy, ingressEdits(indexes, (rule) => [sameNamespaceOnly(rule)]))),
   ];
   const steps = [
     ...(unselected ? [`admit only same-namespace traffic to the pods of ${podSelector?.matchLabels ? w.id : `namespace ${ns}`} with an ingress NetworkPolicy`] : []),
@@ -253,7 +246,7 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
     ? `${capitalize(steps.join('; '))}. Then add a \`from\` entry with a namespaceSelector naming each namespace that must reach ${w.id} `
       + `(such as the ingress controller's); namespaces that reach it today: ${namespaces.join(', ')}.`
     : `The NetworkPolicies selecting ${w.id} already limit which namespaces reach it.`;
-  const text = `${change}${unselected && !podSelector ? noSafeSelector(w, 'ingress') : ''}${enforcementAdvice(ctx)}`;
+  const text = `${change}${unselected && !podSelector ? noSafeSelector(w, 'ingress') : ''}`;
   return manifests.length > 0 ? manifestRemediation(text, ...manifests) : { text };
 }
 
