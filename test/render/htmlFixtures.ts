@@ -62,8 +62,10 @@ export function hostileModel(): ReportModel {
  */
 export function largeModel(clusters: number, findingsPerCluster: number): ReportModel {
   const demo = demoModel();
+  // Clusters with findings to repeat (the hardened one may have none).
+  const bases = demo.clusters.filter((c) => c.findingGroups.length > 0);
   const sections = Array.from({ length: clusters }, (_, i): ClusterSection => {
-    const base = demo.clusters[i % demo.clusters.length]!;
+    const base = bases[i % bases.length]!;
     return { ...base, name: `${base.name}-${i + 1}`, anchor: `cluster-${i + 1}`, findingGroups: resized(base.findingGroups, findingsPerCluster) };
   });
   return {

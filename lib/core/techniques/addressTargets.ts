@@ -3,6 +3,8 @@
  * server's endpoints, every node's kubelet): one engine question per address and port, answers
  * grouped by workload.
  */
+import type { KubeObject } from '../evidence/snapshot.js';
+import { parseIpv4 } from '../netpol/ipv4.js';
 import type { CheckContext, NetworkAnswer } from './context.js';
 import { isNodeAgent } from './workloads.js';
 
@@ -64,3 +66,69 @@ export function decidingAnswers(answers: readonly TargetAnswer[]): { status: Net
   return { status: 'blocked', answers: [...answers] };
 }
 
+/**
+ * Where pods send API requests: the `kubernetes` Service's endpoints, else the cloud API endpoint
+ * when it is an IPv4 literal. Only IPv4 addresses: the engine analyses IPv4.
+ */
+export function apiServerTargets(ctx: CheckContext): AddressTarget[] {
+  const found = new Map<string, AddressTarget>();
+  const add = (address: string, port: number, source: string): void => {
+    if (parseIpv4(address) === undefined || found.has(`${address}:${port}`)) return;
+    found.set(`${address}:${port}`, { address, port, label: `API server ${address}:${port} (${source})` });
+  };
+  for (const e of ctx.objects('Endpoints').filter(isKubernetesService)) {
+    for (const subset of arrayOf(e.subsets)) {
+      const ports = tcpPorts(subset.ports);
+      for (const a of arrayOf(subset.addresses)) for (const p of ports) add(String(a.ip), p, 'Endpoints default/kubernetes');
+    }
+  }
+  const slices = ctx.objects('EndpointSlice').filter((s) =>
+    (s.metadata.namespace ?? 'default') === 'default' && (s.metadata.labels as Record<string, string> | undefined)?.['kubernetes.io/service-name'] === 'kubernetes');
+  for (const s of slices) {
+    const ports = tcpPorts(s.ports);
+    for (const e of arrayOf(s.endpoints)) {
+      for (const address of Array.isArray(e.addresses) ? e.addresses : []) for (const p of ports) add(String(address), p, `EndpointSlice default/${s.metadata.name}`);
+    }
+  }
+  if (found.size === 0) {
+    const endpoint = ipLiteralEndpoint(ctx.snapshot.cloud.apiServer?.endpoint);
+    if (endpoint) add(endpoint.address, endpoint.port, `cloud API endpoint ${ctx.snapshot.cloud.apiServer?.endpoint}`);
+  }
+  return [...found.values()];
+}
+
+type Json = Record<string, unknown>;
+
+const arrayOf = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
+
+const isKubernetesService = (o: KubeObject): boolean => o.metadata.name === 'kubernetes' && (o.metadata.namespace ?? 'default') === 'default';
+
+/** TCP ports of an Endpoints subset or EndpointSlice; none listed means the API server's usual 443. */
+function tcpPorts(raw: unknown): number[] {
+  const ports = arrayOf(raw).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number);
+  return ports.length > 0 ? ports : [443];
+}
+
+/** `https://10.0.0.1:6443` or `10.0.0.1` → address and port; a host name → undefined. */
+function ipLiteralEndpoint(endpoint: string | undefined): { address: string; port: number } | undefined {
+  const m = /^(?:https?:\/\/)?([^/:]+)(?::(\d+))?/.exec(endpoint ?? '');
+  if (!m || parseIpv4(m[1]!) === undefined) return undefined;
+  return { address: m[1]!, port: m[2] ? Number(m[2]) : 443 };
+}
+
+/** The kubelet's authenticated API and its (legacy) unauthenticated read-only port. */
+export const KUBELET_PORTS = [10250, 10255] as const;
+
+/** Every Node's IPv4 InternalIP and ExternalIP, on each kubelet port. */
+export function kubeletTargets(ctx: CheckContext): AddressTarget[] {
+  return ctx.objects('Node').flatMap((node) => {
+    const status = (node as { status?: { addresses?: unknown } }).status;
+    const addresses = Array.isArray(status?.addresses) ? (status.addresses as { type?: unknown; address?: unknown }[]) : [];
+    return addresses
+      .filter((a) => (a.type === 'InternalIP' || a.type === 'ExternalIP') && typeof a.address === 'string' && parseIpv4(a.address) !== undefined)
+      .flatMap((a) => KUBELET_PORTS.map((port) => ({
+        address: a.address as string, port,
+        label: `kubelet TCP ${port} on Node ${node.metadata.name} (${String(a.type)} ${String(a.address)})`,
+      })));
+  });
+}

@@ -70,7 +70,10 @@ function assess(ctx: CheckContext, m: InterfaceMatch): CheckOutcome {
     const type = (s.spec as { type?: string } | undefined)?.type;
     return type === 'LoadBalancer' || type === 'NodePort' ? [`Service ${s.metadata.namespace}/${s.metadata.name} of type ${type} selects it`] : [];
   });
-  const routed = routesTo(ctx, w.ref.namespace, new Set(services.map((s) => s.metadata.name)));
+  const routes = routesTo(ctx, w.ref.namespace, new Set(services.map((s) => s.metadata.name)));
+  // A route behind sign-in or a source allowlist at the ingress is published on purpose, and guarded.
+  const routed = routes.filter((r) => !r.guard).map((r) => r.line);
+  const guarded = routes.flatMap((r) => (r.guard ? [`${r.line}, guarded by the ${r.guard}`] : []));
   const onHost = isHostNetwork(w) ? ['spec.hostNetwork: true: it listens on the node\'s addresses, where NetworkPolicies do not apply'] : [];
   const answers = m.ports.map((port) => ({ port, answer: ctx.reachFromExternal(w.id, port) }));
   const reasons = (list: readonly { answer: NetworkAnswer }[]): string[] => [...new Set(list.flatMap((a) => a.answer.reasons))];
@@ -91,6 +94,10 @@ function assess(ctx: CheckContext, m: InterfaceMatch): CheckOutcome {
   }
   const unsure = answers.filter((a) => a.answer.status === 'unknown');
   if (unsure.length > 0) return unknown(CHECK, w.ref, `whether addresses outside the cluster can reach ${label} is unknown`, [recognised(m), ...reasons(unsure)]);
+  if (guarded.length > 0) {
+    return pass(CHECK, w.ref, `${label} is published only through an ingress that requires sign-in or limits the source addresses, and its ingress policies keep other outside addresses away`,
+      [recognised(m), ...guarded, ...reasons(answers)]);
+  }
   return pass(CHECK, w.ref, `${label} is not published, and its ingress policies keep addresses outside the cluster away`, [recognised(m), ...reasons(answers)]);
 }
 
@@ -105,14 +112,44 @@ function selectingServices(ctx: CheckContext, namespace: string, podLabels: Read
   });
 }
 
+/**
+ * Ingress annotations that put sign-in or a source-address allowlist in front of every route
+ * (ingress-nginx, the AWS Load Balancer Controller); the value is configuration, so only the key is named.
+ */
+const GUARD_ANNOTATIONS: readonly { readonly suffix: string; readonly what: string }[] = [
+  { suffix: 'nginx.ingress.kubernetes.io/auth-url', what: 'external sign-in' },
+  { suffix: 'nginx.ingress.kubernetes.io/auth-type', what: 'basic or digest sign-in' },
+  { suffix: 'nginx.ingress.kubernetes.io/whitelist-source-range', what: 'source-address allowlist' },
+  { suffix: 'nginx.ingress.kubernetes.io/allowlist-source-range', what: 'source-address allowlist' },
+  { suffix: 'alb.ingress.kubernetes.io/auth-type', what: 'load-balancer sign-in' },
+  { suffix: 'alb.ingress.kubernetes.io/inbound-cidrs', what: 'source-address allowlist' },
+];
+
+function guardOf(o: KubeObject): string | undefined {
+  const annotations = (o.metadata.annotations ?? {}) as Record<string, unknown>;
+  const hit = GUARD_ANNOTATIONS.find((g) => typeof annotations[g.suffix] === 'string' && annotations[g.suffix] !== '' && annotations[g.suffix] !== 'none');
+  return hit && `${hit.what} (annotation ${hit.suffix})`;
+}
+
+interface RouteLine {
+  readonly line: string;
+  /** What guards the route at the ingress, when an annotation says so. */
+  readonly guard?: string;
+}
+
 /** Evidence lines for every Ingress rule and Route in the namespace that sends traffic to one of the Services. */
-function routesTo(ctx: CheckContext, namespace: string, services: ReadonlySet<string>): string[] {
+function routesTo(ctx: CheckContext, namespace: string, services: ReadonlySet<string>): RouteLine[] {
   const inNamespace = (o: KubeObject): boolean => (o.metadata.namespace ?? 'default') === namespace;
-  const line = (o: KubeObject, host: unknown, path: unknown, service: string): string =>
-    `${o.kind} ${namespace}/${o.metadata.name} routes ${typeof host === 'string' ? host : '*'}${typeof path === 'string' ? path : '/'} to Service ${namespace}/${service}`;
+  const line = (o: KubeObject, host: unknown, path: unknown, service: string): RouteLine => {
+    const guard = o.kind === 'Ingress' ? guardOf(o) : undefined;
+    return {
+      line: `${o.kind} ${namespace}/${o.metadata.name} routes ${typeof host === 'string' ? host : '*'}${typeof path === 'string' ? path : '/'} to Service ${namespace}/${service}`,
+      ...(guard && { guard }),
+    };
+  };
   const ingresses = ctx.objects('Ingress').filter(inNamespace).flatMap((ing) => {
     const spec = (ing.spec ?? {}) as Json;
-    const hits: string[] = [];
+    const hits: RouteLine[] = [];
     const add = (backend: unknown, host: unknown, path: unknown): void => {
       const b = (backend ?? {}) as { service?: { name?: string }; serviceName?: string };
       const name = b.service?.name ?? b.serviceName;

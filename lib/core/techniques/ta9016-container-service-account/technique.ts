@@ -7,7 +7,8 @@
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
-import { bindingText, RbacIndex, ruleAllows, type Grant, type PolicyRule, type RbacSubject } from '../rbac.js';
+import { rbacOf } from '../needs.js';
+import { bindingText, ruleAllows, type Grant, type PolicyRule, type RbacSubject } from '../rbac.js';
 import { manifestRemediation, patchRemediation, podSpecPatch } from '../remediation.js';
 import { tokenMount } from '../ta9029-api-server/technique.js';
 import type { Technique } from '../types.js';
@@ -75,13 +76,13 @@ export const technique: Technique = {
 };
 
 function serviceAccountTokens(ctx: CheckContext): CheckOutcome[] {
-  const rbac = RbacIndex.fromObjects(ctx.snapshot.objects);
+  const rbac = rbacOf(ctx);
   return ctx.subjects().map((w) => {
     const token = tokenMount(ctx, w);
     if (!token.mounted) return pass(CHECK, w.ref, `${w.id} mounts no service-account token`, [token.evidence]);
     const subject: RbacSubject = { kind: 'ServiceAccount', namespace: w.ref.namespace, name: w.serviceAccountName };
     const sa = `ServiceAccount ${w.ref.namespace}/${w.serviceAccountName}`;
-    const grants = rankedGrants(rbac.rulesFor(subject));
+    const grants = rankedGrants(rbac.rulesFor(subject), subject);
     const unresolved = rbac.unresolvedFor(subject).map((u) => u.evidence);
     if (grants.length === 0) {
       return unresolved.length > 0
@@ -89,29 +90,62 @@ function serviceAccountTokens(ctx: CheckContext): CheckOutcome[] {
         : pass(CHECK, w.ref, `${w.id} mounts the token of ${sa}, which RBAC grants nothing beyond self-reviews and discovery`,
           [token.evidence, `no RoleBinding or ClusterRoleBinding grants ${sa} or its groups more than self-reviews and non-resource URLs`]);
     }
+    // Permissions bound to the account itself are its own role: the workload calls the API with them,
+    // and only what no role of its own should hold (wildcards, changing RBAC) is wider than that need.
+    const wider = grants.filter((g) => !g.own || g.dangers.some((d) => BEYOND_ANY_NEED.has(d)));
+    if (wider.length === 0) {
+      return pass(CHECK, w.ref, `${w.id} mounts the token of ${sa} for the RBAC role bound to it, which it needs`,
+        [token.evidence, ...grants.slice(0, MAX_LISTED_GRANTS).map((g) => g.evidence), ...unresolved]);
+    }
+    if (grants.some((g) => g.own)) {
+      return fail(CHECK, w.ref, `${w.id} mounts the token of ${sa}, which holds more than a role of its own should: ${summaryOf(wider)}`,
+        [token.evidence, ...listed(wider), ...unresolved], narrowGrants(w, sa, wider));
+    }
     const dangers = [...new Set(grants.flatMap((g) => g.dangers))];
     const summary = dangers.length > 0 ? `may ${dangers.join(', ')}` : `holds ${grants.length} RBAC grant${grants.length === 1 ? '' : 's'}`;
-    const listed = grants.slice(0, MAX_LISTED_GRANTS).map((g) => g.evidence);
-    const more = grants.length > MAX_LISTED_GRANTS ? [`… and ${grants.length - MAX_LISTED_GRANTS} more grants`] : [];
     return fail(CHECK, w.ref, `${w.id} mounts the token of ${sa}, which ${summary}`,
-      [token.evidence, ...listed, ...more, ...unresolved], remediation(ctx, w, sa, grants, token.advice));
+      [token.evidence, ...listed(grants), ...unresolved], remediation(ctx, w, sa, grants, token.advice));
   });
+}
+
+/** What no workload's own role needs: any grant that matches one of these is wider than the need. */
+const BEYOND_ANY_NEED = new Set(['change RBAC', 'use wildcards (*)']);
+
+function listed(grants: readonly RankedGrant[]): string[] {
+  const more = grants.length > MAX_LISTED_GRANTS ? [`… and ${grants.length - MAX_LISTED_GRANTS} more grants`] : [];
+  return [...grants.slice(0, MAX_LISTED_GRANTS).map((g) => g.evidence), ...more];
+}
+
+function summaryOf(grants: readonly RankedGrant[]): string {
+  const dangers = [...new Set(grants.flatMap((g) => g.dangers))];
+  return dangers.length > 0 ? `it may ${dangers.join(', ')}` : `${grants.length} grant${grants.length === 1 ? '' : 's'} through groups every account is in`;
+}
+
+/** A workload that needs its token keeps it: the grants wider than its role are what to narrow. */
+function narrowGrants(w: WorkloadInfo, sa: string, wider: readonly RankedGrant[]): Remediation {
+  const bindings = [...new Set(wider.map((g) => g.binding))].join(', ');
+  return { text: `${w.id} calls the API server with its token, so keep it mounted; narrow what ${sa} gets from ${bindings} `
+    + 'to the verbs, resources and resourceNames the workload uses, without wildcards or the right to change RBAC, '
+    + 'and remove bindings that grant it permissions through groups every account is in.' };
 }
 
 interface RankedGrant {
   readonly evidence: string;
+  /** Bound to the ServiceAccount by name (not through a group, not the namespace's `default` account). */
+  readonly own: boolean;
   readonly binding: string;
   readonly dangers: readonly string[];
   readonly rank: number;
 }
 
 /** Grants worth reporting, most dangerous first, one per evidence sentence. */
-function rankedGrants(grants: readonly Grant[]): RankedGrant[] {
+function rankedGrants(grants: readonly Grant[], subject: RbacSubject): RankedGrant[] {
   const byEvidence = new Map<string, RankedGrant>();
   for (const g of grants) {
     if (isHarmless(g.rule) || byEvidence.has(g.evidence)) continue;
     const hits = DANGERS.flatMap((d, i) => (d.matches(g.rule) ? [i] : []));
-    byEvidence.set(g.evidence, { evidence: g.evidence, binding: bindingText(g.binding), dangers: hits.map((i) => DANGERS[i]!.what), rank: hits[0] ?? DANGERS.length });
+    const own = g.subject.kind === 'ServiceAccount' && g.subject.name === subject.name && g.subject.namespace === subject.namespace && subject.name !== 'default';
+    byEvidence.set(g.evidence, { evidence: g.evidence, own, binding: bindingText(g.binding), dangers: hits.map((i) => DANGERS[i]!.what), rank: hits[0] ?? DANGERS.length });
   }
   return [...byEvidence.values()].sort((a, b) => a.rank - b.rank);
 }

@@ -4,13 +4,13 @@
  * cluster objects. Mitigated by egress NetworkPolicies that keep pods away from the API server's
  * addresses (where enforced) and by not mounting tokens into pods that do not call the API.
  */
-import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
-import { parseIpv4 } from '../../netpol/ipv4.js';
-import { decidingAnswers, reachTargets, type AddressTarget } from '../addressTargets.js';
+import { apiServerTargets, decidingAnswers, reachTargets } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
 import type { PodSpecPatch } from '../../findings/finding.js';
 import { denyEgressToAddresses, patchRemediation, podSpecPatch, withPatch } from '../remediation.js';
+import { limitEgressToNeeds } from '../limitEgress.js';
+import { apiServerNeed, egressLimit, type Need } from '../needs.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, type WorkloadInfo } from '../workloads.js';
 
@@ -45,10 +45,13 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
   return ctx.subjects().map((w) => {
     const token = tokenMount(ctx, w);
     if (!token.mounted) return pass(CHECK, w.ref, `${w.id} mounts no service-account token`, [token.evidence]);
+    const need = apiServerNeed(ctx, w);
     if (isHostNetwork(w)) {
+      const advice = need ? `Run ${w.id} off the host network, so that NetworkPolicies can limit its egress to what it needs.` : token.advice;
       return fail(CHECK, w.ref, `${w.id} runs on the host network, where NetworkPolicies do not apply, and mounts a service-account token`,
-        ['spec.hostNetwork: true', token.evidence], token.patch ? patchRemediation(token.advice, token.patch) : { text: token.advice });
+        ['spec.hostNetwork: true', token.evidence, ...(need?.evidence ?? [])], token.patch && !need ? patchRemediation(advice, token.patch) : { text: advice });
     }
+    if (need) return neededApiServer(ctx, w, need, token);
     const deciding = decidingAnswers(answers.get(w.id) ?? []);
     const first = deciding.answers[0];
     if (!first) {
@@ -72,54 +75,27 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
 }
 
 /**
- * Where pods send API requests: the `kubernetes` Service's endpoints, else the cloud API endpoint
- * when it is an IPv4 literal. Only IPv4 addresses: the engine analyses IPv4.
+ * A workload whose own RBAC role shows it calls the API server: reaching it is its job. It fails
+ * only when nothing limits its egress, and the fix keeps the API server open to it.
  */
-export function apiServerTargets(ctx: CheckContext): AddressTarget[] {
-  const found = new Map<string, AddressTarget>();
-  const add = (address: string, port: number, source: string): void => {
-    if (parseIpv4(address) === undefined || found.has(`${address}:${port}`)) return;
-    found.set(`${address}:${port}`, { address, port, label: `API server ${address}:${port} (${source})` });
-  };
-  for (const e of ctx.objects('Endpoints').filter(isKubernetesService)) {
-    for (const subset of arrayOf(e.subsets)) {
-      const ports = tcpPorts(subset.ports);
-      for (const a of arrayOf(subset.addresses)) for (const p of ports) add(String(a.ip), p, 'Endpoints default/kubernetes');
-    }
+function neededApiServer(ctx: CheckContext, w: WorkloadInfo, need: Need, token: TokenMount): CheckOutcome {
+  const evidence = [token.evidence, ...need.evidence];
+  switch (egressLimit(ctx, w)) {
+    case 'limited':
+      return pass(CHECK, w.ref, `${w.id} calls the API server, as its RBAC role needs, and NetworkPolicies limit the rest of its egress`, evidence);
+    case 'unknown':
+      return unknown(CHECK, w.ref, `${w.id} calls the API server, as its RBAC role needs; whether anything limits the rest of its egress is unknown`,
+        [...evidence, `only NetworkPolicies would limit it, and ${ctx.enforcement.reason}`]);
+    case 'open':
+      return fail(CHECK, w.ref, `${w.id} needs the API server, as its RBAC role shows, but nothing limits its egress: a compromised pod reaches every destination with its token`,
+        [...evidence, ctx.enforcement.status === 'not-enforced' ? ctx.enforcement.reason : `no NetworkPolicy selects ${w.id} for egress`],
+        limitEgressToNeeds(ctx, w));
   }
-  const slices = ctx.objects('EndpointSlice').filter((s) =>
-    (s.metadata.namespace ?? 'default') === 'default' && (s.metadata.labels as Record<string, string> | undefined)?.['kubernetes.io/service-name'] === 'kubernetes');
-  for (const s of slices) {
-    const ports = tcpPorts(s.ports);
-    for (const e of arrayOf(s.endpoints)) {
-      for (const address of Array.isArray(e.addresses) ? e.addresses : []) for (const p of ports) add(String(address), p, `EndpointSlice default/${s.metadata.name}`);
-    }
-  }
-  if (found.size === 0) {
-    const endpoint = ipLiteralEndpoint(ctx.snapshot.cloud.apiServer?.endpoint);
-    if (endpoint) add(endpoint.address, endpoint.port, `cloud API endpoint ${ctx.snapshot.cloud.apiServer?.endpoint}`);
-  }
-  return [...found.values()];
 }
 
 type Json = Record<string, unknown>;
 
 const arrayOf = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
-
-const isKubernetesService = (o: KubeObject): boolean => o.metadata.name === 'kubernetes' && (o.metadata.namespace ?? 'default') === 'default';
-
-/** TCP ports of an Endpoints subset or EndpointSlice; none listed means the API server's usual 443. */
-function tcpPorts(raw: unknown): number[] {
-  const ports = arrayOf(raw).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number);
-  return ports.length > 0 ? ports : [443];
-}
-
-/** `https://10.0.0.1:6443` or `10.0.0.1` → address and port; a host name → undefined. */
-function ipLiteralEndpoint(endpoint: string | undefined): { address: string; port: number } | undefined {
-  const m = /^(?:https?:\/\/)?([^/:]+)(?::(\d+))?/.exec(endpoint ?? '');
-  if (!m || parseIpv4(m[1]!) === undefined) return undefined;
-  return { address: m[1]!, port: m[2] ? Number(m[2]) : 443 };
-}
 
 function noAddressEvidence(ctx: CheckContext): string {
   const endpoint = ctx.snapshot.cloud.apiServer?.endpoint;

@@ -5,17 +5,16 @@
  * the node. Mitigated by egress NetworkPolicies that keep pods away from the node addresses.
  */
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
-import { addressesToCidrs, parseIpv4 } from '../../netpol/ipv4.js';
-import { decidingAnswers, reachTargets, targetsOf, type AddressTarget } from '../addressTargets.js';
+import { addressesToCidrs } from '../../netpol/ipv4.js';
+import { decidingAnswers, kubeletTargets, reachTargets, targetsOf } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses, retext } from '../remediation.js';
+import { limitEgressToNeeds } from '../limitEgress.js';
+import { egressLimit, kubeletNeed } from '../needs.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, hostNetworkFailure } from '../workloads.js';
+import { isHostNetwork, hostNetworkFailure, type WorkloadInfo } from '../workloads.js';
 
 const CHECK = 'kubelet-reachable';
-
-/** The kubelet's authenticated API and its (legacy) unauthenticated read-only port. */
-export const KUBELET_PORTS = [10250, 10255] as const;
 
 /** Evidence lists this many node addresses, then a count of the rest. */
 const LISTED = 5;
@@ -49,6 +48,8 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
     if (isHostNetwork(w)) {
       return hostNetworkFailure(CHECK, w, 'NetworkPolicies do not apply and it reaches the kubelet as the node does');
     }
+    const need = kubeletNeed(ctx, w);
+    if (need) return neededKubelet(ctx, w, need.evidence);
     const deciding = decidingAnswers(answers.get(w.id) ?? []);
     const first = deciding.answers[0];
     if (!first) {
@@ -74,16 +75,17 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
   });
 }
 
-/** Every Node's IPv4 InternalIP and ExternalIP, on each kubelet port. */
-export function kubeletTargets(ctx: CheckContext): AddressTarget[] {
-  return ctx.objects('Node').flatMap((node) => {
-    const status = (node as { status?: { addresses?: unknown } }).status;
-    const addresses = Array.isArray(status?.addresses) ? (status.addresses as { type?: unknown; address?: unknown }[]) : [];
-    return addresses
-      .filter((a) => (a.type === 'InternalIP' || a.type === 'ExternalIP') && typeof a.address === 'string' && parseIpv4(a.address) !== undefined)
-      .flatMap((a) => KUBELET_PORTS.map((port) => ({
-        address: a.address as string, port,
-        label: `kubelet TCP ${port} on Node ${node.metadata.name} (${String(a.type)} ${String(a.address)})`,
-      })));
-  });
+/** A metrics scraper whose own RBAC role reads the kubelet: it fails only when nothing limits its egress. */
+function neededKubelet(ctx: CheckContext, w: WorkloadInfo, evidence: readonly string[]): CheckOutcome {
+  switch (egressLimit(ctx, w)) {
+    case 'limited':
+      return pass(CHECK, w.ref, `${w.id} reads the kubelet API, as its RBAC role needs, and NetworkPolicies limit the rest of its egress`, evidence);
+    case 'unknown':
+      return unknown(CHECK, w.ref, `${w.id} reads the kubelet API, as its RBAC role needs; whether anything limits the rest of its egress is unknown`,
+        [...evidence, `only NetworkPolicies would limit it, and ${ctx.enforcement.reason}`]);
+    case 'open':
+      return fail(CHECK, w.ref, `${w.id} needs the kubelet API, as its RBAC role shows, but nothing limits its egress: a compromised pod reaches every node port and destination`,
+        [...evidence, ctx.enforcement.status === 'not-enforced' ? ctx.enforcement.reason : `no NetworkPolicy selects ${w.id} for egress`],
+        limitEgressToNeeds(ctx, w));
+  }
 }

@@ -9,6 +9,7 @@ import type { NamespaceWideAdmission } from '../../netpol/queries.js';
 import type { CheckContext, NetworkStatus } from '../context.js';
 import { allowPolicySelector, manifestRemediation, noSafeSelector, workloadPolicyName } from '../remediation.js';
 import { editedPolicy, ingressEdits } from '../policyEdits.js';
+import { DNS_PORT, isClusterDns, onlyDnsOpenToAllNamespaces } from '../clusterDns.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
@@ -161,7 +162,9 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
         [`for example from ${answer.workload.id}:`, ...answer.reasons])];
     }
     const shown = ctx.reachPair(elsewhere(exposed[0] ?? firstSource, w.ref.namespace)[0]!.id, w.id);
-    const message = admitted > 0
+    const message = admitted > 0 && isClusterDns(w)
+      ? `${w.id} answers DNS on port ${DNS_PORT} to ${admitted} workload${admitted === 1 ? '' : 's'} of other namespaces, as cluster DNS must, and admits nothing else from every namespace`
+      : admitted > 0
       ? `${w.id} admits ${admitted} workload${admitted === 1 ? '' : 's'} of other namespaces only through rules that name their namespaces`
       : `no workload in another namespace can open a connection to ${w.id}`;
     return [pass(CHECK, w.ref, message, [`for example from ${shown.workload.id}:`, ...shown.reasons])];
@@ -195,7 +198,8 @@ function blockedStatus(ctx: CheckContext): NetworkStatus {
 function opening(ctx: CheckContext, w: WorkloadInfo, wide: NamespaceWideAdmission): Opening | undefined {
   if (wide === 'not-isolated') return { cause: 'no-ingress-policy', why: `no NetworkPolicy selects ${w.id} for ingress` };
   const policy = wide?.policyKind === 'NetworkPolicy' ? ctx.object('NetworkPolicy', wide.policy) : undefined;
-  if (wide && policy) {
+  const servesDnsOnly = policy !== undefined && isClusterDns(w) && onlyDnsOpenToAllNamespaces(ctx, w);
+  if (wide && policy && !servesDnsOnly) {
     return {
       cause: 'rule-admits-every-namespace', why: `NetworkPolicy ${wide.policy} ingress rule ${wide.ruleIndex + 1} admits every namespace`,
       rule: { policy, index: wide.ruleIndex },
