@@ -17,10 +17,15 @@ import { assessCluster, remediatedSnapshot } from '../../lib/core/report/assessC
 import { scoreCluster } from '../../lib/core/scoring/score.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
 import { runTechniques } from '../../lib/core/techniques/runTechniques.js';
+import { bundleYaml } from '../../lib/core/techniques/bundle.js';
+import { manifestProblem } from '../../lib/core/techniques/manifestValidation.js';
+import { DiagnosticList } from '../../lib/core/diagnostics.js';
+import { parseManifestText } from '../../lib/core/manifests/parseManifestText.js';
+import { analyzeObjects } from '../../lib/core/netpol/analyze.js';
 
 type Obj = Record<string, unknown>;
 
-const NUM_RUNS = 60;
+const NUM_RUNS = Number(process.env.KUBESEG_PROPERTY_RUNS ?? 60);
 
 // ------------------------------------------------------------------------------------------------
 // Vocabulary: small, so that selectors often match.
@@ -105,12 +110,17 @@ const deploymentArb: fc.Arbitrary<Obj> = fc.record({
   image: fc.constantFrom(...IMAGES),
   ports: fc.subarray(PORTS, { maxLength: 3 }),
   hostNetwork: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
-}).map(({ namespace, labels, image, ports, hostNetwork }) => ({
+  // A controller's own ClusterRole calls the API server and the kubelet: the need-aware paths.
+  controller: fc.boolean(),
+}).map(({ namespace, labels, image, ports, hostNetwork, controller }) => ({
   apiVersion: 'apps/v1', kind: 'Deployment',
   metadata: { name: 'app', namespace },
   spec: {
     selector: { matchLabels: labels },
-    template: { metadata: { labels }, spec: { ...(hostNetwork && { hostNetwork }), containers: [{ name: 'main', image, ports }] } },
+    template: {
+      metadata: { labels },
+      spec: { ...(hostNetwork && { hostNetwork }), ...(controller && { serviceAccountName: 'controller' }), containers: [{ name: 'main', image, ports }] },
+    },
   },
 }));
 
@@ -132,7 +142,16 @@ function platform(teamLabels: readonly string[]): Obj[] {
     ...NAMESPACES.map((name, i) => ({
       apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(i < teamLabels.length && { labels: { team: teamLabels[i] } }) },
     })),
-    ...NAMESPACES.map((namespace) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } })),
+    ...NAMESPACES.flatMap((namespace) => ['default', 'controller'].map((name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } }))),
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'controller' },
+      rules: [{ apiGroups: [''], resources: ['secrets', 'nodes/metrics'], verbs: ['get', 'list'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'controllers' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'controller' },
+      subjects: NAMESPACES.map((namespace) => ({ kind: 'ServiceAccount', name: 'controller', namespace })),
+    },
     { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { addresses: [{ type: 'InternalIP', address: NODE_ADDRESS }] } },
     {
       apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default' },
@@ -269,5 +288,51 @@ describe('technique catalog properties', () => {
     expect(outcomes.some(({ before }) => before.findings.some((f) => f.status === 'fail'))).toBe(true);
     expect(outcomes.some(({ before }) => before.findings.some((f) => f.status === 'pass'))).toBe(true);
     expect(outcomes.some(({ before, after }) => raised(after, before).length > 0)).toBe(true);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// The remediation bundle: what `kubectl apply -f remediation.yaml` would be given.
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const QUOTED = "'(?:[^']|'\\\\'')*'";
+const PATCH_COMMAND = new RegExp(`^# kubectl patch ${QUOTED} ${QUOTED} -n ${QUOTED} --type strategic -p ${QUOTED}$`);
+
+describe('the remediation bundle', () => {
+  it('holds only manifests the API server accepts, each object once, and reads back from remediation.yaml as it is', () => {
+    fc.assert(fc.property(clusterArb, ({ base, policies }) => {
+      // Prepare
+      const snapshot = snapshotOf([...base, ...policies]);
+
+      // Act
+      const { bundle } = assessCluster(snapshot, TECHNIQUES);
+      const yaml = bundleYaml(bundle, snapshot.cluster);
+
+      // Assess: valid as the API server validates (the engine's parser is that validator for policies)
+      const diagnostics = new DiagnosticList();
+      const readBack = parseManifestText('remediation.yaml', yaml, diagnostics).map((o) => o.object);
+      expect(diagnostics.all.map((d) => d.message)).toEqual([]);
+      expect(readBack).toEqual(bundle.manifests);
+      for (const m of bundle.manifests as Obj[]) {
+        const meta = m.metadata as { name: string; namespace: string };
+        expect(manifestProblem(m)).toBeUndefined();
+        expect(meta.name.length <= 253 && DNS_SUBDOMAIN.test(meta.name)).toBe(true);
+        expect(DNS_LABEL.test(meta.namespace)).toBe(true);
+      }
+      const suggested = bundle.manifests.filter((m) => (m as Obj).kind === 'NetworkPolicy');
+      expect(analyzeObjects(suggested.map((object) => ({ source: 'bundle', object: object as Obj })), diagnostics)).toBeDefined();
+      expect(diagnostics.all.filter((d) => d.severity === 'fatal').map((d) => d.message)).toEqual([]);
+      // One document per object
+      const keys = (bundle.manifests as Obj[]).map((o) => {
+        const meta = o.metadata as { name: string; namespace: string };
+        return `${String(o.kind)}|${meta.namespace}|${meta.name}`;
+      });
+      expect(new Set(keys).size).toBe(keys.length);
+      // Every patch command has its arguments quoted
+      const commands = yaml.split('\n').filter((line) => line.startsWith('# kubectl'));
+      expect(commands).toHaveLength(bundle.patches.filter((p) => p.target.kind !== 'Pod').length);
+      for (const line of commands) expect(line).toMatch(PATCH_COMMAND);
+    }), { numRuns: NUM_RUNS });
   });
 });

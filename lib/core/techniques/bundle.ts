@@ -13,7 +13,7 @@
 import type { ClusterIdentity } from '../evidence/snapshot.js';
 import type { Finding, PodSpecPatch } from '../findings/finding.js';
 import { commentedYaml, commentLines, toYaml } from '../format/yamlText.js';
-import { patchCommand } from './patchCommands.js';
+import { patchHowTo } from './patchCommands.js';
 import { combineEditedCopies } from './policyEdits.js';
 import { isDefaultDenyEgress, isEgressExceptPolicy } from './remediation.js';
 
@@ -44,7 +44,7 @@ export function bundleYaml(bundle: RemediationBundle, cluster: ClusterIdentity):
   const commands = bundle.patches.length === 0 ? [] : [
     '',
     'Pod-spec changes (kubectl apply does not run these; run each one):',
-    ...bundle.patches.map((p) => patchCommand(p) ?? `Pod ${p.target.namespace}/${p.target.name}: a Pod's spec cannot be patched; change its manifest and recreate it.`),
+    ...bundle.patches.map(patchHowTo),
   ];
   const comment = [...header, ...commands];
   if (bundle.manifests.length === 0) return `${commentLines([...comment, '', 'No manifests to apply.'])}\n`;

@@ -35,14 +35,29 @@ function validate(m: Json): void {
   const metadata = isMap(m.metadata) ? m.metadata : {};
   const name = requireText(metadata.name, 'metadata.name');
   const namespace = requireText(metadata.namespace, 'metadata.namespace');
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) throw invalid('metadata.name', name, 'a lowercase RFC 1123 subdomain');
-  if (namespace.length > 63 || !DNS_LABEL.test(namespace)) throw invalid('metadata.namespace', namespace, 'a lowercase RFC 1123 label');
+  checkNames(namespace, name);
   validateLabels(metadata.labels, 'metadata.labels');
   validateAnnotationKeys(metadata.annotations);
   if (kind === 'NetworkPolicy') parseNetworkPolicy(m, namespace, name, new ParseMemo());
   if (kind === 'ServiceAccount' && m.automountServiceAccountToken !== undefined && typeof m.automountServiceAccountToken !== 'boolean') {
     throw new InvalidObjectError('automountServiceAccountToken: must be a boolean');
   }
+}
+
+/** Why the API server could hold no object of this namespace and name, or undefined when it could. */
+export function objectNameProblem(namespace: string, name: string): string | undefined {
+  try {
+    checkNames(namespace, name);
+    return undefined;
+  } catch (err) {
+    if (err instanceof InvalidObjectError) return err.message;
+    throw err;
+  }
+}
+
+function checkNames(namespace: string, name: string): void {
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) throw invalid('metadata.name', name, 'a lowercase RFC 1123 subdomain');
+  if (namespace.length > 63 || !DNS_LABEL.test(namespace)) throw invalid('metadata.namespace', namespace, 'a lowercase RFC 1123 label');
 }
 
 function requireText(value: unknown, field: string): string {
