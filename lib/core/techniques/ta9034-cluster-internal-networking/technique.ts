@@ -230,6 +230,8 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
   const wide = new Map<KubeObject, Set<number>>();
   for (const o of openings) if (o.rule) wide.set(o.rule.policy, (wide.get(o.rule.policy) ?? new Set()).add(o.rule.index));
   const unselected = openings.some((o) => o.cause === 'no-ingress-policy');
+  // Cluster DNS must keep answering every namespace on port 53: only what is open beyond that is taken away.
+  const dns = isClusterDns(w);
   // The policy admits the namespace's pods: it must not select pods whose ingress policies admit less.
   const podSelector = unselected ? allowPolicySelector(ctx, w, 'ingress', true) : undefined;
   const name = podSelector?.matchLabels ? workloadPolicyName('kubeseg-same-namespace-ingress', w) : 'kubeseg-same-namespace-ingress';
@@ -240,18 +242,43 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
       metadata: { name, namespace: ns },
       spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
     }] : []),
-    ...[...wide].map(([policy, indexes]) => editedPolicy(policy, ingressEdits(indexes, (rule) => [sameNamespaceOnly(rule)]))),
+    ...(dns && unselected ? clusterDnsIngress(ctx, w) : []),
+    ...[...wide].map(([policy, indexes]) => editedPolicy(policy, ingressEdits(indexes, (rule) => [dns ? dnsPortsOf(rule) : sameNamespaceOnly(rule)]))),
   ];
   const steps = [
     ...(unselected ? [`admit only same-namespace traffic to the pods of ${podSelector?.matchLabels ? w.id : `namespace ${ns}`} with an ingress NetworkPolicy`] : []),
-    ...[...wide.keys()].map((p) => `narrow NetworkPolicy ${ns}/${p.metadata.name} so that its rules admit this namespace only`),
+    ...(dns && unselected ? [`admit every namespace to cluster DNS ${w.id} on UDP and TCP ${DNS_PORT} only`] : []),
+    ...[...wide.keys()].map((p) => (dns
+      ? `narrow NetworkPolicy ${ns}/${p.metadata.name} so that the rules admitting every namespace admit DNS (UDP and TCP ${DNS_PORT}) only`
+      : `narrow NetworkPolicy ${ns}/${p.metadata.name} so that its rules admit this namespace only`)),
   ];
-  const change = steps.length > 0
+  const change = steps.length > 0 && dns
+    ? `${capitalize(steps.join('; '))}. Pods elsewhere keep name resolution; add a rule for the metrics scraper if one reads ${w.id}.`
+    : steps.length > 0
     ? `${capitalize(steps.join('; '))}. Then add a \`from\` entry with a namespaceSelector naming each namespace that must reach ${w.id} `
       + `(such as the ingress controller's); namespaces that reach it today: ${namespaces.join(', ')}.`
     : `The NetworkPolicies selecting ${w.id} already limit which namespaces reach it.`;
   const text = `${change}${unselected && !podSelector ? noSafeSelector(w, 'ingress') : ''}`;
   return manifests.length > 0 ? manifestRemediation(text, ...manifests) : { text };
+}
+
+/** A policy that lets every namespace resolve names through the cluster DNS pods, and nothing else. */
+function clusterDnsIngress(ctx: CheckContext, w: WorkloadInfo): object[] {
+  const podSelector = allowPolicySelector(ctx, w, 'ingress');
+  if (!podSelector) return [];
+  return [{
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: workloadPolicyName('kubeseg-cluster-dns-ingress', w), namespace: w.ref.namespace },
+    spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }], ports: DNS_PORTS }] },
+  }];
+}
+
+const DNS_PORTS = [{ protocol: 'UDP', port: DNS_PORT }, { protocol: 'TCP', port: DNS_PORT }];
+
+/** The rule limited to DNS: whoever it admits keeps name resolution and nothing more. */
+function dnsPortsOf(rule: Json): Json {
+  return { ...rule, ports: DNS_PORTS };
 }
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
