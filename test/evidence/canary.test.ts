@@ -26,6 +26,7 @@ import { buildJsonReport, type JsonReport } from '../../lib/core/report/jsonRepo
 import { formatTextSummary } from '../../lib/core/report/textSummary.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
 import type { Technique } from '../../lib/core/techniques/types.js';
+import { requireCommand } from '../helpers/tools.js';
 
 /** `KUBESEG-CANARY-<constant>-n`: a value that cannot occur in kubeseg's output by chance. */
 const execFileAsync = promisify(execFile);
@@ -188,7 +189,7 @@ async function scan(format: string): Promise<{ stdout: string; stderr: string; c
     for (const name of readdirSync(join(out, folder!))) {
       const path = join(out, folder!, name);
       // A PDF's text sits in compressed streams: read it as poppler extracts it.
-      files.set(name, name.endsWith('.pdf') ? (await execFileAsync('pdftotext', [path, '-'])).stdout : readFileSync(path, 'utf8'));
+      files.set(name, name.endsWith('.pdf') ? (await execFileAsync(requireCommand('pdftotext'), [path, '-'])).stdout : readFileSync(path, 'utf8'));
     }
     return { stdout, stderr, code, files };
   } finally {
@@ -252,7 +253,7 @@ describe('canary: no planted secret value leaves the pipeline', () => {
     expect(text).toContain('Leak probe');
   });
 
-  it.each(SCAN_FORMATS)('prints no canary with `kubeseg scan --format %s --out DIR`, on stdout, stderr or in any report file', async (format) => {
+  it.each(SCAN_FORMATS)('prints no canary with `kubeseg scan --format %s --out DIR`, on stdout, stderr or in any report file', { tags: ['poppler'], timeout: 60_000 }, async (format) => {
     // Act
     const { stdout, stderr, code, files } = await scan(format);
 
@@ -266,7 +267,7 @@ describe('canary: no planted secret value leaves the pipeline', () => {
       expect({ name, leaked: leaked(text) }).toEqual({ name, leaked: [] });
       expect({ name, named: text.includes('canary') }).toEqual({ name, named: true });
     }
-  }, 60_000);
+  });
 
   const credentialsTechnique = TECHNIQUES.find((t) => t.meta.id === 'MS-TA9027');
 
@@ -284,7 +285,7 @@ describe('canary: no planted secret value leaves the pipeline', () => {
     expect(leaked(text)).toEqual([]);
   });
 
-  it.runIf(credentialsTechnique).each(['json', 'csv'])('names the credential-like keys in the output of `kubeseg scan --format %s`', async (format) => {
+  it.runIf(credentialsTechnique).each(['json', 'csv'])('names the credential-like keys in the output of `kubeseg scan --format %s`', { tags: ['poppler'] }, async (format) => {
     // Act
     const { stdout } = await scan(format);
 

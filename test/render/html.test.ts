@@ -2,7 +2,7 @@
  * The HTML posture report: its raw markup (self-contained, escaped, complete) and the page a real
  * Chromium makes of it (no request, no script run, readable without JavaScript, printable).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,9 +11,9 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../lib/adapters/render/renderHtml.js';
 import { buildReportModel } from '../../lib/core/report/buildReportModel.js';
+import { requireCommand } from '../helpers/tools.js';
 import { catalog, demoModel, demoReport, HOSTILE, hostileModel, largeModel } from './htmlFixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TEMPLATES = join(import.meta.dirname, '../../templates/report');
 
 /** Text as the templates print it (Handlebars escaping). */
@@ -196,16 +196,13 @@ describe('the HTML report of a large fleet', () => {
   });
 });
 
-describe('the HTML report in Chromium', () => {
+describe('the HTML report in Chromium', { tags: ['chromium'] }, () => {
   let browser: Browser;
   let dir: string;
   const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install chromium). The HTML report is tested in a real browser; these tests do not skip.`);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: launchArgs });
+    browser = await chromium.launch({ executablePath: requireCommand('chromium'), headless: true, args: launchArgs });
     dir = mkdtempSync(join(tmpdir(), 'kubeseg-html-'));
   }, 30_000);
 

@@ -7,21 +7,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPdfFonts, renderPdf, type PdfFonts } from '../../lib/adapters/render/renderPdf.js';
 import type { ReportModel } from '../../lib/core/report/reportModel.js';
+import { requireCommand, TOOLS } from '../helpers/tools.js';
 import { demoModel, HOSTILE, hostileModel, longTableModel } from './pdfFixtures.js';
 
 const execFile = promisify(execFileCallback);
-const POPPLER = ['pdftotext', 'pdfinfo', 'pdffonts', 'pdftoppm'];
-
-/** CI installs poppler-utils; a missing tool fails the suite loudly instead of skipping it. */
-async function requirePoppler(): Promise<void> {
-  for (const tool of POPPLER) {
-    try {
-      await execFile(tool, ['-v']);
-    } catch (error) {
-      throw new Error(`${tool} is required by the PDF tests: install poppler-utils (apt-get install -y poppler-utils)`, { cause: error });
-    }
-  }
-}
 
 async function run(tool: string, ...args: string[]): Promise<string> {
   return (await execFile(tool, args, { maxBuffer: 64 * 1024 * 1024 })).stdout;
@@ -41,7 +30,7 @@ async function renderTo(name: string, model: ReportModel): Promise<string> {
 }
 
 beforeAll(async () => {
-  await requirePoppler();
+  for (const command of TOOLS.poppler.commands) requireCommand(command);
   dir = await mkdtemp(join(tmpdir(), 'kubeseg-pdf-'));
   [fonts, demo] = await Promise.all([loadPdfFonts(), demoModel()]);
   demoPdf = await renderTo('demo.pdf', demo);
@@ -51,7 +40,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('the PDF report of the demo fleet', () => {
+describe('the PDF report of the demo fleet', { tags: ['poppler'] }, () => {
   it('prints the fleet score, every cluster name, the appendix and catalog ids as selectable text', async () => {
     // Act
     const text = await run('pdftotext', demoPdf, '-');
@@ -121,7 +110,7 @@ describe('the PDF report of the demo fleet', () => {
   });
 });
 
-describe('the PDF report with hostile or very long content', () => {
+describe('the PDF report with hostile or very long content', { tags: ['poppler'] }, () => {
   it('prints markup, template syntax, RTL overrides and very long strings as text', async () => {
     // Prepare
     const model = hostileModel(demo);
