@@ -55,7 +55,7 @@ export const technique: Technique = {
     description: 'Management interfaces such as the Kubernetes dashboard, tiller, Jupyter, Argo, Kubeflow, Prometheus, Grafana, Kibana '
       + 'or Consul often run without strong authentication; exposed outside the cluster they let an attacker in. kubeseg recognises '
       + 'them by image or labels and fails each one that a Service of type LoadBalancer or NodePort selects, that an Ingress or '
-      + 'Route routes to, that runs on the host network, or that its ingress NetworkPolicies leave open to addresses outside the '
+      + 'Route routes to (unless the Ingress requires sign-in or limits the source addresses), that runs on the host network, or that its ingress NetworkPolicies leave open to addresses outside the '
       + 'pod network (on EKS, pod addresses are routable in the VPC). Segmentation mitigates only that last path; the others '
       + 'are published on purpose. A cluster without such interfaces has nothing to assess.',
   },

@@ -68,7 +68,8 @@ export const technique: Technique = {
       + 'automountServiceAccountToken, else the ServiceAccount\'s, default true) and what RBAC grants that ServiceAccount, '
       + 'directly or through its groups (built-in admin/edit/view/cluster-admin approximated when absent). It fails a workload '
       + 'that mounts a token with any permission beyond self-reviews and non-resource URLs, listing reading Secrets, exec, '
-      + 'creating workloads, changing RBAC and wildcards first; a binding to a role not in the evidence makes it unknown. '
+      + 'creating workloads, changing RBAC and wildcards first. Permissions bound to the workload\'s own ServiceAccount by name are the '
+      + 'role it needs and pass, unless they use wildcards or change RBAC; a binding to a role not in the evidence makes it unknown. '
       + 'Segmentation helps only partly (keeping pods from the API server, see MS-TA9029): a stolen token also works from '
       + 'outside the cluster. Node agents (host-network DaemonSets in kube-system) are the node and are not assessed.',
   },

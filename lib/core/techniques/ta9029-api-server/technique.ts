@@ -33,7 +33,8 @@ export const technique: Technique = {
       + 'endpoint when it is an IP address) and fails a workload that can reach one of them AND gets a service-account token '
       + '(automountServiceAccountToken not false on the pod spec nor on its ServiceAccount, or a projected token volume). '
       + 'A workload that mounts no token passes whatever the network allows; when the token is mounted and the API server '
-      + 'address is unknown the result is unknown. Node agents (host-network DaemonSets in kube-system) are not assessed.',
+      + 'address is unknown the result is unknown. A workload whose own ServiceAccount holds RBAC permissions calls the API server by design: '
+      + 'it passes when an enforced egress policy limits the rest of its egress and fails when nothing does. Node agents (host-network DaemonSets in kube-system) are not assessed.',
   },
   checks: [apiServerWithToken],
 };

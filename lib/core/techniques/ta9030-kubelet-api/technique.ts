@@ -35,7 +35,8 @@ export const technique: Technique = {
       + 'to list the pods, containers and configuration of that node. kubeseg takes every Node\'s InternalIP and ExternalIP '
       + '(IPv4) and fails a workload whose egress can open a connection to any of them on 10250 or 10255; it checks the network '
       + 'path, not whether the kubelet listens on 10255. Pods on the host network reach their own node\'s kubelet whatever '
-      + 'the policies say. Node agents (host-network DaemonSets in kube-system) are not assessed.',
+      + 'the policies say. A scraper whose own ServiceAccount may get nodes/metrics, nodes/stats or nodes/proxy reads the kubelet '
+      + 'by design: it fails only when nothing limits the rest of its egress. Node agents (host-network DaemonSets in kube-system) are not assessed.',
   },
   checks: [kubeletReachable],
 };

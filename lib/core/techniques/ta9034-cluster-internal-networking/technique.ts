@@ -31,7 +31,7 @@ export const technique: Technique = {
       + 'NetworkPolicies say otherwise. kubeseg fails a workload when some workload in ANOTHER namespace can open a connection '
       + 'to it and nothing on the ingress side restricts which namespaces may: no NetworkPolicy selects it for ingress, the rule '
       + 'that admits the connection admits every namespace (`from` empty or `namespaceSelector: {}`), or NetworkPolicies are '
-      + 'not enforced. Rules that name the namespaces they admit count as restrictions. Pods on the host network are not '
+      + 'not enforced. Cluster DNS admitting every namespace on port 53 only is doing its job. Rules that name the namespaces they admit count as restrictions. Pods on the host network are not '
       + 'subject to NetworkPolicies and fail. Node agents (host-network DaemonSets in kube-system) act as the node: they are '
       + 'neither assessed nor counted as sources. A cluster whose workloads all live in one namespace has nothing to assess.',
   },
