@@ -14,7 +14,7 @@ import type { ClusterIdentity } from '../evidence/snapshot.js';
 import type { Finding, PodSpecPatch } from '../findings/finding.js';
 import { commentedYaml, commentLines, toYaml } from '../format/yamlText.js';
 import { patchHowTo } from './patchCommands.js';
-import { combineEditedCopies } from './policyEdits.js';
+import { combineEditedCopies, isEditedCopy } from './policyEdits.js';
 import { isDefaultDenyEgress, isEgressExceptPolicy } from './remediation.js';
 
 type Json = Record<string, unknown>;
@@ -69,7 +69,55 @@ export function mergeSuggestedManifests(manifests: readonly object[]): object[] 
   const merged = [...byKey.values()].map((group) => (group.length === 1 ? group[0]! : mergeGroup(group)));
   const denyEgress = merged.filter(isDefaultDenyEgress);
   const kept = merged.filter((m) => !(isEgressExceptPolicy(m) && denyEgress.some((d) => covers(d, m))));
-  return kept.sort((a, b) => keyOf(a as Json).localeCompare(keyOf(b as Json)));
+  return keepDenialsDenied(kept).sort((a, b) => keyOf(a as Json).localeCompare(keyOf(b as Json)));
+}
+
+/**
+ * A suggestion that admits nothing into some pods (tiller, say) would be undone by another that
+ * admits traffic into the same pods, since policies add up. Such an allowing suggestion is kept
+ * off them: its selector gets a `NotIn` on one of their labels. Pods it then no longer selects
+ * keep what they have today, which is never more than before.
+ */
+function keepDenialsDenied(manifests: readonly object[]): object[] {
+  const denials = manifests.filter((m) => (m as Json).kind === 'NetworkPolicy' && admitsNothing(m as Json));
+  return manifests.map((m) => {
+    const policy = m as Json;
+    if (policy.kind !== 'NetworkPolicy' || isEditedCopy(m) || admitsNothing(policy) || !isolatesIngress(policy)) return m;
+    const spec = policy.spec as Json;
+    const selector = isMap(spec.podSelector) ? spec.podSelector : {};
+    const excluded = denials.filter((d) => sameNamespace(d as Json, policy) && mayOverlap(selectorOf(d as Json), selector))
+      .flatMap((d) => Object.entries(selectorOf(d as Json).matchLabels ?? {}).slice(0, 1));
+    if (excluded.length === 0) return m;
+    const expressions = [...(Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []),
+      ...excluded.map(([key, value]) => ({ key, operator: 'NotIn', values: [value] }))];
+    return { ...policy, spec: { ...spec, podSelector: { ...selector, matchExpressions: expressions } } };
+  });
+}
+
+function isolatesIngress(policy: Json): boolean {
+  return policyTypesOf((policy.spec ?? {}) as Json).includes('Ingress');
+}
+
+/** Isolates ingress and admits nothing. */
+function admitsNothing(policy: Json): boolean {
+  const spec = (policy.spec ?? {}) as Json;
+  return isolatesIngress(policy) && (!Array.isArray(spec.ingress) || spec.ingress.length === 0);
+}
+
+function selectorOf(policy: Json): { matchLabels?: Record<string, string> } {
+  const spec = (policy.spec ?? {}) as Json;
+  return isMap(spec.podSelector) ? (spec.podSelector as { matchLabels?: Record<string, string> }) : {};
+}
+
+function sameNamespace(a: Json, b: Json): boolean {
+  return ((a.metadata ?? {}) as Json).namespace === ((b.metadata ?? {}) as Json).namespace;
+}
+
+/** Two matchLabels selectors can pick the same pod unless they want different values of one key. */
+function mayOverlap(a: { matchLabels?: Record<string, string> }, b: Json): boolean {
+  const labels = isMap(b.matchLabels) ? (b.matchLabels as Record<string, string>) : {};
+  return Object.entries(a.matchLabels ?? {}).every(([k, v]) => labels[k] === undefined || labels[k] === v)
+    && Object.keys(a.matchLabels ?? {}).length > 0;
 }
 
 function mergeGroup(group: readonly Json[]): Json {

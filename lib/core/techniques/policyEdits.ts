@@ -30,6 +30,11 @@ export function editedPolicy(base: KubeObject, edits: Omit<PolicyEdits, 'base'>)
   return manifest;
 }
 
+/** Whether the manifest is a corrected copy of an existing policy (it can only narrow what the original allowed). */
+export function isEditedCopy(manifest: object): boolean {
+  return editsOf.has(manifest);
+}
+
 export function ingressEdits(indexes: Iterable<number>, edit: RuleEdit): Omit<PolicyEdits, 'base'> {
   return { ingress: new Map([...indexes].map((i) => [i, [edit]])), egress: [] };
 }

@@ -136,8 +136,7 @@ export function denyEgressToAddresses(ctx: CheckContext, workload: WorkloadInfo,
         ],
       },
     };
-    egressExcept.add(policy);
-    return manifestRemediation(`${lead} The cluster's remediation.yaml merges every kubeseg suggestion for this policy into one.`, policy);
+    return manifestRemediation(`${lead} The cluster's remediation.yaml merges every kubeseg suggestion for this policy into one.`, asEgressExceptPolicy(policy));
   }
   return manifestRemediation(
     `Exclude ${what} (${listed}) from the egress rules that allow it: ${allowing.map((p) => `NetworkPolicy ${ns}/${p.metadata.name}`).join(', ')}.`,
@@ -160,6 +159,12 @@ const defaultDenyEgress = new WeakSet<object>();
 
 export const isEgressExceptPolicy = (m: object): boolean => egressExcept.has(m);
 export const isDefaultDenyEgress = (m: object): boolean => defaultDenyEgress.has(m);
+
+/** Marks a new policy that allows all egress but some addresses: where a default-deny egress applies, it would undo it. */
+export function asEgressExceptPolicy<T extends object>(policy: T): T {
+  egressExcept.add(policy);
+  return policy;
+}
 
 /** Marks a new policy that denies all egress but what it lists (DNS): where it applies, an "all but" egress policy would undo it. */
 export function asDefaultDenyEgress<T extends object>(policy: T): T {
