@@ -108,6 +108,10 @@ describe('the what-if score', () => {
       const applied = parseManifestText('remediation.yaml', bundleYaml(assessment.bundle, snapshot.cluster), diagnostics).map((o) => o.object);
       expect(diagnostics.all).toEqual([]);
       expect(applied).toEqual(assessment.bundle.manifests);
+      // A workload whose egress kubeseg limits gets no "everything but" egress policy beside it.
+      const names = applied.map((m) => (m as { metadata: { namespace: string; name: string } }).metadata).map((m) => `${m.namespace}/${m.name}`);
+      const limited = names.filter((n) => n.includes('/kubeseg-limit-egress-'));
+      expect(limited.filter((n) => names.includes(n.replace('/kubeseg-limit-egress-', '/kubeseg-egress-')))).toEqual([]);
       const remediated = remediatedSnapshot(snapshot, { manifests: applied, patches: [] });
 
       // Act

@@ -111,10 +111,10 @@ describe('merging suggestions', () => {
     // Prepare
     const web = { matchLabels: { app: 'web' } };
     const except = asEgressExceptPolicy(policy('kubeseg-egress-web', web, { policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }] }] }));
-    const limit = asDefaultDenyEgress(policy('kubeseg-limit-egress-web', web, { policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] }));
+    const limit = (): Obj => asDefaultDenyEgress(policy('kubeseg-limit-egress-web', web, { policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] }));
 
-    // Act
-    const merged = mergeSuggestedManifests([except, limit]) as Obj[];
+    // Act: two techniques suggest the same limiting policy
+    const merged = mergeSuggestedManifests([except, limit(), limit()]) as Obj[];
 
     // Assess
     expect(merged.map((m) => (m.metadata as Obj).name)).toEqual(['kubeseg-limit-egress-web']);

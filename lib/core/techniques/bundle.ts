@@ -15,7 +15,7 @@ import type { Finding, PodSpecPatch } from '../findings/finding.js';
 import { commentedYaml, commentLines, toYaml } from '../format/yamlText.js';
 import { patchHowTo } from './patchCommands.js';
 import { combineEditedCopies, isEditedCopy } from './policyEdits.js';
-import { isDefaultDenyEgress, isEgressExceptPolicy } from './remediation.js';
+import { isDefaultDenyEgress, isEgressExceptPolicy, withMarksOf } from './remediation.js';
 
 type Json = Record<string, unknown>;
 
@@ -66,7 +66,7 @@ export function mergeSuggestedManifests(manifests: readonly object[]): object[] 
     if (!seen) byKey.set(key, [m]);
     else if (!seen.includes(m)) seen.push(m);
   }
-  const merged = [...byKey.values()].map((group) => (group.length === 1 ? group[0]! : mergeGroup(group)));
+  const merged = [...byKey.values()].map((group) => (group.length === 1 ? group[0]! : withMarksOf(mergeGroup(group), group)));
   const denyEgress = merged.filter(isDefaultDenyEgress);
   const kept = merged.filter((m) => !(isEgressExceptPolicy(m) && denyEgress.some((d) => covers(d, m))));
   return keepDenialsDenied(kept).sort((a, b) => keyOf(a as Json).localeCompare(keyOf(b as Json)));

@@ -160,6 +160,13 @@ const defaultDenyEgress = new WeakSet<object>();
 export const isEgressExceptPolicy = (m: object): boolean => egressExcept.has(m);
 export const isDefaultDenyEgress = (m: object): boolean => defaultDenyEgress.has(m);
 
+/** The merge of several suggestions for one policy keeps their marks. */
+export function withMarksOf<T extends object>(merged: T, sources: readonly object[]): T {
+  if (sources.some(isEgressExceptPolicy)) egressExcept.add(merged);
+  if (sources.some(isDefaultDenyEgress)) defaultDenyEgress.add(merged);
+  return merged;
+}
+
 /** Marks a new policy that allows all egress but some addresses: where a default-deny egress applies, it would undo it. */
 export function asEgressExceptPolicy<T extends object>(policy: T): T {
   egressExcept.add(policy);
