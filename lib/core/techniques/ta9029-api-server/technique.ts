@@ -9,12 +9,14 @@ import { apiServerTargets, decidingAnswers, reachTargets } from '../addressTarge
 import type { CheckContext } from '../context.js';
 import type { PodSpecPatch } from '../../findings/finding.js';
 import { denyEgressToAddresses, patchRemediation, podSpecPatch, withPatch } from '../remediation.js';
-import { limitEgressToNeeds } from '../limitEgress.js';
-import { apiServerNeed, egressLimit, type Need } from '../needs.js';
+import { judgeNeededPath } from '../limitEgress.js';
+import { apiServerNeed } from '../needs.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, type WorkloadInfo } from '../workloads.js';
 
 const CHECK = 'api-server-reachable-with-token';
+
+const API_SERVER_PATH = { does: 'calls the API server', needs: 'needs the API server' };
 
 export const technique: Technique = {
   meta: {
@@ -52,7 +54,7 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
       return fail(CHECK, w.ref, `${w.id} runs on the host network, where NetworkPolicies do not apply, and mounts a service-account token`,
         ['spec.hostNetwork: true', token.evidence, ...(need?.evidence ?? [])], token.patch && !need ? patchRemediation(advice, token.patch) : { text: advice });
     }
-    if (need) return neededApiServer(ctx, w, need, token);
+    if (need) return judgeNeededPath(ctx, CHECK, w, API_SERVER_PATH, [token.evidence, ...need.evidence]);
     const deciding = decidingAnswers(answers.get(w.id) ?? []);
     const first = deciding.answers[0];
     if (!first) {
@@ -73,25 +75,6 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
       }
     }
   });
-}
-
-/**
- * A workload whose own RBAC role shows it calls the API server: reaching it is its job. It fails
- * only when nothing limits its egress, and the fix keeps the API server open to it.
- */
-function neededApiServer(ctx: CheckContext, w: WorkloadInfo, need: Need, token: TokenMount): CheckOutcome {
-  const evidence = [token.evidence, ...need.evidence];
-  switch (egressLimit(ctx, w)) {
-    case 'limited':
-      return pass(CHECK, w.ref, `${w.id} calls the API server, as its RBAC role needs, and NetworkPolicies limit the rest of its egress`, evidence);
-    case 'unknown':
-      return unknown(CHECK, w.ref, `${w.id} calls the API server, as its RBAC role needs; whether anything limits the rest of its egress is unknown`,
-        [...evidence, `only NetworkPolicies would limit it, and ${ctx.enforcement.reason}`]);
-    case 'open':
-      return fail(CHECK, w.ref, `${w.id} needs the API server, as its RBAC role shows, but nothing limits its egress: a compromised pod reaches every destination with its token`,
-        [...evidence, ctx.enforcement.status === 'not-enforced' ? ctx.enforcement.reason : `no NetworkPolicy selects ${w.id} for egress`],
-        limitEgressToNeeds(ctx, w));
-  }
 }
 
 type Json = Record<string, unknown>;

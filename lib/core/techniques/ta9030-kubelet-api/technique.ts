@@ -9,12 +9,14 @@ import { addressesToCidrs } from '../../netpol/ipv4.js';
 import { decidingAnswers, kubeletTargets, reachTargets, targetsOf } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses, retext } from '../remediation.js';
-import { limitEgressToNeeds } from '../limitEgress.js';
-import { egressLimit, kubeletNeed } from '../needs.js';
+import { judgeNeededPath } from '../limitEgress.js';
+import { kubeletNeed } from '../needs.js';
 import type { Technique } from '../types.js';
-import { isHostNetwork, hostNetworkFailure, type WorkloadInfo } from '../workloads.js';
+import { isHostNetwork, hostNetworkFailure } from '../workloads.js';
 
 const CHECK = 'kubelet-reachable';
+
+const KUBELET_PATH = { does: 'reads the kubelet API', needs: 'needs the kubelet API' };
 
 /** Evidence lists this many node addresses, then a count of the rest. */
 const LISTED = 5;
@@ -50,7 +52,7 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
       return hostNetworkFailure(CHECK, w, 'NetworkPolicies do not apply and it reaches the kubelet as the node does');
     }
     const need = kubeletNeed(ctx, w);
-    if (need) return neededKubelet(ctx, w, need.evidence);
+    if (need) return judgeNeededPath(ctx, CHECK, w, KUBELET_PATH, need.evidence);
     const deciding = decidingAnswers(answers.get(w.id) ?? []);
     const first = deciding.answers[0];
     if (!first) {
@@ -74,19 +76,4 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
       }
     }
   });
-}
-
-/** A metrics scraper whose own RBAC role reads the kubelet: it fails only when nothing limits its egress. */
-function neededKubelet(ctx: CheckContext, w: WorkloadInfo, evidence: readonly string[]): CheckOutcome {
-  switch (egressLimit(ctx, w)) {
-    case 'limited':
-      return pass(CHECK, w.ref, `${w.id} reads the kubelet API, as its RBAC role needs, and NetworkPolicies limit the rest of its egress`, evidence);
-    case 'unknown':
-      return unknown(CHECK, w.ref, `${w.id} reads the kubelet API, as its RBAC role needs; whether anything limits the rest of its egress is unknown`,
-        [...evidence, `only NetworkPolicies would limit it, and ${ctx.enforcement.reason}`]);
-    case 'open':
-      return fail(CHECK, w.ref, `${w.id} needs the kubelet API, as its RBAC role shows, but nothing limits its egress: a compromised pod reaches every node port and destination`,
-        [...evidence, ctx.enforcement.status === 'not-enforced' ? ctx.enforcement.reason : `no NetworkPolicy selects ${w.id} for egress`],
-        limitEgressToNeeds(ctx, w));
-  }
 }
