@@ -5,8 +5,9 @@
  * than the need (is its egress limited at all?), and a fix never takes the needed path away.
  *
  * A need is shown by a binding that names the ServiceAccount itself: permissions that come only
- * through groups every account is in (`system:serviceaccounts`, `system:authenticated`) were not
- * granted for this workload and show no need.
+ * through groups every account is in (`system:serviceaccounts`, `system:authenticated`), or to a
+ * namespace's `default` account that every pod without one of its own runs as, were not granted
+ * for this workload and show no need.
  */
 import type { CheckContext } from './context.js';
 import { RbacIndex, ruleAllows, type Grant } from './rbac.js';
@@ -31,8 +32,9 @@ export function rbacOf(ctx: CheckContext): RbacIndex {
   return rbac;
 }
 
-/** The grants bound to the workload's own ServiceAccount by name. */
+/** The grants bound to the workload's own ServiceAccount by name; a namespace's `default` account is no workload's own. */
 function ownGrants(ctx: CheckContext, w: WorkloadInfo): Grant[] {
+  if (w.serviceAccountName === 'default') return [];
   return rbacOf(ctx).rulesFor({ kind: 'ServiceAccount', namespace: w.ref.namespace, name: w.serviceAccountName })
     .filter((g) => g.subject.kind === 'ServiceAccount' && g.subject.name === w.serviceAccountName && g.subject.namespace === w.ref.namespace);
 }

@@ -33,7 +33,8 @@ export function podSelectorOf(workload: WorkloadInfo): Record<string, string> {
 export function allowPolicySelector(
   ctx: CheckContext, workload: WorkloadInfo, direction: 'ingress' | 'egress', namespaceWide = false,
 ): { matchLabels?: Record<string, string> } | undefined {
-  const neighbours = ctx.workloadsIn(workload.ref.namespace).filter((w) => w !== workload && !isHostNetwork(w));
+  // Host-network pods count too: the engine reads a policy that selects them like any other.
+  const neighbours = ctx.workloadsIn(workload.ref.namespace).filter((w) => w !== workload);
   const safe = (labels: Readonly<Record<string, string>>): boolean => neighbours.every((w) =>
     !Object.entries(labels).every(([k, v]) => w.podLabels[k] === v) || !ctx.queries.isolated(w.id, direction));
   if (namespaceWide && safe({})) return {};
