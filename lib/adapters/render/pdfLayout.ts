@@ -52,6 +52,12 @@ export function paragraph(doc: Doc, text: string, style: TextStyle = TEXT.body, 
   doc.y += gapAfter;
 }
 
+/** The height `paragraph` gives the text, without its gap after. */
+export function paragraphHeight(doc: Doc, text: string, style: TextStyle = TEXT.body, indent = 0): number {
+  applyStyle(doc, style);
+  return doc.heightOfString(cut(text, MAX_CHARS.paragraph), { width: contentWidth(doc) - indent, lineGap: style.lineGap });
+}
+
 /**
  * Text of at most `maxLines` lines, cut with an ellipsis: for headings and labels that carry a
  * cluster's strings, so a very long name cannot push the layout off the page. Moves `doc.y` below it.
@@ -111,6 +117,13 @@ export function codeBlock(doc: Doc, code: string, indent = 0): void {
     chunkHeight += height;
   }
   drawCodeChunk(doc, chunk, chunkHeight, x, width);
+}
+
+/** The height `codeBlock` gives the code when it fits on one page. */
+export function codeBlockHeight(doc: Doc, code: string, indent = 0): number {
+  applyStyle(doc, TEXT.code);
+  const inner = contentWidth(doc) - indent - 2 * CODE_PAD;
+  return code.split('\n').reduce((h, line) => h + codeLineHeight(doc, cut(line, MAX_CHARS.codeLine), inner), 2 * CODE_PAD);
 }
 
 function codeLineHeight(doc: Doc, line: string, width: number): number {
