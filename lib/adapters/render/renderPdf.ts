@@ -25,8 +25,9 @@ export { loadPdfFonts } from './pdfFonts.js';
 const BLOCK_FIELDS: ReadonlySet<string> = new Set(['yaml']);
 
 export async function renderPdf(input: ReportModel, fonts: PdfFonts): Promise<Buffer> {
-  // A bidi control or zero-width character in a cluster string would make it read as something else.
-  const model = inertStrings(input, BLOCK_FIELDS);
+  // A bidi control or zero-width character in a cluster string would make it read as something else. The
+  // PDF lists each cluster's key issues, not every finding, so the full finding groups are left out first.
+  const model = inertStrings({ ...input, clusters: input.clusters.map((c) => ({ ...c, findingGroups: [] })) }, BLOCK_FIELDS);
   // Buffered pages: the contents and "of M" are written once every page exists.
   const doc = new PDFDocument({
     size: PAGE.size, margins: PAGE.margins, bufferPages: true, info: documentInfo(model), displayTitle: true, lang: 'en',
