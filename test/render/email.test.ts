@@ -190,6 +190,12 @@ describe('the weekly summary email', () => {
     }
   });
 
+  it('prints no backtick of the techniques\' prose in either part', () => {
+    const { html, text } = renderSummaryEmail(withChanges, LINKS);
+    expect(html).not.toContain('`');
+    expect(text).not.toContain('`');
+  });
+
   it('lists the top risks in plain words, with their severity, in both parts', () => {
     // Act
     const { html, text } = renderSummaryEmail(model, LINKS);

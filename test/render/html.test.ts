@@ -120,6 +120,15 @@ describe('the HTML report of the demo fleet', () => {
     expect(html).toContain('2026-11-12: no score');
   });
 
+  it('links a cluster section to its remediation bundle when the model names one, and to nothing else', () => {
+    // Act
+    const html = renderHtml(buildReportModel({ report: demoReport, catalog, remediationFiles: [undefined, 'legacy-batch/remediation.yaml'] }));
+
+    // Assess
+    expect(clusterMarkup(html, 'cluster-2')).toContain('<a href="legacy-batch/remediation.yaml">');
+    expect([...html.matchAll(/\shref="([^"#][^"]*)"/g)].map((m) => m[1])).toEqual(['legacy-batch/remediation.yaml']);
+  });
+
   it('leaves out the changes and draws no trend line without a previous run', () => {
     // Act
     const html = renderHtml(buildReportModel({ report: demoReport, catalog }));

@@ -99,6 +99,9 @@ describe('the PDF report of the demo fleet', () => {
     expect(text).toContain('Appendix');
     expect(text).toContain('Technique catalog');
     for (const entry of demo.appendix.catalog.slice(0, 3)) expect(text).toContain(entry.id);
+    // Code spans of the techniques' prose lose their backticks.
+    expect(text.replace(/\s+/g, ' ')).toContain('merge their except lists');
+    expect(text).not.toContain('`');
   });
 
   it('has a page count within the expected range, the report title in its metadata and page footers', async () => {

@@ -5,6 +5,7 @@ import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
 import { DiagnosticList } from '../../lib/core/diagnostics.js';
 import { assessCluster } from '../../lib/core/report/assessCluster.js';
 import { buildJsonReport } from '../../lib/core/report/jsonReport.js';
+import { formatFindingsCsv } from '../../lib/core/report/findingsCsv.js';
 import { formatTextSummary } from '../../lib/core/report/textSummary.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
 
@@ -49,5 +50,13 @@ describe('the text summary', () => {
     expect(risks[0]).toMatch(/^ {4}\[critical\]/);
     const workloads = risks.map((r) => /\] (\S+)/.exec(r)![1]);
     expect(new Set(workloads).size).toBe(5);
+  });
+});
+
+describe('findings.csv', () => {
+  it('prints the prose of the techniques without backticks', () => {
+    const csv = formatFindingsCsv(report);
+    expect(csv).toContain('merge their except lists');
+    expect(csv).not.toContain('`');
   });
 });
