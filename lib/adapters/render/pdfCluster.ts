@@ -5,12 +5,12 @@
  * findings.csv list every finding.
  */
 import { proseText } from '../../core/format/prose.js';
-import type { ClusterSection, KeyIssue, TechniqueRow } from '../../core/report/reportModel.js';
+import type { ClusterSection, KeyIssue, Prose, TechniqueRow } from '../../core/report/reportModel.js';
 import { figureTiles } from './pdfCharts.js';
 import { countsText, countText, deltaText, percentText, plural, scoreText } from './formatText.js';
 import {
   bottomEdge, clampedHeight, clampedText, codeBlock, codeBlockHeight, contentHeight, contentWidth, ensureSpace, heading, leftEdge, lineHeight,
-  paragraph, paragraphHeight,
+  paragraph, proseHeight, proseParagraph,
 } from './pdfLayout.js';
 import { BAND_TINT, COLOUR, SEVERITY_TINT, TEXT } from './pdfStyle.js';
 import { drawTable, type CellInput, type TableColumn } from './pdfTables.js';
@@ -103,7 +103,7 @@ const ISSUE_COLUMNS: readonly TableColumn[] = [
 ];
 
 /** How many affected resources an issue's row names; the count says how many more there are. */
-const NAMED_RESOURCES = 4;
+const NAMED_RESOURCES = 3;
 
 /** The key issues in one table, then the remediations of the first few. */
 function keyIssues(doc: Doc, cluster: ClusterSection): void {
@@ -118,17 +118,17 @@ function keyIssues(doc: Doc, cluster: ClusterSection): void {
 function issueRow(i: KeyIssue): CellInput[] {
   const named = i.findings.slice(0, NAMED_RESOURCES).map((f) => f.resource);
   const more = i.findings.length - named.length;
-  const message = i.message ?? i.findings[0]!.message;
+  const message = i.message ? proseText(i.message) : `for example: ${proseText(i.findings[0]!.message)}`;
   return [
     { text: `${i.techniqueId}\n${[i.severity, i.status, ...(i.newFindings > 0 ? [`${i.newFindings} new`] : [])].join(' · ')}`, fill: SEVERITY_TINT[i.severity] },
     `${plural(i.findings.length, 'resource')}: ${named.join(', ')}${more > 0 ? `, and ${countText(more)} more` : ''}`,
-    proseText(message),
+    message,
   ];
 }
 
 interface RemediationBlock {
   readonly title: string;
-  readonly text: string;
+  readonly text: Prose;
   readonly yaml: string | null;
 }
 
@@ -169,7 +169,7 @@ function remediationBlock(i: KeyIssue): RemediationBlock {
   const yaml = i.remediation?.yaml ?? first.yaml ?? null;
   const own = several && (!shared || (!i.remediation?.yaml && first.yaml))
     ? ` This is the fix for ${first.resource}; each of the ${countText(i.findings.length)} resources has its own (see the HTML report).` : '';
-  return { title, text: `${proseText(shared ? i.remediation!.text : first.remediation ?? i.remediation!.text)}${own}`, yaml };
+  return { title, text: [...(shared ? i.remediation!.text : first.remediation ?? i.remediation!.text), { text: own, code: false }], yaml };
 }
 
 const BLOCK_TITLE = { ...TEXT.h3, size: 8.5 };
@@ -177,12 +177,12 @@ const BLOCK_GAP = 6;
 
 function blockHeight(doc: Doc, b: RemediationBlock): number {
   return clampedHeight(doc, b.title, BLOCK_TITLE, contentWidth(doc), 2) + BLOCK_TITLE.size * 0.4
-    + paragraphHeight(doc, b.text, TEXT.body) + 3 + (b.yaml === null ? 0 : codeBlockHeight(doc, b.yaml)) + BLOCK_GAP;
+    + proseHeight(doc, b.text, TEXT.body) + 3 + (b.yaml === null ? 0 : codeBlockHeight(doc, b.yaml)) + BLOCK_GAP;
 }
 
 function drawBlock(doc: Doc, b: RemediationBlock): void {
   heading(doc, b.title, BLOCK_TITLE, 0, 2);
-  paragraph(doc, b.text, TEXT.body, 0, 3);
+  proseParagraph(doc, b.text, TEXT.body, 3);
   if (b.yaml !== null) codeBlock(doc, b.yaml);
   doc.y += BLOCK_GAP;
 }

@@ -16,8 +16,10 @@ type ReportFinding = JsonReport['clusters'][number]['findings'][number];
 export const WORKLOAD_PLACEHOLDER = '‹workload›';
 /** Stands for a word that differs between the workloads of an issue (each finding's own text has it). */
 export const VARYING_PLACEHOLDER = '‹varies›';
-/** More words than this differing, and two texts are not one fix. */
+/** More words than this differing, and two remediations are not one fix. */
 const MOST_VARYING_WORDS = 3;
+/** An issue's headline may leave open one word (a count); with more it would read as a puzzle. */
+const MOST_VARYING_IN_MESSAGE = 1;
 
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
@@ -51,18 +53,18 @@ function splitWords(text: string): Words {
   return text.split(/(\s+)/);
 }
 
-/** One text for both, with the placeholder where they differ; null if they differ in length or in too many words. */
-function merge(template: Words, words: Words): Words | null {
+/** One text for both, with the placeholder where they differ; null if they differ in length or in more than `most` words. */
+function merge(template: Words, words: Words, most = MOST_VARYING_WORDS): Words | null {
   if (template.length !== words.length) return null;
   const merged = template.map((w, i) => (w === words[i] ? w : VARYING_PLACEHOLDER));
-  return merged.filter((w) => w === VARYING_PLACEHOLDER).length <= MOST_VARYING_WORDS ? merged : null;
+  return merged.filter((w) => w === VARYING_PLACEHOLDER).length <= most ? merged : null;
 }
 
 /** The texts as one, as `merge` makes it; undefined when they are not one. */
-function commonText(texts: readonly string[]): string | undefined {
+function commonText(texts: readonly string[], most = MOST_VARYING_WORDS): string | undefined {
   let template: Words | null = splitWords(texts[0] ?? '');
   for (const t of texts.slice(1)) {
-    template = template && merge(template, splitWords(t));
+    template = template && merge(template, splitWords(t), most);
     if (template === null) return undefined;
   }
   return template.join('');
@@ -72,7 +74,7 @@ function issue(group: readonly ReportFinding[], cluster: string, isNew: (id: str
   const first = group[0]!;
   const single = group.length === 1;
   const data = dataStrings(cluster, first);
-  const message = single ? first.message : commonText(group.map((f) => shape(f.message, f)));
+  const message = single ? first.message : commonText(group.map((f) => shape(f.message, f)), MOST_VARYING_IN_MESSAGE);
   const fixes = group.flatMap((f) => (f.remediation ? [shape(f.remediation.text, f)] : []));
   const fixText = single ? first.remediation?.text : fixes.length === group.length ? commonText(fixes) : undefined;
   const yamls = new Set(group.map((f) => f.remediation?.yaml));
