@@ -53,11 +53,16 @@ function splitWords(text: string): Words {
   return text.split(/(\s+)/);
 }
 
-/** One text for both, with the placeholder where they differ; null if they differ in length or in more than `most` words. */
+/**
+ * One text for both, with the placeholder where they differ; null if they differ in length, in more
+ * than `most` words, or in two words in a row (two lists, not one fix with a name in it).
+ */
 function merge(template: Words, words: Words, most = MOST_VARYING_WORDS): Words | null {
   if (template.length !== words.length) return null;
   const merged = template.map((w, i) => (w === words[i] ? w : VARYING_PLACEHOLDER));
-  return merged.filter((w) => w === VARYING_PLACEHOLDER).length <= most ? merged : null;
+  const varying = merged.flatMap((w, i) => (w === VARYING_PLACEHOLDER ? [i] : []));
+  // Words sit at even indexes, the white space between them at odd ones.
+  return varying.length <= most && varying.every((at, k) => k === 0 || at - varying[k - 1]! > 2) ? merged : null;
 }
 
 /** The texts as one, as `merge` makes it; undefined when they are not one. */
