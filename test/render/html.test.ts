@@ -178,6 +178,23 @@ describe('the HTML report of a fleet with hostile strings', () => {
   });
 });
 
+describe('the HTML report of a workload with a backtick in its name', () => {
+  it('shows the backtick as text: it opens no code span, and the real one still renders as code', () => {
+    // Prepare
+    const report = structuredClone(demoReport);
+    const finding = report.clusters[0]!.findings.find((f) => f.status === 'fail' && f.resource.namespace !== null)!;
+    finding.resource = { ...finding.resource, name: 'we`b' };
+    finding.message = `${finding.resource.namespace}/we\`b[${finding.resource.kind}] can reach it: merge their \`except\` lists`;
+
+    // Act
+    const html = renderHtml(buildReportModel({ report, catalog }));
+
+    // Assess
+    expect(html).toContain(`${finding.resource.namespace}/we&#96;b[${finding.resource.kind}] can reach it: merge their <code>except</code> lists`);
+    expect(html).not.toMatch(/<code>b\[/);
+  });
+});
+
 describe('the report templates', () => {
   it('use triple-stash (unescaped output) only on `.markup` fields the renderer built itself', () => {
     // Prepare

@@ -79,7 +79,7 @@ export function proseHeight(doc: Doc, prose: Prose, style: TextStyle = TEXT.body
 }
 
 /** The height `paragraph` gives the text, without its gap after. */
-export function paragraphHeight(doc: Doc, text: string, style: TextStyle = TEXT.body, indent = 0): number {
+function paragraphHeight(doc: Doc, text: string, style: TextStyle = TEXT.body, indent = 0): number {
   applyStyle(doc, style);
   return doc.heightOfString(cut(text, MAX_CHARS.paragraph), { width: contentWidth(doc) - indent, lineGap: style.lineGap });
 }

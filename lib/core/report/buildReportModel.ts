@@ -164,7 +164,7 @@ const SHORT_NAME = 28;
  * `Access the Kubernetes API server` → `Kubernetes API server`; a name still too long loses its
  * trailing phrase (`Application credentials in configuration files` → `Application credentials`).
  */
-export function shortTechniqueName(name: string): string {
+function shortTechniqueName(name: string): string {
   const bare = name.replace(/^access (the )?/i, '');
   const short = bare.length > SHORT_NAME ? bare.replace(/ (in|on|of|and|to|from|via) .*$/, '') : bare;
   return short.charAt(0).toUpperCase() + short.slice(1);

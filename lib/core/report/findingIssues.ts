@@ -13,9 +13,9 @@ import type { FindingView, Issue } from './reportModel.js';
 type ReportFinding = JsonReport['clusters'][number]['findings'][number];
 
 /** Stands for each affected workload in the text an issue shows for several of them. */
-export const WORKLOAD_PLACEHOLDER = '‹workload›';
+const WORKLOAD_PLACEHOLDER = '‹workload›';
 /** Stands for a word that differs between the workloads of an issue (each finding's own text has it). */
-export const VARYING_PLACEHOLDER = '‹varies›';
+const VARYING_PLACEHOLDER = '‹varies›';
 /** More words than this differing, and two remediations are not one fix. */
 const MOST_VARYING_WORDS = 3;
 /** An issue's headline may leave open one word (a count); with more it would read as a puzzle. */
@@ -98,9 +98,8 @@ function issue(group: readonly ReportFinding[], cluster: string, isNew: (id: str
   };
 }
 
-export function findingView(
-  f: ReportFinding, cluster: string, isNew: boolean, own: { readonly yaml: boolean; readonly fix: boolean } = { yaml: true, fix: false },
-): FindingView {
+/** A finding as its issue lists it; `own` says whether it carries its own manifest and remediation text. */
+function findingView(f: ReportFinding, cluster: string, isNew: boolean, own: { readonly yaml: boolean; readonly fix: boolean }): FindingView {
   const data = dataStrings(cluster, f);
   return {
     id: f.id, status: f.status, severity: f.severity, resource: resourceText(f.resource), message: proseSpans(f.message, data),
