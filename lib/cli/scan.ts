@@ -96,11 +96,13 @@ class ReportOutputs {
 
   /** The four report files, then one remediation bundle per cluster. */
   async files(): Promise<Map<string, string | Uint8Array>> {
-    const bundles = remediationFileNames(this.assessments.map((a) => a.snapshot.cluster))
-      .map((name, i): [string, string] => [name, bundleYaml(this.assessments[i]!.bundle, this.assessments[i]!.snapshot.cluster)]);
+    const names = remediationFileNames(this.assessments.map((a) => a.snapshot.cluster));
+    const bundles = names.map((name, i): [string, string] => [name, bundleYaml(this.assessments[i]!.bundle, this.assessments[i]!.snapshot.cluster)]);
+    // The reports written beside the bundles link to them.
+    const model = buildReportModel({ ...this.modelInput(), remediationFiles: names });
     return new Map<(typeof REPORT_FILES)[number] | string, string | Uint8Array>([
-      ['report.html', renderHtml(this.model())],
-      ['report.pdf', await renderPdf(this.model(), await loadPdfFonts())],
+      ['report.html', renderHtml(model)],
+      ['report.pdf', await renderPdf(model, await loadPdfFonts())],
       ['report.json', this.render('json', false)],
       ['findings.csv', formatFindingsCsv(this.report)],
       ...bundles,
@@ -108,7 +110,11 @@ class ReportOutputs {
   }
 
   private model(): ReportModel {
-    return (this.cachedModel ??= buildReportModel({ report: this.report, catalog: TECHNIQUES.map((t) => t.meta), ...(this.trends && { trends: this.trends }) }));
+    return (this.cachedModel ??= buildReportModel(this.modelInput()));
+  }
+
+  private modelInput(): Parameters<typeof buildReportModel>[0] {
+    return { report: this.report, catalog: TECHNIQUES.map((t) => t.meta), ...(this.trends && { trends: this.trends }) };
   }
 }
 

@@ -275,7 +275,7 @@ describe('kubeseg scan', () => {
 
     // Assess
     expect(text.code).toBe(3);
-    expect(text.stdout).toContain('! rbac: forbidden (403 Forbidden: list clusterrolebindings.rbac.authorization.k8s.io)');
+    expect(text.stdout).toContain('! rbac (forbidden): RBAC objects could not be read (403 Forbidden: list clusterrolebindings.rbac.authorization.k8s.io)');
     expect(json.code).toBe(3);
     expect(report.clusters.map((c) => [c.name, c.status])).toEqual([['alpha', 'assessed'], ['beta', 'partial']]);
     expect(report.clusters[1]!.collection).toContainEqual({ step: 'rbac', status: 'forbidden', detail: '403 Forbidden: list clusterrolebindings.rbac.authorization.k8s.io' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasInvisible, inertBlock, inertLine } from '../../lib/core/format/inert.js';
+import { hasInvisible, inertBlock, inertLine, inertStrings } from '../../lib/core/format/inert.js';
 
 describe('inert text', () => {
   it('shows bidi overrides, isolates, zero-width characters and terminal escapes as code points', () => {
@@ -17,5 +17,22 @@ describe('inert text', () => {
     expect(hasInvisible('plain')).toBe(false);
     expect(hasInvisible('p\u202Dq')).toBe(true);
     expect(hasInvisible('p\u202Dq')).toBe(true);
+  });
+});
+
+describe('inert strings of a whole value', () => {
+  it('makes every string inert, keeps line breaks under block keys, and leaves clean parts as they are', () => {
+    // Prepare
+    const clean = { name: 'web', tags: ['a', 'b'] };
+    const value = { cluster: 'prod\u202Eexe', yaml: 'a: 1\nb: "\u200B"', list: ['x\r\ny', 3, null], clean };
+
+    // Act
+    const inert = inertStrings(value, new Set(['yaml']));
+
+    // Assess
+    expect(inert).toEqual({ cluster: 'prod<U+202E>exe', yaml: 'a: 1\nb: "<U+200B>"', list: ['x<U+000D><U+000A>y', 3, null], clean });
+    expect(inert.clean).toBe(clean);
+    expect(inertStrings(clean)).toBe(clean);
+    expect(value.cluster).toBe('prod\u202Eexe');
   });
 });

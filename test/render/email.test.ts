@@ -5,6 +5,7 @@ import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
 import { renderFailureEmail, renderSummaryEmail, type FailureNotice } from '../../lib/adapters/render/renderEmail.js';
 import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
 import { DiagnosticList } from '../../lib/core/diagnostics.js';
+import { proseText } from '../../lib/core/format/prose.js';
 import { assessCluster } from '../../lib/core/report/assessCluster.js';
 import { buildJsonReport } from '../../lib/core/report/jsonReport.js';
 import { buildReportModel } from '../../lib/core/report/buildReportModel.js';
@@ -46,7 +47,7 @@ function hostileModel(): ReportModel {
   return {
     ...withChanges,
     clusters: withChanges.clusters.map((c, i) => ({ ...c, name: names[i]! })),
-    topRisks: withChanges.topRisks.map((r) => ({ ...r, cluster: HOSTILE.rtl, techniqueName: HOSTILE.breakout, text: HOSTILE.lines })),
+    topRisks: withChanges.topRisks.map((r) => ({ ...r, cluster: HOSTILE.rtl, techniqueName: HOSTILE.breakout, text: [{ text: HOSTILE.lines, code: false }] })),
     changes: { ...changes, clusters: changes.clusters.map((c, i) => ({ ...c, cluster: names[i]! })), dropped: [HOSTILE.lines, HOSTILE.markup] },
   };
 }
@@ -189,6 +190,12 @@ describe('the weekly summary email', () => {
     }
   });
 
+  it('prints no backtick of the techniques\' prose in either part', () => {
+    const { html, text } = renderSummaryEmail(withChanges, LINKS);
+    expect(html).not.toContain('`');
+    expect(text).not.toContain('`');
+  });
+
   it('lists the top risks in plain words, with their severity, in both parts', () => {
     // Act
     const { html, text } = renderSummaryEmail(model, LINKS);
@@ -197,8 +204,8 @@ describe('the weekly summary email', () => {
     expect(model.topRisks.length).toBeGreaterThan(0);
     for (const risk of model.topRisks) {
       const severity = risk.severity[0]!.toUpperCase() + risk.severity.slice(1);
-      expect(text).toContain(`- [${severity}] ${risk.cluster}, ${risk.techniqueName}: ${risk.text}\n`);
-      expect(htmlRows(html).map((cells) => cells.map(visibleText))).toContainEqual([severity, `${risk.cluster}, ${risk.techniqueName}: ${risk.text}`]);
+      expect(text).toContain(`- [${severity}] ${risk.cluster}, ${risk.techniqueName}: ${proseText(risk.text)}\n`);
+      expect(htmlRows(html).map((cells) => cells.map(visibleText))).toContainEqual([severity, `${risk.cluster}, ${risk.techniqueName}: ${proseText(risk.text)}`]);
     }
   });
 
@@ -270,10 +277,10 @@ describe('the weekly summary email with hostile cluster strings', () => {
     expect(lines.filter((line) => line.includes('forged')).every((line) => line.includes('evil'))).toBe(true);
   });
 
-  it('removes bidi overrides, so a name cannot reorder the text around it', () => {
+  it('shows bidi overrides as code points, so a name cannot reorder the text around it', () => {
     expect(email.html).not.toContain('\u202E');
     expect(email.text).not.toContain('\u202E');
-    expect(email.text).toContain('prod gpj.exe');
+    expect(email.text).toContain('prod<U+202E>gpj.exe');
   });
 
   it('lets table cells break a very long name rather than widen the email', () => {
@@ -290,7 +297,7 @@ describe('the weekly summary email with hostile cluster strings', () => {
 
     // Assess
     expect(subject).not.toMatch(/[\r\n]/);
-    expect(subject).toContain('since 2026-11-19  Bcc: attacker@example.com');
+    expect(subject).toContain('since 2026-11-19<U+000D><U+000A>Bcc: attacker@example.com');
     expect(text.split('\n').filter((line) => line.startsWith('Bcc:'))).toEqual([]);
   });
 });
@@ -389,6 +396,6 @@ describe('the failure notice email', () => {
     expectEmailSafeHtml(html);
     const lines = text.split('\n');
     expect(lines.filter((line) => /^(Bcc:|Fleet score:|- forged)/.test(line))).toEqual([]);
-    expect(text).toContain(`- ${HOSTILE.markup}: ${HOSTILE.template} prod gpj.exe (evil  Fleet score`);
+    expect(text).toContain(`- ${HOSTILE.markup}: ${HOSTILE.template} prod<U+202E>gpj.exe (evil<U+000D><U+000A>Fleet score`);
   });
 });

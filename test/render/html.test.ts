@@ -10,6 +10,9 @@ import Handlebars from 'handlebars';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../lib/adapters/render/renderHtml.js';
+import { proseMarkup } from '../../lib/adapters/render/templates.js';
+import { inertLine } from '../../lib/core/format/inert.js';
+import { proseText } from '../../lib/core/format/prose.js';
 import { buildReportModel } from '../../lib/core/report/buildReportModel.js';
 import { requireCommand } from '../helpers/tools.js';
 import { catalog, demoModel, demoReport, HOSTILE, hostileModel, largeModel } from './htmlFixtures.js';
@@ -76,7 +79,7 @@ describe('the HTML report of the demo fleet', () => {
       // Contents and heat map link every cluster.
       expect(demoHtml.split(`href="#${c.anchor}"`).length - 1).toBeGreaterThanOrEqual(2);
     }
-    for (const risk of demo.topRisks) expect(demoHtml).toContain(escaped(risk.text));
+    for (const risk of demo.topRisks) expect(demoHtml).toContain(proseMarkup(risk.text));
   });
 
   it('shows the enforcement problem of a cluster whose policies nothing enforces before its scores and findings', () => {
@@ -96,7 +99,7 @@ describe('the HTML report of the demo fleet', () => {
   });
 
   it('marks each new finding and lists what changed since the previous run, with the trend line', () => {
-    const newFindings = demo.clusters.flatMap((c) => c.findingGroups.flatMap((g) => g.findings)).filter((f) => f.isNew);
+    const newFindings = demo.clusters.flatMap((c) => c.findingGroups.flatMap((g) => g.issues.flatMap((i) => i.findings))).filter((f) => f.isNew);
     expect(newFindings.length).toBeGreaterThan(0);
     expect(demoHtml.split('<span class="badge badge-new">new</span>').length - 1).toBe(newFindings.length);
     expect(demoHtml).toContain(`<h2 id="changes-h">Changes since ${demo.changes!.since}</h2>`);
@@ -106,7 +109,7 @@ describe('the HTML report of the demo fleet', () => {
 
   it('breaks the trend line where a run had no score', () => {
     // Prepare
-    const trend = [{ date: '2026-11-05', score: 30 }, { date: '2026-11-12', score: null }, { date: '2026-11-19', score: 50 }, { date: '2026-11-26', score: 60 }];
+    const trend = ['2026-11-05', '2026-11-12', '2026-11-19', '2026-11-26'].map((date, i) => ({ date, label: date, score: [30, null, 50, 60][i]! }));
 
     // Act
     const html = renderHtml({ ...demo, fleet: { ...demo.fleet, trend } });
@@ -117,6 +120,15 @@ describe('the HTML report of the demo fleet', () => {
     expect(html).toContain('2026-11-12: no score');
   });
 
+  it('links a cluster section to its remediation bundle when the model names one, and to nothing else', () => {
+    // Act
+    const html = renderHtml(buildReportModel({ report: demoReport, catalog, remediationFiles: [undefined, 'legacy-batch/remediation.yaml'] }));
+
+    // Assess
+    expect(clusterMarkup(html, 'cluster-2')).toContain('<a href="legacy-batch/remediation.yaml">');
+    expect([...html.matchAll(/\shref="([^"#][^"]*)"/g)].map((m) => m[1])).toEqual(['legacy-batch/remediation.yaml']);
+  });
+
   it('leaves out the changes and draws no trend line without a previous run', () => {
     // Act
     const html = renderHtml(buildReportModel({ report: demoReport, catalog }));
@@ -125,6 +137,10 @@ describe('the HTML report of the demo fleet', () => {
     expect(html).not.toContain('id="changes"');
     expect(html).not.toContain('<svg class="trend"');
     expect(html).toContain('class="card card-trend"');
+    // The trend tile says there is none, and shows no number that could pass for a second score.
+    const tile = html.slice(html.indexOf('class="card card-trend"'), html.indexOf('</div>', html.indexOf('class="card card-trend"')));
+    expect(tile).toContain('No trend yet');
+    expect(tile).not.toContain('class="big"');
   });
 
   it('ends with the appendix: method, scoring formula, the whole technique catalog and the collection log', () => {
@@ -138,6 +154,10 @@ describe('the HTML report of the demo fleet', () => {
 
   it('prints the remediation manifests in pre/code blocks and keeps finding groups and cluster details collapsed', () => {
     expect(demoHtml).toContain('<pre class="yaml" tabindex="0"><code>apiVersion: networking.k8s.io/v1');
+    // Prose from the techniques shows its backtick spans as code, and no backtick is left on the page.
+    expect(demoHtml).toContain('Then add a <code>from</code> entry');
+    expect(demoHtml).not.toContain('`');
+    expect(demoHtml).not.toContain('&#96;');
     expect(demoHtml).toMatch(/<details class="group">/);
     expect(demoHtml).not.toMatch(/<details[^>]*\sopen/);
     expect(demoHtml).not.toMatch(/\sstyle="/);
@@ -152,8 +172,26 @@ describe('the HTML report of a fleet with hostile strings', () => {
     expect(hostileHtml).toContain('<code>&lt;/code&gt;&lt;/pre&gt;');
     // Data is never compiled as a template: the braces stay text.
     expect(hostileHtml).toContain(`account ${HOSTILE.template}`);
-    expect(hostileHtml).toContain(`<bdi>${escaped(HOSTILE.img)} ${HOSTILE.rtl}</bdi>`);
+    expect(hostileHtml).toContain(`<bdi>${escaped(HOSTILE.img)} ${escaped(inertLine(HOSTILE.rtl))}</bdi>`);
+    expect(hostileHtml).not.toContain('\u202E');
     expect(hostileHtml).toContain(`<bdi>${HOSTILE.long}</bdi>`);
+  });
+});
+
+describe('the HTML report of a workload with a backtick in its name', () => {
+  it('shows the backtick as text: it opens no code span, and the real one still renders as code', () => {
+    // Prepare
+    const report = structuredClone(demoReport);
+    const finding = report.clusters[0]!.findings.find((f) => f.status === 'fail' && f.resource.namespace !== null)!;
+    finding.resource = { ...finding.resource, name: 'we`b' };
+    finding.message = `${finding.resource.namespace}/we\`b[${finding.resource.kind}] can reach it: merge their \`except\` lists`;
+
+    // Act
+    const html = renderHtml(buildReportModel({ report, catalog }));
+
+    // Assess
+    expect(html).toContain(`${finding.resource.namespace}/we&#96;b[${finding.resource.kind}] can reach it: merge their <code>except</code> lists`);
+    expect(html).not.toMatch(/<code>b\[/);
   });
 });
 
@@ -179,7 +217,7 @@ describe('the HTML report of a large fleet', () => {
   it('renders 200 clusters and 20,000 findings quickly, every cluster in its own collapsed section', () => {
     // Prepare
     const model = largeModel(200, 100);
-    const findings = model.clusters.reduce((n, c) => n + c.findingGroups.reduce((m, g) => m + g.findings.length, 0), 0);
+    const findings = model.clusters.reduce((n, c) => n + c.findingGroups.reduce((m, g) => m + g.issues.reduce((k, i) => k + i.findings.length, 0), 0), 0);
     expect(findings).toBe(20_000);
 
     // Act
@@ -266,7 +304,7 @@ describe('the HTML report in Chromium', { tags: ['chromium'] }, () => {
     expect(await rows.first().locator('td').count()).toBe(demo.heatMap.techniques.length);
     expect(await page.locator('#heat-map tbody th a').first().getAttribute('href')).toBe(`#${demo.heatMap.rows[0]!.anchor}`);
     expect(await risks.count()).toBe(demo.topRisks.length);
-    expect(await risks.first().textContent()).toContain(demo.topRisks[0]!.text);
+    expect(await risks.first().textContent()).toContain(proseText(demo.topRisks[0]!.text));
     expect(await page.locator('#overview .big').first().textContent()).toBe(String(demo.fleet.score));
     await page.context().close();
   });
@@ -283,7 +321,7 @@ describe('the HTML report in Chromium', { tags: ['chromium'] }, () => {
     expect(requests).toEqual([url]);
     expect(await page.locator('img, script, iframe, object, embed').count()).toBe(0);
     expect(await page.locator('[onerror]').count()).toBe(0);
-    for (const hostile of Object.values(HOSTILE)) expect(text).toContain(hostile);
+    for (const hostile of Object.values(HOSTILE)) expect(text).toContain(inertLine(hostile));
     await page.context().close();
   });
 

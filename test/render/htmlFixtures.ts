@@ -80,10 +80,11 @@ export function largeModel(clusters: number, findingsPerCluster: number): Report
   };
 }
 
-/** The groups with `total` findings spread over them, repeating each group's own findings as needed. */
+/** The groups with `total` findings spread over them, each group's first issue repeating its findings as needed. */
 function resized(groups: readonly FindingGroup[], total: number): FindingGroup[] {
   return groups.map((g, i) => {
     const size = Math.floor(total / groups.length) + (i < total % groups.length ? 1 : 0);
-    return { ...g, findings: Array.from({ length: size }, (_, j) => g.findings[j % g.findings.length]!) };
+    const findings = g.issues.flatMap((issue) => issue.findings);
+    return { ...g, issues: [{ ...g.issues[0]!, findings: Array.from({ length: size }, (_, j) => findings[j % findings.length]!) }] };
   });
 }

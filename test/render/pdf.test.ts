@@ -17,6 +17,43 @@ async function run(tool: string, ...args: string[]): Promise<string> {
 }
 
 const pageText = (pdf: string, page: number): Promise<string> => run('pdftotext', '-f', String(page), '-l', String(page), pdf, '-');
+const pageCount = async (pdf: string): Promise<number> => Number(/^Pages:\s+(\d+)/m.exec(await run('pdfinfo', pdf))?.[1]);
+
+interface Word {
+  readonly text: string;
+  readonly xMin: number;
+  readonly yMin: number;
+  readonly xMax: number;
+  readonly yMax: number;
+}
+
+/** The words of a page with their boxes, as poppler places them (`pdftotext -bbox`). */
+async function pageWords(pdf: string, page: number): Promise<Word[]> {
+  const xml = await run('pdftotext', '-bbox', '-f', String(page), '-l', String(page), pdf, '-');
+  return [...xml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)]
+    .map((m) => ({ xMin: Number(m[1]), yMin: Number(m[2]), xMax: Number(m[3]), yMax: Number(m[4]), text: m[5]! }));
+}
+
+/** Pairs of words whose boxes overlap by more than a hair (glyph boxes of neighbouring lines touch). */
+function collisions(words: readonly Word[]): string[] {
+  const overlap = (a: Word, b: Word): boolean => Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin) > 1 && Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin) > 1.5;
+  return words.flatMap((a, i) => words.slice(i + 1).filter((b) => overlap(a, b)).map((b) => `${a.text} × ${b.text}`));
+}
+
+/** Non-empty lines per page, as `pdftotext -layout` lays them out. */
+async function linesPerPage(pdf: string): Promise<number[]> {
+  const pages = await pageCount(pdf);
+  return Promise.all(Array.from({ length: pages }, async (_, i) =>
+    (await run('pdftotext', '-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-')).split('\n').filter((l) => l.trim() !== '').length));
+}
+
+/** The demo model with its trend replaced: runs at the given instants and scores. */
+function withTrend(model: ReportModel, runs: readonly (readonly [string, number | null])[]): ReportModel {
+  const day = (iso: string): string => iso.slice(0, 10);
+  const perDay = (iso: string): number => runs.filter(([d]) => day(d) === day(iso)).length;
+  const trend = runs.map(([date, score]) => ({ date, score, label: perDay(date) > 1 ? `${day(date)} ${date.slice(11, 16)}` : day(date) }));
+  return { ...model, fleet: { ...model.fleet, trend } };
+}
 
 let dir: string;
 let fonts: PdfFonts;
@@ -46,11 +83,13 @@ describe('the PDF report of the demo fleet', { tags: ['poppler'] }, () => {
     const text = await run('pdftotext', demoPdf, '-');
 
     // Assess
-    expect(text).toContain(`${demo.fleet.score} (${demo.fleet.grade})`);
+    expect(text).toContain(`grade ${demo.fleet.grade}`);
     for (const cluster of demo.clusters) expect(text).toContain(cluster.name);
     expect(text).toContain('Appendix');
     expect(text).toContain('Technique catalog');
     for (const entry of demo.appendix.catalog.slice(0, 3)) expect(text).toContain(entry.id);
+    // Code spans of the techniques' prose lose their backticks.
+    expect(text).not.toContain('`');
   });
 
   it('has a page count within the expected range, the report title in its metadata and page footers', async () => {
@@ -110,6 +149,72 @@ describe('the PDF report of the demo fleet', { tags: ['poppler'] }, () => {
   });
 });
 
+describe('the executive summary page', { tags: ['poppler'] }, () => {
+  it('names the heat map\'s columns by short technique names on one line each, not by bare ids', async () => {
+    // Act
+    const text = await pageText(demoPdf, 2);
+
+    // Assess
+    for (const t of demo.heatMap.techniques) expect(text.split('\n')).toContain(t.shortName);
+    expect(demo.heatMap.techniques.find((t) => t.id === 'MS-TA9029')?.shortName).toBe('Kubernetes API server');
+    expect(text).not.toMatch(/^MS-TA\d+$/m);
+  });
+
+  it('prints the fleet score once, in the gauge, and labels the what-if tick with its score', async () => {
+    // Act
+    const text = await run('pdftotext', '-layout', '-f', '2', '-l', '2', demoPdf, '-');
+
+    // Assess
+    expect(text).not.toContain(`${demo.fleet.score} (${demo.fleet.grade})`);
+    expect(text.match(new RegExp(`grade ${demo.fleet.grade}`, 'g'))).toHaveLength(1);
+    expect(text).toMatch(new RegExp(`what-if ${demo.fleet.whatIfScore}\\b`));
+  });
+
+  it.each<[string, [string, number | null][]]>([
+    ['no trend', []],
+    ['two runs on one day', [['2026-11-19T06:00:00.000Z', 100], ['2026-11-26T01:30:00.000Z', 0], ['2026-11-26T06:00:00.000Z', 50]]],
+    ['many runs', Array.from({ length: 30 }, (_, i): [string, number | null] => [`2026-10-${String(i + 1).padStart(2, '0')}T06:00:00.000Z`, [0, 50, 100, null, 73][i % 5]!])],
+  ])('lays out its text without any two words overlapping: %s', async (name, runs) => {
+    // Prepare: scores on the gridlines, where axis and data labels would meet
+    const file = await renderTo(`trend-${name.replace(/\W+/g, '-')}.pdf`, runs.length > 0 ? withTrend(demo, runs) : demo);
+
+    // Act
+    const words = await pageWords(file, 2);
+
+    // Assess
+    expect(words.length).toBeGreaterThan(100);
+    expect(collisions(words)).toEqual([]);
+  });
+
+  it('dates the runs of the trend, with the time when two fall on one day', async () => {
+    // Prepare
+    const file = await renderTo('trend-same-day.pdf', withTrend(demo, [['2026-11-26T01:30:00.000Z', 30], ['2026-11-26T06:00:00.000Z', 40]]));
+
+    // Act
+    const text = await pageText(file, 2);
+
+    // Assess
+    expect(text).toContain('2026-11-26 01:30');
+    expect(text).toContain('2026-11-26 06:00');
+    expect(text).toContain('Fleet score by run');
+  });
+});
+
+describe('the page breaks', { tags: ['poppler'] }, () => {
+  it('leave no near-blank page: every page after the contents holds a good part of a page', async () => {
+    // Prepare
+    const withTrendFile = await renderTo('trend-pages.pdf', withTrend(demo, [['2026-11-19T06:00:00.000Z', 35], ['2026-11-26T06:00:00.000Z', 40]]));
+
+    for (const file of [demoPdf, withTrendFile]) {
+      // Act
+      const lines = await linesPerPage(file);
+
+      // Assess: a page of this report holds 50 to 80 lines; the cover and the contents are short by design
+      expect(lines.slice(3).filter((n) => n < 20), `lines per page: ${lines.join(', ')}`).toEqual([]);
+    }
+  });
+});
+
 describe('the PDF report with hostile or very long content', { tags: ['poppler'] }, () => {
   it('prints markup, template syntax, RTL overrides and very long strings as text', async () => {
     // Prepare
@@ -121,7 +226,8 @@ describe('the PDF report with hostile or very long content', { tags: ['poppler']
     // Assess
     expect(text).toContain(HOSTILE.markup);
     expect(text).toContain(HOSTILE.template);
-    expect(text).toContain('gnp.exe');
+    expect(text).toContain('evil<U+202E>gnp.exe');
+    expect(text).not.toContain('\u202E');
     expect(text).toContain('x'.repeat(60));
   });
 
@@ -135,10 +241,10 @@ describe('the PDF report with hostile or very long content', { tags: ['poppler']
     const start = Number(/Collection log\s+(\d+)\s*$/m.exec(await run('pdftotext', '-layout', '-f', '3', '-l', '3', file, '-'))?.[1]);
     const tablePages = await Promise.all(Array.from({ length: pages - start + 1 }, (_, i) => pageText(file, start + i)));
 
-    // Assess: every page of the log starts its table with the header row, and every step is there once
+    // Assess: every page of the log starts its table with the header row, and every cluster is there once
     expect(tablePages.length).toBeGreaterThanOrEqual(3);
-    for (const text of tablePages) expect(text).toMatch(/^Detail$/m);
-    const steps = tablePages.join('\n').match(/^\d+ objects in the input$/gm) ?? [];
-    expect(steps).toHaveLength(400);
+    for (const text of tablePages) expect(text).toMatch(/^Collected$/m);
+    const clusters = tablePages.join('\n').match(/^cluster-\d+$/gm) ?? [];
+    expect(clusters).toHaveLength(400);
   });
 });

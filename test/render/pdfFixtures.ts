@@ -5,7 +5,7 @@ import { DiagnosticList } from '../../lib/core/diagnostics.js';
 import { assessCluster } from '../../lib/core/report/assessCluster.js';
 import { buildJsonReport } from '../../lib/core/report/jsonReport.js';
 import { buildReportModel } from '../../lib/core/report/buildReportModel.js';
-import type { ReportModel } from '../../lib/core/report/reportModel.js';
+import type { Prose, ReportModel } from '../../lib/core/report/reportModel.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
 
 export async function demoModel(): Promise<ReportModel> {
@@ -21,25 +21,27 @@ export const HOSTILE = {
   unbroken: 'x'.repeat(3000),
 };
 
-/** The demo's first cluster renamed and its first key finding rewritten with strings a cluster could hold. */
+/** The demo's first cluster renamed and its first key issue rewritten with strings a cluster could hold. */
 export function hostileModel(demo: ReportModel): ReportModel {
   const [first, ...rest] = demo.clusters;
   if (!first) throw new Error('the demo fleet has no cluster');
   const name = `${HOSTILE.markup} ${HOSTILE.template}`;
-  const keyFindings = first.keyFindings.map((f, j) => (j > 0 ? f : {
-    ...f, resource: `Deployment ${HOSTILE.rtl}/${HOSTILE.unbroken}`, message: `${HOSTILE.markup} ${HOSTILE.unbroken}`,
-    evidence: [HOSTILE.unbroken], remediation: { text: HOSTILE.template, yaml: `metadata:\n  name: ${HOSTILE.unbroken}\n` },
+  const plain = (text: string): Prose => [{ text, code: false }];
+  const keyIssues = first.keyIssues.map((issue, j) => (j > 0 ? issue : {
+    ...issue, message: plain(`${HOSTILE.markup} ${HOSTILE.unbroken}`),
+    remediation: { text: plain(HOSTILE.template), yaml: `metadata:\n  name: ${HOSTILE.unbroken}\n` },
+    findings: issue.findings.map((f, k) => (k > 0 ? f : { ...f, resource: `Deployment ${HOSTILE.rtl}/${HOSTILE.unbroken}`, evidence: [HOSTILE.unbroken] })),
   }));
   return {
     ...demo,
-    clusters: [{ ...first, name, account: HOSTILE.unbroken, keyFindings }, ...rest],
+    clusters: [{ ...first, name, account: HOSTILE.unbroken, keyIssues }, ...rest],
     heatMap: { ...demo.heatMap, rows: demo.heatMap.rows.map((r, i) => (i === 0 ? { ...r, cluster: name } : r)) },
-    topRisks: demo.topRisks.map((r) => ({ ...r, cluster: name, text: `${HOSTILE.markup} ${HOSTILE.unbroken}` })),
+    topRisks: demo.topRisks.map((r) => ({ ...r, cluster: name, text: plain(`${HOSTILE.markup} ${HOSTILE.unbroken}`) })),
   };
 }
 
-/** The demo with a collection log of `rows` steps: several pages of one table. */
+/** The demo with a collection log of `rows` clusters of one step each: several pages of one table. */
 export function longTableModel(demo: ReportModel, rows: number): ReportModel {
-  const collectionLog = Array.from({ length: rows }, (_, i) => ({ cluster: `cluster-${i}`, step: 'networkPolicies', status: 'ok', detail: `${i} objects in the input` }));
+  const collectionLog = Array.from({ length: rows }, (_, i) => ({ cluster: `cluster-${i}`, step: 'networkpolicies', status: 'ok', detail: `${i} objects in the input` }));
   return { ...demo, appendix: { ...demo.appendix, collectionLog } };
 }

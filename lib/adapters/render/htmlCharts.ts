@@ -5,8 +5,10 @@
 import type { Band, TrendPoint } from '../../core/report/reportModel.js';
 import { escapeHtml, type SafeMarkup } from './templates.js';
 
-/** The trend chart's size in CSS pixels: plot area on top, date labels below it. */
-const TREND = { width: 280, height: 86, pad: 8, plotBottom: 62, labelY: 80 } as const;
+/** The trend chart's size in CSS pixels: plot area (with room above for score labels), date labels below it. */
+const TREND = { width: 280, height: 96, pad: 10, plotTop: 18, plotBottom: 68, labelY: 90 } as const;
+/** Above this many runs the dots carry no score label: they would touch. */
+const LABELLED_RUNS = 12;
 /** The score meter: a 0–100 bar, 3 units per point. */
 const METER = { width: 300, height: 24, unit: 3, barY: 6, barHeight: 12 } as const;
 
@@ -16,18 +18,20 @@ export function trendChart(trend: readonly TrendPoint[]): SafeMarkup | null {
   const last = trend[trend.length - 1];
   if (trend.length < 2 || !first || !last) return null;
   const x = (i: number): number => round(TREND.pad + (i * (TREND.width - 2 * TREND.pad)) / (trend.length - 1));
-  const y = (score: number): number => round(TREND.pad + ((100 - score) * (TREND.plotBottom - TREND.pad)) / 100);
+  const y = (score: number): number => round(TREND.plotTop + ((100 - score) * (TREND.plotBottom - TREND.plotTop)) / 100);
   const lines = scoredRuns(trend).filter((run) => run.length > 1)
     .map((run) => `<polyline class="trend-line" points="${run.map((i) => `${x(i)},${y(trend[i]!.score!)}`).join(' ')}"/>`);
   const dots = trend.flatMap((p, i) => (p.score === null ? [] : [`<circle class="trend-dot" cx="${x(i)}" cy="${y(p.score)}" r="3"/>`]));
-  const description = trend.map((p) => `${p.date}: ${p.score ?? 'no score'}`).join(', ');
+  const values = trend.length > LABELLED_RUNS ? [] : trend.flatMap((p, i) => (p.score === null ? []
+    : [`<text class="trend-value" x="${x(i)}" y="${round(y(p.score) - 7)}" text-anchor="${anchorAt(i, trend.length)}">${p.score}</text>`]));
+  const description = trend.map((p) => `${p.label}: ${p.score ?? 'no score'}`).join(', ');
   return {
     markup: `<svg class="trend" role="img" viewBox="0 0 ${TREND.width} ${TREND.height}" width="${TREND.width}" height="${TREND.height}">`
       + `<title>${escapeHtml(`Fleet score by run: ${description}`)}</title>`
       + gridLines(y)
-      + lines.join('') + dots.join('')
-      + `<text class="trend-label" x="${TREND.pad}" y="${TREND.labelY}">${escapeHtml(first.date)}</text>`
-      + `<text class="trend-label" x="${TREND.width - TREND.pad}" y="${TREND.labelY}" text-anchor="end">${escapeHtml(last.date)}</text>`
+      + lines.join('') + dots.join('') + values.join('')
+      + `<text class="trend-label" x="${TREND.pad}" y="${TREND.labelY}">${escapeHtml(first.label)}</text>`
+      + `<text class="trend-label" x="${TREND.width - TREND.pad}" y="${TREND.labelY}" text-anchor="end">${escapeHtml(last.label)}</text>`
       + '</svg>',
   };
 }
@@ -59,6 +63,11 @@ function scoredRuns(trend: readonly TrendPoint[]): number[][] {
   });
   if (current.length > 0) runs.push(current);
   return runs;
+}
+
+/** The first and last labels stay inside the chart. */
+function anchorAt(i: number, count: number): 'start' | 'middle' | 'end' {
+  return i === 0 ? 'start' : i === count - 1 ? 'end' : 'middle';
 }
 
 /** Faint lines at 0, 50 and 100 so the slope reads against a fixed scale. */

@@ -17,7 +17,7 @@ export function appendixPages(doc: Doc, appendix: Appendix, toc: TableOfContents
   toc.section(doc, DESTINATION.catalog, TEXT.h2);
   drawTable(doc, CATALOG_COLUMNS, appendix.catalog.map(catalogRow));
   toc.section(doc, DESTINATION.collectionLog, TEXT.h2);
-  drawTable(doc, COLLECTION_COLUMNS, appendix.collectionLog.map((s) => [s.cluster, s.step, s.status, s.detail]));
+  drawTable(doc, COLLECTION_COLUMNS, collectionRows(appendix.collectionLog));
 }
 
 const CATALOG_COLUMNS: readonly TableColumn[] = [
@@ -35,8 +35,28 @@ function catalogRow(t: CatalogEntry): CellInput[] {
 }
 
 const COLLECTION_COLUMNS: readonly TableColumn[] = [
-  { header: 'Cluster', width: 0.22 },
-  { header: 'Step', width: 0.2 },
-  { header: 'Status', width: 0.12 },
-  { header: 'Detail', width: 0.46 },
+  { header: 'Cluster', width: 0.2 },
+  { header: 'Collected', width: 0.35 },
+  { header: 'Absent, forbidden or failed', width: 0.45 },
 ];
+
+/**
+ * One row per cluster: the steps that went well by name, the others with their status and detail.
+ * A row per step would spend pages on "ok"; the HTML report has the full log.
+ */
+function collectionRows(log: Appendix['collectionLog']): CellInput[][] {
+  const byCluster = new Map<string, Appendix['collectionLog'][number][]>();
+  for (const step of log) {
+    const steps = byCluster.get(step.cluster);
+    if (steps) steps.push(step);
+    else byCluster.set(step.cluster, [step]);
+  }
+  return [...byCluster].map(([cluster, steps]) => {
+    const problems = steps.filter((s) => s.status !== 'ok');
+    return [
+      cluster,
+      steps.filter((s) => s.status === 'ok').map((s) => s.step).join(', ') || '–',
+      problems.map((s) => `${s.step}: ${s.status}${s.detail ? ` (${s.detail})` : ''}`).join('\n') || '–',
+    ];
+  });
+}

@@ -15,11 +15,14 @@ export interface Box {
 
 const GAUGE_STROKE = 16;
 
-/** A half-ring filled to the fleet score in its band colour, the grade inside, and a tick at the what-if score. */
+/**
+ * A half-ring filled to the fleet score in its band colour, the score and grade inside (the only
+ * place the summary page prints the score), and a labelled tick at the what-if score.
+ */
 export function scoreGauge(doc: Doc, box: Box, fleet: FleetSummary): void {
-  const radius = Math.min(box.width / 2 - GAUGE_STROKE, box.height - 50);
+  const radius = Math.min(box.width / 2 - GAUGE_STROKE - 14, box.height - 50);
   const cx = box.x + box.width / 2;
-  const cy = box.y + radius + GAUGE_STROKE / 2 + 4;
+  const cy = box.y + radius + GAUGE_STROKE / 2 + 14;
   doc.lineCap('butt');
   doc.path(arcPath(cx, cy, radius, 100)).lineWidth(GAUGE_STROKE).strokeColor(BAND_TINT.none).stroke();
   if (fleet.score !== null && fleet.score > 0) {
@@ -44,28 +47,44 @@ function pointOnArc(cx: number, cy: number, radius: number, score: number): [num
   return [cx + radius * Math.cos(angle), cy - radius * Math.sin(angle)];
 }
 
+/** The tick across the ring at the what-if score, with the score written just outside the ring. */
 function whatIfTick(doc: Doc, cx: number, cy: number, radius: number, score: number): void {
   const [x1, y1] = pointOnArc(cx, cy, radius - GAUGE_STROKE / 2 - 3, score);
   const [x2, y2] = pointOnArc(cx, cy, radius + GAUGE_STROKE / 2 + 3, score);
   doc.moveTo(x1, y1).lineTo(x2, y2).lineWidth(2).strokeColor(COLOUR.accent).stroke();
+  const [lx, ly] = pointOnArc(cx, cy, radius + GAUGE_STROKE / 2 + 9, score);
+  const label = `what-if ${scoreText(score)}`;
+  const style = { ...TEXT.small, color: COLOUR.accent };
+  applyStyle(doc, style);
+  const width = doc.widthOfString(label);
+  // Left of the top the label ends at the tick, right of it it starts there, so it never covers the ring.
+  const x = score < 45 ? lx - width : score > 55 ? lx : lx - width / 2;
+  doc.text(label, x, ly - lineHeight(doc, style) / 2 - (score >= 45 && score <= 55 ? 4 : 0), { lineBreak: false });
 }
 
 function centredText(doc: Doc, text: string, style: TextStyle, cx: number, y: number, width: number): void {
   clampedText(doc, text, style, cx - width / 2, y, width, { align: 'center' });
 }
 
-const TREND_PAD = { left: 24, bottom: 16, top: 14 };
+const TREND_PAD = { left: 26, right: 8, bottom: 16, top: 26 };
+/** Above this many runs only the last point carries its score: labels would touch. */
+const LABELLED_RUNS = 12;
+const DATE_WIDTH = 90;
 
-/** Fleet scores over the runs on a 0–100 axis; a run without a score breaks the line. */
+/**
+ * Fleet scores over the runs on a 0–100 axis; a run without a score breaks the line. The axis labels
+ * sit left of the plot and the score labels above their points, inside it, so they never meet; the
+ * first and last runs' dates go below (with the time when two runs share a day, see TrendPoint.label).
+ */
 export function trendChart(doc: Doc, box: Box, points: readonly TrendPoint[]): void {
-  const plot = { x: box.x + TREND_PAD.left, y: box.y + TREND_PAD.top, width: box.width - TREND_PAD.left - 6, height: box.height - TREND_PAD.top - TREND_PAD.bottom };
+  const plot = { x: box.x + TREND_PAD.left, y: box.y + TREND_PAD.top, width: box.width - TREND_PAD.left - TREND_PAD.right, height: box.height - TREND_PAD.top - TREND_PAD.bottom };
   const at = (i: number, score: number): [number, number] =>
     [plot.x + (points.length === 1 ? plot.width / 2 : (i / (points.length - 1)) * plot.width), plot.y + plot.height * (1 - score / 100)];
-  clampedText(doc, 'Fleet score by run', TEXT.h3, box.x, box.y - 2, box.width);
+  clampedText(doc, 'Fleet score by run', TEXT.h3, box.x, box.y, box.width);
   for (const level of [0, 50, 100]) {
     const y = plot.y + plot.height * (1 - level / 100);
     doc.moveTo(plot.x, y).lineTo(plot.x + plot.width, y).lineWidth(0.4).strokeColor(COLOUR.rule).stroke();
-    applyStyle(doc, TEXT.small).text(String(level), box.x, y - 3.5, { width: TREND_PAD.left - 4, align: 'right', lineBreak: false });
+    applyStyle(doc, TEXT.small).text(String(level), box.x, y - 3.5, { width: TREND_PAD.left - 8, align: 'right', lineBreak: false });
   }
   let drawing = false;
   points.forEach((p, i) => {
@@ -76,22 +95,35 @@ export function trendChart(doc: Doc, box: Box, points: readonly TrendPoint[]): v
     drawing = true;
   });
   doc.lineWidth(1.6).strokeColor(COLOUR.accent).stroke();
-  points.forEach((p, i) => { if (p.score !== null) trendPoint(doc, at(i, p.score), p.score, points.length <= 12); });
+  const labelled = (i: number): boolean => points.length <= LABELLED_RUNS || i === points.length - 1;
+  points.forEach((p, i) => { if (p.score !== null) trendPoint(doc, at(i, p.score), p.score, labelled(i) ? labelAlign(i, points.length) : null); });
   const first = points[0];
   const last = points[points.length - 1];
   if (first && last) {
     applyStyle(doc, TEXT.small);
-    doc.text(first.date, plot.x, plot.y + plot.height + 4, { lineBreak: false });
-    doc.text(last.date, plot.x + plot.width - 60, plot.y + plot.height + 4, { width: 60, align: 'right', lineBreak: false });
+    const y = plot.y + plot.height + 5;
+    doc.text(first.label, plot.x, y, { lineBreak: false });
+    if (points.length > 1) doc.text(last.label, plot.x + plot.width - DATE_WIDTH, y, { width: DATE_WIDTH, align: 'right', lineBreak: false });
   }
 }
 
-function trendPoint(doc: Doc, [x, y]: [number, number], score: number, labelled: boolean): void {
-  doc.circle(x, y, 2.2).fill(COLOUR.accent);
-  if (labelled) applyStyle(doc, TEXT.small).text(String(score), x - 15, y - 11, { width: 30, align: 'center', lineBreak: false });
+type LabelAlign = 'left' | 'center' | 'right';
+
+/** The first label starts at its point and the last ends at it, so neither leaves the plot. */
+function labelAlign(i: number, count: number): LabelAlign {
+  return count > 1 && i === 0 ? 'left' : count > 1 && i === count - 1 ? 'right' : 'center';
 }
 
-const HEAT = { labelWidth: 118, headerHeight: 62, rowHeight: 12, legendHeight: 14 };
+const SCORE_LABEL_WIDTH = 30;
+
+function trendPoint(doc: Doc, [x, y]: [number, number], score: number, align: LabelAlign | null): void {
+  doc.circle(x, y, 2.2).fill(COLOUR.accent);
+  if (align === null) return;
+  const left = align === 'left' ? x - 2 : align === 'right' ? x - SCORE_LABEL_WIDTH + 2 : x - SCORE_LABEL_WIDTH / 2;
+  applyStyle(doc, { ...TEXT.small, color: COLOUR.text }).text(String(score), left, y - 11, { width: SCORE_LABEL_WIDTH, align, lineBreak: false });
+}
+
+const HEAT = { labelWidth: 118, headerHeight: 108, rowHeight: 12, legendHeight: 14 };
 
 /**
  * Technique × cluster grid: each cell coloured by its band and showing its score (– without one).
@@ -120,14 +152,16 @@ export function heatMapChart(doc: Doc, box: Box, heatMap: HeatMap): number {
   return y + HEAT.legendHeight - box.y;
 }
 
+/** One line per column: the technique's short name, rotated a quarter turn (real, selectable text). */
 function heatMapHeader(doc: Doc, box: Box, heatMap: HeatMap, cellWidth: number): void {
-  applyStyle(doc, { ...TEXT.small, size: 6.5, color: COLOUR.text });
   const bottom = box.y + HEAT.headerHeight - 3;
+  applyStyle(doc, { ...TEXT.cellMuted, color: COLOUR.muted });
+  doc.text('cluster', box.x, bottom - 8, { lineBreak: false });
+  applyStyle(doc, { ...TEXT.small, size: 6.5, color: COLOUR.text });
   heatMap.techniques.forEach((t, i) => {
     const x = box.x + HEAT.labelWidth + i * cellWidth + cellWidth / 2 - 3;
-    // Rotated a quarter turn so long ids fit narrow columns; still real, selectable text.
     doc.save().rotate(-90, { origin: [x, bottom] });
-    doc.text(t.id, x, bottom, { width: HEAT.headerHeight - 6, height: 8, ellipsis: true, lineBreak: false });
+    doc.text(t.shortName, x, bottom, { width: HEAT.headerHeight - 6, height: 8, ellipsis: true, lineBreak: false });
     doc.restore();
   });
 }

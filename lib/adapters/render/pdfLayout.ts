@@ -2,6 +2,7 @@
  * Page flow for the PDF report: where the content area is, when to start a new page, and text
  * blocks that stay inside the page whatever a cluster put in its strings.
  */
+import type { Prose } from '../../core/report/reportModel.js';
 import { applyStyle, COLOUR, TEXT, type TextStyle } from './pdfStyle.js';
 
 type Doc = PDFKit.PDFDocument;
@@ -50,6 +51,37 @@ export function paragraph(doc: Doc, text: string, style: TextStyle = TEXT.body, 
   applyStyle(doc, style);
   doc.text(cut(text, MAX_CHARS.paragraph), leftEdge(doc) + indent, doc.y, { width: contentWidth(doc) - indent, lineGap: style.lineGap });
   doc.y += gapAfter;
+}
+
+/** Prose from the left margin, its code spans in the monospace font; flows onto new pages when long. */
+export function proseParagraph(doc: Doc, prose: Prose, style: TextStyle = TEXT.body, gapAfter = 4): void {
+  const spans = prose.filter((s) => s.text !== '');
+  if (!spans.some((s) => s.code)) {
+    paragraph(doc, spans.map((s) => s.text).join(''), style, 0, gapAfter);
+    return;
+  }
+  let left = MAX_CHARS.paragraph;
+  spans.forEach((span, i) => {
+    const text = cut(span.text, Math.max(1, left));
+    left -= text.length;
+    applyStyle(doc, span.code ? { ...TEXT.code, size: style.size * 0.92 } : style);
+    const options = { width: contentWidth(doc), lineGap: style.lineGap, continued: i < spans.length - 1 };
+    if (i === 0) doc.text(text, leftEdge(doc), doc.y, options);
+    else doc.text(text, options);
+  });
+  doc.y += gapAfter;
+}
+
+/** The height `proseParagraph` gives the prose, without its gap after: measured in the text font, plus a line for the wider code font. */
+export function proseHeight(doc: Doc, prose: Prose, style: TextStyle = TEXT.body): number {
+  const plain = paragraphHeight(doc, prose.map((s) => s.text).join(''), style);
+  return prose.some((s) => s.code) ? plain + lineHeight(doc, style) : plain;
+}
+
+/** The height `paragraph` gives the text, without its gap after. */
+function paragraphHeight(doc: Doc, text: string, style: TextStyle = TEXT.body, indent = 0): number {
+  applyStyle(doc, style);
+  return doc.heightOfString(cut(text, MAX_CHARS.paragraph), { width: contentWidth(doc) - indent, lineGap: style.lineGap });
 }
 
 /**
@@ -111,6 +143,13 @@ export function codeBlock(doc: Doc, code: string, indent = 0): void {
     chunkHeight += height;
   }
   drawCodeChunk(doc, chunk, chunkHeight, x, width);
+}
+
+/** The height `codeBlock` gives the code when it fits on one page. */
+export function codeBlockHeight(doc: Doc, code: string, indent = 0): number {
+  applyStyle(doc, TEXT.code);
+  const inner = contentWidth(doc) - indent - 2 * CODE_PAD;
+  return code.split('\n').reduce((h, line) => h + codeLineHeight(doc, cut(line, MAX_CHARS.codeLine), inner), 2 * CODE_PAD);
 }
 
 function codeLineHeight(doc: Doc, line: string, width: number): number {

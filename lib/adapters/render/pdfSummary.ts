@@ -1,4 +1,5 @@
 /** The cover and the one-page executive summary: the management view of the fleet. */
+import { proseText } from '../../core/format/prose.js';
 import type { Changes, ReportModel, Risk } from '../../core/report/reportModel.js';
 import { figureTiles, heatMapChart, scoreGauge, trendChart } from './pdfCharts.js';
 import { countText, dateTimeText, deltaText, percentText, plural, scoreText } from './formatText.js';
@@ -37,8 +38,9 @@ export function summaryPage(doc: Doc, model: ReportModel, toc: TableOfContents):
   const x = leftEdge(doc);
   const width = contentWidth(doc);
   const { fleet } = model;
+  // The score itself is in the gauge below: printed twice, it would read as two numbers.
   figureTiles(doc, x, doc.y, width, [
-    { label: 'fleet score', value: scoreText(fleet.score, fleet.grade), band: fleet.band },
+    { label: model.changes ? `since ${model.changes.since}` : 'vs. last run', value: deltaText(model.changes?.fleetDelta ?? null) },
     { label: 'coverage', value: percentText(fleet.coverage) },
     { label: 'clusters', value: countText(fleet.clusters) },
     { label: 'workloads', value: countText(fleet.workloads) },
@@ -74,7 +76,7 @@ function riskLines(risks: readonly Risk[]): SummaryLine[] {
   if (risks.length === 0) return [title, { text: 'No failing finding in the fleet.', style: TEXT.body, maxLines: 1 }];
   return [title, ...risks.flatMap((r, i): SummaryLine[] => [
     { text: `${i + 1}. ${r.severity.toUpperCase()} · ${r.cluster} · ${r.techniqueName} (${r.techniqueId})`, style: TEXT.h3, maxLines: 1, link: r.anchor, gapBefore: 3 },
-    { text: r.text, style: TEXT.body, maxLines: 2, indent: 12 },
+    { text: `${proseText(r.text)}${r.reach ? ` — from there it reaches ${plural(r.reach, 'other workload')}` : ''}`, style: TEXT.body, maxLines: 2, indent: 12 },
   ])];
 }
 

@@ -4,9 +4,11 @@
  * built from the same view, so both parts carry the same words and numbers. Like every renderer it
  * formats what it is given and decides nothing.
  */
+import { inertStrings } from '../../core/format/inert.js';
+import { proseText } from '../../core/format/prose.js';
 import type { Changes, ClusterSection, ReportModel, Risk } from '../../core/report/reportModel.js';
 import { BAND_BADGE, EMAIL_STYLE, SEVERITY_BADGE, STATUS_BADGE, type EmailStyle } from './emailStyles.js';
-import { singleLineStrings, textTemplate } from './emailText.js';
+import { textTemplate } from './emailText.js';
 import { deltaText, percentText, scoreText } from './formatText.js';
 import { partial, template } from './templates.js';
 
@@ -75,7 +77,9 @@ export function renderFailureEmail(notice: FailureNotice): Email {
 }
 
 function renderEmail<V extends EmailView>(name: 'summary' | 'failure', view: V): Email {
-  const safe = singleLineStrings(view);
+  // One line per string, every control and bidi character shown as `<U+XXXX>`: a CR/LF cannot forge a
+  // header or a line, an override cannot reorder one, and both parts show the same strings.
+  const safe = inertStrings(view);
   return {
     subject: safe.subject,
     html: template<V & { readonly style: EmailStyle }>(`email/${name}.html.hbs`)({ ...safe, style: EMAIL_STYLE }),
@@ -129,7 +133,7 @@ function clusterRow(c: ClusterSection) {
 }
 
 function riskRow(r: Risk) {
-  return { severity: SEVERITY_LABEL[r.severity], badge: SEVERITY_BADGE[r.severity], cluster: r.cluster, technique: r.techniqueName, text: r.text };
+  return { severity: SEVERITY_LABEL[r.severity], badge: SEVERITY_BADGE[r.severity], cluster: r.cluster, technique: r.techniqueName, text: proseText(r.text) };
 }
 
 function changesView(changes: Changes) {

@@ -4,6 +4,7 @@
  * It formats the ReportModel and decides nothing; cluster strings only ever reach it escaped.
  */
 import { createHash } from 'node:crypto';
+import { inertStrings } from '../../core/format/inert.js';
 import type { ReportModel } from '../../core/report/reportModel.js';
 import { scoreMeter, trendChart } from './htmlCharts.js';
 import { partial, template, type SafeMarkup, type Template } from './templates.js';
@@ -38,8 +39,13 @@ interface Page {
 
 let page: Page | undefined;
 
-export function renderHtml(model: ReportModel): string {
+/** Model fields that hold multi-line text: inert, but with their line breaks. */
+const BLOCK_FIELDS: ReadonlySet<string> = new Set(['yaml']);
+
+export function renderHtml(input: ReportModel): string {
   const { render, styles, contentSecurityPolicy } = (page ??= loadPage());
+  // Escaping stops markup; this stops a bidi control or zero-width character from changing what a name reads as.
+  const model = inertStrings(input, BLOCK_FIELDS);
   const { fleet } = model;
   return render({
     model,

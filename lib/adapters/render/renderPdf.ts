@@ -5,6 +5,7 @@
  * model), so the same model and fonts give the same bytes.
  */
 import PDFDocument from 'pdfkit';
+import { inertStrings } from '../../core/format/inert.js';
 import type { ReportModel } from '../../core/report/reportModel.js';
 import { appendixPages } from './pdfAppendix.js';
 import { clusterPages } from './pdfCluster.js';
@@ -20,7 +21,13 @@ type Doc = PDFKit.PDFDocument;
 export type { PdfFonts } from './pdfFonts.js';
 export { loadPdfFonts } from './pdfFonts.js';
 
-export async function renderPdf(model: ReportModel, fonts: PdfFonts): Promise<Buffer> {
+/** Model fields that hold multi-line text: inert, but with their line breaks. */
+const BLOCK_FIELDS: ReadonlySet<string> = new Set(['yaml']);
+
+export async function renderPdf(input: ReportModel, fonts: PdfFonts): Promise<Buffer> {
+  // A bidi control or zero-width character in a cluster string would make it read as something else. The
+  // PDF lists each cluster's key issues, not every finding, so the full finding groups are left out first.
+  const model = inertStrings({ ...input, clusters: input.clusters.map((c) => ({ ...c, findingGroups: [] })) }, BLOCK_FIELDS);
   // Buffered pages: the contents and "of M" are written once every page exists.
   const doc = new PDFDocument({
     size: PAGE.size, margins: PAGE.margins, bufferPages: true, info: documentInfo(model), displayTitle: true, lang: 'en',

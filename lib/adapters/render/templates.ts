@@ -1,11 +1,13 @@
 /**
  * Handlebars templates from `templates/`, compiled once per process. Every `{{value}}` is escaped;
  * triple-stash (`{{{…}}}`) is allowed only on values the renderers build themselves from numbers
- * and escaped text (see `SafeMarkup`), never on cluster data: test/render/templates.test.ts checks it.
+ * and escaped text (see `SafeMarkup`), never on cluster data: test/render/html.test.ts checks it.
+ * `{{prose x}}` prints model prose with its code spans as `<code>`, every span escaped.
  */
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { Grade } from '../../core/report/reportModel.js';
+import { inertLine } from '../../core/format/inert.js';
+import type { Grade, Prose } from '../../core/report/reportModel.js';
 import { deltaText, percentText, scoreText } from './formatText.js';
 
 /** `templates/` at the repository root (this file is lib/adapters/render/templates.ts). */
@@ -43,12 +45,19 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Prose as HTML: each span made inert and escaped, code spans in `<code>`; backticks never reach the page. */
+export function proseMarkup(prose: Prose): string {
+  return prose.map((s) => (s.code ? `<code>${escapeHtml(inertLine(s.text))}</code>` : escapeHtml(inertLine(s.text)))).join('');
+}
+
 function registerHelpers(hb: typeof Handlebars): void {
+  hb.registerHelper('prose', (prose: Prose | null | undefined) => new hb.SafeString(proseMarkup(prose ?? [])));
   // Handlebars passes its options object as the last argument: a helper called without a grade gets it as `grade`.
   hb.registerHelper('score', (score: number | null, grade?: unknown) => scoreText(score ?? null, isGrade(grade) ? grade : null));
   hb.registerHelper('percent', (share: number | null) => percentText(share ?? null));
   hb.registerHelper('delta', (delta: number | null) => deltaText(delta ?? null));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('gt', (a: number, b: number) => a > b);
   hb.registerHelper('plural', (n: number, one: string, many: string) => (n === 1 ? one : many));
 }
 

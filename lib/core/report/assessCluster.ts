@@ -23,6 +23,8 @@ export interface ClusterAssessment {
   readonly score: ClusterScore;
   readonly enforcement: Enforcement | null;
   readonly blastRadius: number | null;
+  /** Per workload (by {@link workloadKey}): the other workloads it can open connections to. */
+  readonly reach: ReadonlyMap<string, number>;
   readonly workloads: number;
   /** Every suggested manifest, merged, and the pod-spec patches: what remediation.yaml holds and the what-if applies. */
   readonly bundle: RemediationBundle;
@@ -38,14 +40,15 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
   if (!result.ok) {
     const detail = result.diagnostics.all.filter((d) => d.severity === 'fatal').map(formatDiagnostic).join('; ');
     return {
-      snapshot, status: 'partial', findings: [], score: scoreCluster(metas, []), enforcement: null, blastRadius: null,
+      snapshot, status: 'partial', findings: [], score: scoreCluster(metas, []), enforcement: null, blastRadius: null, reach: new Map(),
       workloads: 0, bundle: { manifests: [], patches: [] }, whatIf: null, collection: [...snapshot.collection, { step: 'analysis', status: 'error', detail }],
     };
   }
   const { findings, enforcement, context } = result.run;
-  const counts = context.queries.reachCounts();
   // Unenforced (or possibly unenforced) policies stop nothing: every workload reaches every other.
-  const radius = enforcement.status === 'enforced' ? blastRadius(counts) : blastRadius(counts.map((c) => ({ reachable: c.others, others: c.others })));
+  const counts = context.queries.reachCounts()
+    .map((c) => (enforcement.status === 'enforced' ? c : { ...c, reachable: c.others }));
+  const radius = blastRadius(counts);
   const partial = snapshot.collection.some((s) => s.status === 'forbidden' || s.status === 'error');
   const bundle = buildRemediationBundle(findings);
   return {
@@ -55,11 +58,17 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
     score: scoreCluster(metas, findings),
     enforcement,
     blastRadius: radius,
+    reach: new Map(counts.map((c) => [workloadKey(c.workload), c.reachable])),
     workloads: context.workloads.length,
     bundle,
     whatIf: whatIf(result.run, findings, bundle, techniques),
     collection: snapshot.collection,
   };
+}
+
+/** The key of a workload (or of the resource a finding names) in {@link ClusterAssessment.reach}. */
+export function workloadKey(r: { readonly kind: string; readonly namespace: string | null; readonly name: string }): string {
+  return `${r.kind}|${r.namespace ?? ''}|${r.name}`;
 }
 
 /**

@@ -2,13 +2,16 @@
  * JSON report (+ trends, + technique catalog) → ReportModel: the one place where what the reports
  * show is decided (order, grouping, top risks, bands). Renderers only format the model.
  */
+import { proseSpans } from '../format/prose.js';
 import { SCORING_FORMULA } from '../scoring/score.js';
 import type { TechniqueMeta } from '../techniques/types.js';
+import { evidenceGaps } from './evidenceGaps.js';
+import { dataStrings, groupIssues, resourceText } from './findingIssues.js';
 import type { JsonReport } from './jsonReport.js';
 import type {
-  Band, ChangedFinding, Changes, ClusterSection, FindingCounts, FindingGroup, FindingView, HeatMap, ReportModel, Risk, TechniqueRow,
+  Band, ChangedFinding, Changes, ClusterSection, FindingCounts, FindingGroup, HeatMap, KeyIssue, ReportModel, Risk, TechniqueRow, TrendPoint,
 } from './reportModel.js';
-import { topRisks } from './textSummary.js';
+import { fleetTopRisks } from './topRisks.js';
 import type { ClusterTrend, Trends } from './trends.js';
 
 type ClusterReport = JsonReport['clusters'][number];
@@ -16,8 +19,10 @@ type ReportFinding = ClusterReport['findings'][number];
 
 /** How many risks the management view lists. */
 const TOP_RISKS = 5;
-/** How many failing findings a cluster's summary lists (see ClusterSection.keyFindings). */
-const KEY_FINDINGS = 10;
+/** How many failing issues a cluster's summary lists (see ClusterSection.keyIssues). */
+const KEY_ISSUES = 8;
+
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 const METHOD = [
   'kubeseg reads each cluster\'s Kubernetes objects (workloads, Services, NetworkPolicies, AdminNetworkPolicies, RBAC, nodes) '
@@ -39,14 +44,16 @@ export interface ReportModelInput {
   /** Techniques in catalog order: heat-map columns, finding groups and the appendix follow it. */
   readonly catalog: readonly TechniqueMeta[];
   readonly trends?: Trends;
-  /** Earlier fleet scores, oldest first (`YYYY-MM-DD`), for the trend chart; the previous run's is added from `trends`. */
+  /** Earlier fleet scores, oldest first (ISO 8601 instants or `YYYY-MM-DD`), for the trend chart; the previous run's is added from `trends`. */
   readonly history?: readonly { readonly date: string; readonly score: number | null }[];
+  /** Per cluster in report order: its remediation bundle's path relative to the report, when one was written. */
+  readonly remediationFiles?: readonly (string | undefined)[];
 }
 
-export function buildReportModel({ report, catalog, trends, history = [] }: ReportModelInput): ReportModel {
+export function buildReportModel({ report, catalog, trends, history = [], remediationFiles = [] }: ReportModelInput): ReportModel {
   const anchors = report.clusters.map((_, i) => `cluster-${i + 1}`);
-  const clusters = report.clusters.map((c, i) => clusterSection(c, anchors[i]!, catalog, trends?.clusters[i]));
-  const previous = trends ? [{ date: day(trends.previousGeneratedAt), score: trends.fleet.previous }] : [];
+  const clusters = report.clusters.map((c, i) => clusterSection(c, anchors[i]!, catalog, trends?.clusters[i], remediationFiles[i]));
+  const previous = trends ? [{ date: trends.previousGeneratedAt, score: trends.fleet.previous }] : [];
   const earlier = [...history, ...previous];
   return {
     title: 'Kubernetes segmentation posture',
@@ -61,7 +68,7 @@ export function buildReportModel({ report, catalog, trends, history = [] }: Repo
       workloads: report.clusters.reduce((n, c) => n + (c.workloads ?? 0), 0),
       counts: sumCounts(clusters.map((c) => c.counts)),
       whatIfScore: fleetWhatIf(report.clusters),
-      trend: earlier.length > 0 ? [...earlier, { date: day(report.generatedAt), score: report.fleet.score }] : [],
+      trend: earlier.length > 0 ? trendPoints([...earlier, { date: report.generatedAt, score: report.fleet.score }]) : [],
     },
     heatMap: heatMap(report.clusters, anchors, catalog),
     topRisks: fleetRisks(report.clusters, anchors, catalog),
@@ -84,9 +91,11 @@ export function band(score: number | null): Band {
   return score >= 90 ? 'good' : score >= 70 ? 'fair' : score >= 50 ? 'poor' : 'bad';
 }
 
-function clusterSection(c: ClusterReport, anchor: string, catalog: readonly TechniqueMeta[], trend: ClusterTrend | undefined): ClusterSection {
+function clusterSection(
+  c: ClusterReport, anchor: string, catalog: readonly TechniqueMeta[], trend: ClusterTrend | undefined, remediationFile: string | undefined,
+): ClusterSection {
   const newIds = new Set(trend?.findings.new.map((f) => f.id) ?? []);
-  const techniqueNames = new Map(c.techniques.map((t) => [t.id, t.name]));
+  const findingGroups = groupFindings(c, catalog, new Map(c.techniques.map((t) => [t.id, t.name])), newIds);
   const deltas = new Map(trend?.techniques.map((t) => [t.id, t.delta]) ?? []);
   return {
     name: c.name, anchor, account: c.account, region: c.region, source: c.source, status: c.status,
@@ -98,20 +107,18 @@ function clusterSection(c: ClusterReport, anchor: string, catalog: readonly Tech
       id: t.id, name: t.name, tactics: t.tactics, status: t.status, score: t.score, band: band(t.score), exposed: t.exposed,
       assessed: t.assessed, unknown: t.unknown ?? 0, coverage: t.coverage ?? null, delta: deltas.get(t.id) ?? null,
     })),
-    findingGroups: findingGroups(c.findings, catalog, techniqueNames, newIds),
-    keyFindings: topRisks(c.findings, KEY_FINDINGS).map((f) => ({
-      ...findingView(f, newIds.has(f.id)), techniqueId: f.technique, techniqueName: techniqueNames.get(f.technique) ?? f.technique,
-    })),
-    unknownEvidence: c.collection.filter((s) => s.status === 'forbidden' || s.status === 'error')
-      .map((s) => ({ step: s.step, status: s.status, detail: s.detail ?? '' })),
+    findingGroups,
+    keyIssues: keyIssues(findingGroups),
+    evidenceGaps: evidenceGaps(c.collection).map((g) => ({ ...g, reason: proseSpans(g.reason, [c.name]) })),
+    ...(remediationFile !== undefined && { remediationFile }),
   };
 }
 
-function findingGroups(
-  findings: readonly ReportFinding[], catalog: readonly TechniqueMeta[], names: ReadonlyMap<string, string>, newIds: ReadonlySet<string>,
+function groupFindings(
+  c: ClusterReport, catalog: readonly TechniqueMeta[], names: ReadonlyMap<string, string>, newIds: ReadonlySet<string>,
 ): FindingGroup[] {
   const byTechnique = new Map<string, ReportFinding[]>();
-  for (const f of findings) {
+  for (const f of c.findings) {
     const list = byTechnique.get(f.technique);
     if (list) list.push(f);
     else byTechnique.set(f.technique, [f]);
@@ -122,25 +129,21 @@ function findingGroups(
     if (counts.fail + counts.unknown === 0) return [];
     return [{
       techniqueId: id, techniqueName: names.get(id) ?? id, ...counts,
-      findings: group.filter((f) => f.status !== 'pass').map((f) => findingView(f, newIds.has(f.id))),
+      issues: groupIssues(group.filter((f) => f.status !== 'pass'), c.name, (findingId) => newIds.has(findingId)),
     }];
   });
 }
 
-function findingView(f: ReportFinding, isNew: boolean): FindingView {
-  return {
-    id: f.id, status: f.status, severity: f.severity, resource: resourceText(f.resource), message: f.message, evidence: f.evidence,
-    ...(f.remediation && { remediation: f.remediation }), isNew,
-  };
-}
-
-function resourceText(r: ReportFinding['resource']): string {
-  return r.namespace === null ? `${r.kind} ${r.name}` : `${r.kind} ${r.namespace}/${r.name}`;
+/** Failing issues by severity, then by how many workloads one fix covers, then by reach. */
+function keyIssues(groups: readonly FindingGroup[]): KeyIssue[] {
+  return groups.flatMap((g) => g.issues.filter((i) => i.status === 'fail').map((i): KeyIssue => ({ ...i, techniqueId: g.techniqueId, techniqueName: g.techniqueName })))
+    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.findings.length - a.findings.length || (b.reach ?? -1) - (a.reach ?? -1))
+    .slice(0, KEY_ISSUES);
 }
 
 function heatMap(clusters: readonly ClusterReport[], anchors: readonly string[], catalog: readonly TechniqueMeta[]): HeatMap {
   return {
-    techniques: catalog.map((t) => ({ id: t.id, name: t.name })),
+    techniques: catalog.map((t) => ({ id: t.id, name: t.name, shortName: shortTechniqueName(t.name) })),
     rows: clusters.map((c, i) => {
       const byId = new Map(c.techniques.map((t) => [t.id, t]));
       return {
@@ -154,23 +157,33 @@ function heatMap(clusters: readonly ClusterReport[], anchors: readonly string[],
   };
 }
 
-/** The most severe failures over the fleet, one per technique first (see `topRisks`). */
+/** Longest short name: what a rotated heat-map column header holds. */
+const SHORT_NAME = 28;
+
+/**
+ * `Access the Kubernetes API server` → `Kubernetes API server`; a name still too long loses its
+ * trailing phrase (`Application credentials in configuration files` → `Application credentials`).
+ */
+function shortTechniqueName(name: string): string {
+  const bare = name.replace(/^access (the )?/i, '');
+  const short = bare.length > SHORT_NAME ? bare.replace(/ (in|on|of|and|to|from|via) .*$/, '') : bare;
+  return short.charAt(0).toUpperCase() + short.slice(1);
+}
+
+/** See lib/core/report/topRisks.ts. */
 function fleetRisks(clusters: readonly ClusterReport[], anchors: readonly string[], catalog: readonly TechniqueMeta[]): Risk[] {
-  const where = new Map<ReportFinding, number>();
-  clusters.forEach((c, i) => { for (const f of c.findings) if (f.status === 'fail') where.set(f, i); });
   const names = new Map(catalog.map((t) => [t.id, t.name]));
-  return topRisks([...where.keys()], TOP_RISKS).map((f) => {
-    const i = where.get(f)!;
-    return {
-      cluster: clusters[i]!.name, anchor: anchors[i]!, techniqueId: f.technique, techniqueName: names.get(f.technique) ?? f.technique,
-      severity: f.severity, text: f.message,
-    };
-  });
+  return fleetTopRisks(clusters, TOP_RISKS).map(({ finding: f, cluster: i }) => ({
+    cluster: clusters[i]!.name, anchor: anchors[i]!, techniqueId: f.technique, techniqueName: names.get(f.technique) ?? f.technique,
+    severity: f.severity, resource: resourceText(f.resource), reach: f.reach ?? null, text: proseSpans(f.message, dataStrings(clusters[i]!.name, f)),
+  }));
 }
 
 /** `anchors` are the clusters' sections, in report order (the order of `trends.clusters`). */
 function changes(trends: Trends, anchors: readonly string[]): Changes {
-  const changed = (f: ReportFinding): ChangedFinding => ({ id: f.id, techniqueId: f.technique, resource: resourceText(f.resource), message: f.message });
+  const changed = (f: ReportFinding, cluster: string): ChangedFinding => ({
+    id: f.id, techniqueId: f.technique, resource: resourceText(f.resource), message: proseSpans(f.message, dataStrings(cluster, f)),
+  });
   return {
     since: day(trends.previousGeneratedAt),
     fleetDelta: trends.fleet.delta,
@@ -179,7 +192,7 @@ function changes(trends: Trends, anchors: readonly string[]): Changes {
     unchangedFindings: trends.clusters.reduce((n, c) => n + c.findings.unchanged.length, 0),
     clusters: trends.clusters.map((c, i) => ({
       cluster: c.cluster, anchor: anchors[i]!, seenBefore: c.seenBefore, delta: c.score.delta,
-      newFindings: c.findings.new.map(changed), resolvedFindings: c.findings.resolved.map(changed),
+      newFindings: c.findings.new.map((f) => changed(f, c.cluster)), resolvedFindings: c.findings.resolved.map((f) => changed(f, c.cluster)),
     })),
     dropped: trends.dropped.map((d) => d.cluster),
   };
@@ -216,4 +229,14 @@ function orderIds(ids: readonly string[], catalog: readonly TechniqueMeta[]): st
 
 function day(iso: string): string {
   return iso.slice(0, 10);
+}
+
+/** Labels by day, with the time (UTC) added where two runs share a day. */
+function trendPoints(runs: readonly { readonly date: string; readonly score: number | null }[]): TrendPoint[] {
+  const perDay = new Map<string, number>();
+  for (const r of runs) perDay.set(day(r.date), (perDay.get(day(r.date)) ?? 0) + 1);
+  return runs.map((r) => {
+    const time = /T(\d{2}:\d{2})/.exec(r.date)?.[1];
+    return { date: r.date, label: perDay.get(day(r.date))! > 1 && time ? `${day(r.date)} ${time}` : day(r.date), score: r.score };
+  });
 }

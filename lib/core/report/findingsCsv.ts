@@ -1,14 +1,23 @@
-/** `findings.csv` / `scan --format csv`: one row per finding, safe against formula injection. */
+/**
+ * `findings.csv` / `scan --format csv`: one row per finding, safe against formula injection. Cluster
+ * strings are made inert (a line break or bidi control shows as `<U+XXXX>`), and prose loses its code marks.
+ */
 import { csvLines } from '../format/csv.js';
+import { inertLine } from '../format/inert.js';
+import { proseSpans, proseText } from '../format/prose.js';
+import { dataStrings } from './findingIssues.js';
 import type { JsonReport } from './jsonReport.js';
 
 export const FINDINGS_CSV_HEADER = ['cluster', 'account', 'region', 'technique', 'check', 'status', 'severity', 'kind', 'namespace',
   'name', 'message', 'evidence', 'remediation', 'id'] as const;
 
 export function formatFindingsCsv(report: JsonReport): string {
-  const rows = report.clusters.flatMap((c) => c.findings.map((f) => [
-    c.name, c.account ?? '', c.region ?? '', f.technique, f.check, f.status, f.severity, f.resource.kind,
-    f.resource.namespace ?? '', f.resource.name, f.message, f.evidence.join('; '), f.remediation?.text ?? '', f.id,
-  ]));
+  const rows = report.clusters.flatMap((c) => c.findings.map((f) => {
+    const prose = (text: string): string => proseText(proseSpans(text, dataStrings(c.name, f)));
+    return [
+      c.name, c.account ?? '', c.region ?? '', f.technique, f.check, f.status, f.severity, f.resource.kind,
+      f.resource.namespace ?? '', f.resource.name, prose(f.message), f.evidence.join('; '), f.remediation ? prose(f.remediation.text) : '', f.id,
+    ].map(inertLine);
+  }));
   return csvLines([[...FINDINGS_CSV_HEADER], ...rows]);
 }

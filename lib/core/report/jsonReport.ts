@@ -2,12 +2,12 @@
  * The JSON report, schema version 1 (DESIGN §3.2): what `scan --format json` prints. The zod schema
  * below is the contract; `schemas/report-v1.schema.json` is generated from it and tests validate
  * real output against that file. Additions beyond DESIGN §3.2 are optional fields only
- * (`workloads`, `enforcement`, `whatIf`), so parsers of the original contract keep working.
+ * (`workloads`, `enforcement`, `whatIf`, a finding's `reach`), so parsers of the original contract keep working.
  */
 import * as z from 'zod';
 import type { Finding } from '../findings/finding.js';
 import { scoreFleet } from '../scoring/score.js';
-import type { ClusterAssessment } from './assessCluster.js';
+import { workloadKey, type ClusterAssessment } from './assessCluster.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -25,6 +25,12 @@ export const findingSchema = z.object({
   message: z.string(),
   evidence: z.array(z.string()),
   remediation: z.object({ text: z.string(), yaml: z.string().optional() }).strict().optional(),
+  /**
+   * Other workloads the finding's workload can open connections to (all of them when policies are not
+   * enforced): how far an attacker who took it could go next. Absent when the resource is not a workload
+   * (beyond §3.2, optional).
+   */
+  reach: z.number().int().min(0).optional(),
 }).strict();
 
 export const clusterSchema = z.object({
@@ -97,7 +103,7 @@ export function buildJsonReport(clusters: readonly ClusterAssessment[], meta: Re
         id: t.id, name: t.name, tactics: [...t.tactics], status: t.status, score: t.score, exposed: t.exposed, assessed: t.assessed,
         unknown: t.unknown, coverage: t.coverage === null ? null : Math.round(t.coverage * 100) / 100,
       })),
-      findings: sortFindings(c.findings).map(toJsonFinding),
+      findings: sortFindings(c.findings).map((f) => toJsonFinding(f, c.reach.get(workloadKey(f.resource)))),
       collection: c.collection.map((s) => ({ step: s.step, status: s.status, ...(s.detail !== undefined && { detail: s.detail }) })),
     })),
   };
@@ -110,11 +116,12 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
     || `${a.resource.namespace}/${a.resource.name}`.localeCompare(`${b.resource.namespace}/${b.resource.name}`) || a.check.localeCompare(b.check));
 }
 
-function toJsonFinding(f: Finding): z.infer<typeof findingSchema> {
+function toJsonFinding(f: Finding, reach: number | undefined): z.infer<typeof findingSchema> {
   return {
     id: f.id, technique: f.technique, check: f.check, status: f.status, severity: f.severity,
     resource: { kind: f.resource.kind, namespace: f.resource.namespace, name: f.resource.name },
     message: f.message, evidence: [...f.evidence],
     ...(f.remediation && { remediation: { text: f.remediation.text, ...(f.remediation.yaml && { yaml: f.remediation.yaml }) } }),
+    ...(reach !== undefined && { reach }),
   };
 }

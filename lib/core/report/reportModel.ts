@@ -1,13 +1,15 @@
 /**
  * The report model: exactly what the HTML, PDF, CSV and email renderers may read. It is built once
  * (buildReportModel) from the JSON report, the trends and the technique catalog; renderers format
- * it and compute nothing. Every string in it may come from a cluster and must be rendered as text.
+ * it and compute nothing. Every string in it may come from a cluster and must be rendered as text,
+ * made inert (lib/core/format/inert.ts). `Prose` is text whose code spans a renderer shows as code.
  */
 import type { FindingStatus, Severity } from '../findings/finding.js';
+import type { Prose } from '../format/prose.js';
 import type { Grade, TechniqueStatus as Status } from '../scoring/score.js';
 import type { TechniqueMeta } from '../techniques/types.js';
 
-export type { FindingStatus, Grade, Severity, Status };
+export type { FindingStatus, Grade, Prose, Severity, Status };
 /** A score's band, for colours: good ≥ 90, fair ≥ 70, poor ≥ 50, bad below, none without a score. */
 export type Band = 'good' | 'fair' | 'poor' | 'bad' | 'none';
 
@@ -18,7 +20,7 @@ export interface ReportModel {
   readonly toolVersion: string;
   readonly fleet: FleetSummary;
   readonly heatMap: HeatMap;
-  /** The five most severe problems of the fleet, in plain words. */
+  /** The fleet's five top risks in plain words (lib/core/report/topRisks.ts): spread over the clusters, one per workload. */
   readonly topRisks: readonly Risk[];
   /** What changed since the previous run; undefined when none was given. */
   readonly changes?: Changes;
@@ -48,14 +50,16 @@ export interface FindingCounts {
 }
 
 export interface TrendPoint {
-  /** `YYYY-MM-DD`. */
+  /** When the run was: an ISO 8601 instant, or `YYYY-MM-DD` for a history entry given by day. */
   readonly date: string;
+  /** `YYYY-MM-DD`, with ` HH:MM` (UTC) when another run falls on the same day. */
+  readonly label: string;
   readonly score: number | null;
 }
 
 export interface HeatMap {
-  /** The columns: techniques in catalog order. */
-  readonly techniques: readonly { readonly id: string; readonly name: string }[];
+  /** The columns: techniques in catalog order; `shortName` fits a narrow column header. */
+  readonly techniques: readonly { readonly id: string; readonly name: string; readonly shortName: string }[];
   /** One row per cluster, in report order; one cell per technique column. */
   readonly rows: readonly { readonly cluster: string; readonly anchor: string; readonly cells: readonly HeatCell[] }[];
 }
@@ -75,8 +79,12 @@ export interface Risk {
   readonly techniqueId: string;
   readonly techniqueName: string;
   readonly severity: Severity;
+  /** `Deployment shop/web`. */
+  readonly resource: string;
+  /** Other workloads the resource can open connections to; null when it is not a workload. */
+  readonly reach: number | null;
   /** One sentence: what is exposed and to what. */
-  readonly text: string;
+  readonly text: Prose;
 }
 
 export interface Changes {
@@ -103,7 +111,7 @@ export interface ChangedFinding {
   readonly id: string;
   readonly techniqueId: string;
   readonly resource: string;
-  readonly message: string;
+  readonly message: Prose;
 }
 
 export interface ClusterSection {
@@ -126,15 +134,23 @@ export interface ClusterSection {
   readonly delta: number | null;
   readonly counts: FindingCounts;
   readonly techniques: readonly TechniqueRow[];
-  /** Failing and unknown findings, grouped by technique in catalog order (passes are counted, not listed). */
+  /** Failing and unknown findings, grouped by technique in catalog order, then into issues (passes are counted, not listed). */
   readonly findingGroups: readonly FindingGroup[];
   /**
-   * The cluster's most severe failing findings, one per technique before a second of any: what a
-   * one-section summary (the PDF) lists; the first few carry their remediation manifests there.
+   * The cluster's failing issues that matter most (severity, then how many workloads, then reach):
+   * what a one-section summary (the PDF) lists; the first few carry their remediation manifests there.
    */
-  readonly keyFindings: readonly KeyFinding[];
-  /** Evidence that could not be collected, with the reason. */
-  readonly unknownEvidence: readonly { readonly step: string; readonly status: string; readonly detail: string }[];
+  readonly keyIssues: readonly KeyIssue[];
+  /** Evidence that is not in the input or could not be collected, with the reason and how to get it. */
+  readonly evidenceGaps: readonly EvidenceGap[];
+  /** The cluster's remediation bundle (`remediation.yaml`), relative to the report, when one was written. */
+  readonly remediationFile?: string;
+}
+
+export interface EvidenceGap {
+  readonly step: string;
+  readonly status: 'forbidden' | 'error' | 'absent';
+  readonly reason: Prose;
 }
 
 export interface TechniqueRow {
@@ -157,10 +173,34 @@ export interface FindingGroup {
   readonly fail: number;
   readonly unknown: number;
   readonly pass: number;
+  readonly issues: readonly Issue[];
+}
+
+/**
+ * Findings of one check with one problem or one fix: their message or remediation reads the same once
+ * the workload is named `‹workload›` (lib/core/report/findingIssues.ts). Shown once, with its workloads.
+ */
+export interface Issue {
+  readonly check: string;
+  readonly status: FindingStatus;
+  /** The highest severity of its findings. */
+  readonly severity: Severity;
+  /** The findings' message, with `‹workload›` for each workload when there are several; null when they differ beyond that. */
+  readonly message: Prose | null;
+  /**
+   * The remediation, worded as `message`, with `‹varies›` for a few words that differ per workload
+   * (each finding then has its own text); `yaml` only when every finding has the same manifest
+   * (else each finding carries its own). Absent when the findings' remediations differ more.
+   */
+  readonly remediation?: { readonly text: Prose; readonly yaml?: string };
+  /** The largest reach among its findings. */
+  readonly reach: number | null;
+  /** How many of its findings are new since the previous run. */
+  readonly newFindings: number;
   readonly findings: readonly FindingView[];
 }
 
-export interface KeyFinding extends FindingView {
+export interface KeyIssue extends Issue {
   readonly techniqueId: string;
   readonly techniqueName: string;
 }
@@ -171,9 +211,14 @@ export interface FindingView {
   readonly severity: Severity;
   /** `Deployment shop/web`. */
   readonly resource: string;
-  readonly message: string;
+  readonly message: Prose;
   readonly evidence: readonly string[];
-  readonly remediation?: { readonly text: string; readonly yaml?: string };
+  /** Its own remediation text, when its issue's shared text leaves gaps (`‹varies›`) or the issue has none. */
+  readonly remediation?: Prose;
+  /** Its own remediation manifest, when its issue has no manifest shared by all. */
+  readonly yaml?: string;
+  /** Other workloads it can open connections to; null when the resource is not a workload. */
+  readonly reach: number | null;
   /** Failing now and not in the previous run. */
   readonly isNew: boolean;
 }

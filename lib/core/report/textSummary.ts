@@ -1,20 +1,27 @@
 /** The `scan --format text` summary: a readable table per cluster, coloured only when asked to. */
+import { inertStrings } from '../format/inert.js';
+import { proseSpans, proseText } from '../format/prose.js';
+import { evidenceGaps } from './evidenceGaps.js';
+import { dataStrings } from './findingIssues.js';
 import type { JsonReport } from './jsonReport.js';
+import { topRisks } from './topRisks.js';
 import type { Trends } from './trends.js';
 
 const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
 type Color = keyof typeof COLORS;
 
-const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+const STATUS_COLOR: Readonly<Record<string, Color>> = { fail: 'red', pass: 'green', unknown: 'yellow' };
+const TOP_RISKS = 5;
 
-export function formatTextSummary(report: JsonReport, options: { color: boolean; trends?: Trends }): string {
+export function formatTextSummary(input: JsonReport, options: { color: boolean; trends?: Trends }): string {
+  // Cluster strings could hold terminal escapes or bidi controls that repaint or reorder the screen.
+  const report = inertStrings(input);
+  const trends = options.trends && inertStrings(options.trends);
   const paint = (text: string, color: Color): string => (options.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text);
-  const status = (s: string): string => paint(s, s === 'fail' ? 'red' : s === 'pass' ? 'green' : s === 'unknown' ? 'yellow' : 'dim');
   const scoreText = (score: number | null, grade: string | null): string => (score === null ? '–' : `${score} (${grade})`);
-  const pct = (x: number): string => `${Math.round(x * 100)}%`;
+  const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${Math.round(x * 100)}%`);
   const out: string[] = [];
   const f = report.fleet;
-  const trends = options.trends;
   const since = trends ? ` since ${trends.previousGeneratedAt.slice(0, 10)}` : '';
   out.push(paint(`Fleet: score ${scoreText(f.score, f.grade)}${trends ? delta(trends.fleet.delta, since) : ''}, coverage ${pct(f.coverage)}, `
     + `${f.clusters} cluster${f.clusters === 1 ? '' : 's'}`, 'bold'), '');
@@ -31,17 +38,14 @@ export function formatTextSummary(report: JsonReport, options: { color: boolean;
         : '  Not in the previous run.');
     }
     if (c.enforcement && c.enforcement.status !== 'enforced') out.push(paint(`  ! ${c.enforcement.reason}`, c.enforcement.status === 'not-enforced' ? 'red' : 'yellow'));
-    for (const step of c.collection.filter((s) => s.status === 'forbidden' || s.status === 'error')) {
-      out.push(paint(`  ! ${step.step}: ${step.status}${step.detail ? ` (${step.detail})` : ''}`, 'yellow'));
+    for (const gap of evidenceGaps(c.collection)) {
+      out.push(paint(`  ! ${gap.step} (${gap.status}): ${proseText(proseSpans(gap.reason, [c.name]))}`, gap.status === 'absent' ? 'dim' : 'yellow'));
     }
-    const rows = c.techniques.map((t) => [`${t.id} ${t.name}`, t.status, t.score === null ? '–' : String(t.score), `${t.exposed}/${t.assessed}`]);
-    const width = Math.max(9, ...rows.map((r) => r[0]!.length));
-    out.push(`  ${'Technique'.padEnd(width)}  ${'Status'.padEnd(14)}  Score  Exposed/assessed`);
-    for (const [name, st, sc, ex] of rows) out.push(`  ${name!.padEnd(width)}  ${status(st!.padEnd(14))}  ${sc!.padStart(5)}  ${ex}`);
-    const top = topRisks(c.findings, 5);
+    out.push(...techniqueTable(c.techniques, (status) => paint(status, STATUS_COLOR[status] ?? 'dim'), pct));
+    const top = topRisks(c.findings, TOP_RISKS);
     if (top.length > 0) {
       out.push('  Top risks:');
-      for (const x of top) out.push(`    [${x.severity}] ${x.message} (${x.technique})`);
+      for (const x of top) out.push(`    [${x.severity}] ${proseText(proseSpans(x.message, dataStrings(c.name, x)))} (${x.technique})`);
     }
     out.push('');
   });
@@ -49,18 +53,25 @@ export function formatTextSummary(report: JsonReport, options: { color: boolean;
   return `${out.join('\n')}\n`;
 }
 
+type TechniqueResult = JsonReport['clusters'][number]['techniques'][number];
+
+/** Columns padded by the text's visible width: the status is coloured first, so its escape codes do not count. */
+function techniqueTable(techniques: readonly TechniqueResult[], status: (s: string) => string, pct: (x: number | null | undefined) => string): string[] {
+  const rows = techniques.map((t) => ({
+    name: `${t.id} ${t.name}`, status: t.status, score: t.score === null ? '–' : String(t.score), exposed: `${t.exposed}/${t.assessed}`, coverage: pct(t.coverage),
+  }));
+  const nameWidth = Math.max(9, ...rows.map((r) => r.name.length));
+  const statusWidth = Math.max(6, ...rows.map((r) => r.status.length));
+  const exposedWidth = Math.max(16, ...rows.map((r) => r.exposed.length));
+  const pad = (text: string, visible: string, width: number): string => text + ' '.repeat(Math.max(0, width - visible.length));
+  return [
+    `  ${'Technique'.padEnd(nameWidth)}  ${'Status'.padEnd(statusWidth)}  Score  ${'Exposed/assessed'.padEnd(exposedWidth)}  Coverage`,
+    ...rows.map((r) => `  ${r.name.padEnd(nameWidth)}  ${pad(status(r.status), r.status, statusWidth)}  ${r.score.padStart(5)}  `
+      + `${r.exposed.padEnd(exposedWidth)}  ${r.coverage.padStart(8)}`),
+  ];
+}
+
 /** ` (+12 since 2026-11-19)`, or nothing when either run has no score. */
 function delta(change: number | null, since: string): string {
   return change === null ? '' : ` (${change > 0 ? '+' : ''}${change}${since})`;
-}
-
-type ReportFinding = JsonReport['clusters'][number]['findings'][number];
-
-/** The most severe failures, one per technique before a second of any, so five lines show five problems. */
-export function topRisks(findings: readonly ReportFinding[], count: number): ReportFinding[] {
-  const fails = findings.filter((f) => f.status === 'fail').sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-  const seen = new Set<string>();
-  const firsts = fails.filter((f) => !seen.has(f.technique) && seen.add(f.technique));
-  const rest = fails.filter((f) => !firsts.includes(f));
-  return [...firsts, ...rest].slice(0, count);
 }
