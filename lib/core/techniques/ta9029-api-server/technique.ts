@@ -7,6 +7,7 @@
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
 import { parseIpv4 } from '../../netpol/ipv4.js';
+import { isApiServerService } from '../../netpol/parse/services.js';
 import { decidingAnswers, reachTargets, type AddressTarget } from '../addressTargets.js';
 import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses, patchRemediation, podSpecPatch, withPatch, type LazyYaml } from '../remediation.js';
@@ -105,7 +106,7 @@ type Json = Record<string, unknown>;
 
 const arrayOf = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
 
-const isKubernetesService = (o: KubeObject): boolean => o.metadata.name === 'kubernetes' && (o.metadata.namespace ?? 'default') === 'default';
+const isKubernetesService = (o: KubeObject): boolean => isApiServerService(o.metadata.namespace || 'default', o.metadata.name);
 
 /** TCP ports of an Endpoints subset or EndpointSlice; none listed means the API server's usual 443. */
 function tcpPorts(raw: unknown): number[] {
