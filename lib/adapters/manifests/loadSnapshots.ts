@@ -10,7 +10,9 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { DiagnosticList } from '../../core/diagnostics.js';
 import { CLOUD_FILE_NAME, parseCloudFile, snapshotFromObjects, type CloudFile } from '../../core/evidence/buildSnapshot.js';
+import { EVIDENCE_OBJECT_KINDS } from '../../core/evidence/sanitize.js';
 import type { ClusterIdentity, EvidenceSnapshot } from '../../core/evidence/snapshot.js';
+import { admitObjects } from '../../core/netpol/buildClusterModel.js';
 import { readManifestFiles } from './readManifestFiles.js';
 
 export async function loadSnapshots(
@@ -21,7 +23,7 @@ export async function loadSnapshots(
   const snapshots: EvidenceSnapshot[] = [];
   for (const group of groups) {
     const cloudFile = await readCloudFile(group, diagnostics);
-    const objects = await readManifestFiles(group, diagnostics, [CLOUD_FILE_NAME]);
+    const objects = admitObjects(await readManifestFiles(group, diagnostics, [CLOUD_FILE_NAME]), EVIDENCE_OBJECT_KINDS, diagnostics);
     if (diagnostics.hasFatal) return [];
     const name = cloudFile?.cluster?.name ?? basename(resolve(group[0]!));
     snapshots.push(snapshotFromObjects({ objects, identity: { name, source }, ...(cloudFile && { cloudFile }) }));
