@@ -13,6 +13,7 @@ import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses, patchRemediation, podSpecPatch, withPatch, type LazyYaml } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, type WorkloadInfo } from '../workloads.js';
+import { type Json, mapsIn } from '../json.js';
 
 const CHECK = 'api-server-reachable-with-token';
 
@@ -82,16 +83,16 @@ export function apiServerTargets(ctx: CheckContext): AddressTarget[] {
     found.set(`${address}:${port}`, { address, port, label: `API server ${address}:${port} (${source})` });
   };
   for (const e of ctx.objects('Endpoints').filter(isKubernetesService)) {
-    for (const subset of arrayOf(e.subsets)) {
+    for (const subset of mapsIn(e.subsets)) {
       const ports = tcpPorts(subset.ports);
-      for (const a of arrayOf(subset.addresses)) for (const p of ports) add(String(a.ip), p, 'Endpoints default/kubernetes');
+      for (const a of mapsIn(subset.addresses)) for (const p of ports) add(String(a.ip), p, 'Endpoints default/kubernetes');
     }
   }
   const slices = ctx.objects('EndpointSlice').filter((s) =>
     (s.metadata.namespace ?? 'default') === 'default' && (s.metadata.labels as Record<string, string> | undefined)?.['kubernetes.io/service-name'] === 'kubernetes');
   for (const s of slices) {
     const ports = tcpPorts(s.ports);
-    for (const e of arrayOf(s.endpoints)) {
+    for (const e of mapsIn(s.endpoints)) {
       for (const address of Array.isArray(e.addresses) ? e.addresses : []) for (const p of ports) add(String(address), p, `EndpointSlice default/${s.metadata.name}`);
     }
   }
@@ -102,15 +103,11 @@ export function apiServerTargets(ctx: CheckContext): AddressTarget[] {
   return [...found.values()];
 }
 
-type Json = Record<string, unknown>;
-
-const arrayOf = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
-
 const isKubernetesService = (o: KubeObject): boolean => isApiServerService(o.metadata.namespace || 'default', o.metadata.name);
 
 /** TCP ports of an Endpoints subset or EndpointSlice; none listed means the API server's usual 443. */
 function tcpPorts(raw: unknown): number[] {
-  const ports = arrayOf(raw).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number);
+  const ports = mapsIn(raw).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number);
   return ports.length > 0 ? ports : [443];
 }
 
@@ -144,8 +141,8 @@ export interface TokenMount {
  */
 export function tokenMount(ctx: CheckContext, w: WorkloadInfo): TokenMount {
   const sa = `ServiceAccount ${w.ref.namespace}/${w.serviceAccountName}`;
-  const projected = arrayOf(w.podSpec.volumes).find((v) =>
-    arrayOf((v.projected as Json | undefined)?.sources).some((s) => s.serviceAccountToken !== undefined));
+  const projected = mapsIn(w.podSpec.volumes).find((v) =>
+    mapsIn((v.projected as Json | undefined)?.sources).some((s) => s.serviceAccountToken !== undefined));
   if (projected) {
     return {
       mounted: true, evidence: `volume ${String(projected.name)} projects a token of ${sa}`,

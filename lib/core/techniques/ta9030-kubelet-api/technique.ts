@@ -11,6 +11,7 @@ import type { CheckContext } from '../context.js';
 import { denyEgressToAddresses, retext } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, hostNetworkFailure } from '../workloads.js';
+import { at, mapsIn } from '../json.js';
 
 const CHECK = 'kubelet-reachable';
 
@@ -77,9 +78,7 @@ function kubeletReachable(ctx: CheckContext): CheckOutcome[] {
 /** Every Node's IPv4 InternalIP and ExternalIP, on each kubelet port. */
 export function kubeletTargets(ctx: CheckContext): AddressTarget[] {
   return ctx.objects('Node').flatMap((node) => {
-    const status = (node as { status?: { addresses?: unknown } }).status;
-    const addresses = Array.isArray(status?.addresses) ? (status.addresses as { type?: unknown; address?: unknown }[]) : [];
-    return addresses
+    return mapsIn(at(node, 'status', 'addresses'))
       .filter((a) => (a.type === 'InternalIP' || a.type === 'ExternalIP') && typeof a.address === 'string' && parseIpv4(a.address) !== undefined)
       .flatMap((a) => KUBELET_PORTS.map((port) => ({
         address: a.address as string, port,

@@ -10,6 +10,7 @@ import type { CheckContext, NetworkStatus } from '../context.js';
 import { allowPolicySelector, enforcementAdvice, manifestRemediation, noSafeSelector, replacementPolicy, workloadPolicyName } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
+import { type Json, isMap } from '../json.js';
 
 const CHECK = 'open-to-other-namespaces';
 
@@ -203,10 +204,6 @@ function opening(ctx: CheckContext, w: WorkloadInfo, wide: NamespaceWideAdmissio
   // The policies would restrict it, but nothing enforces them.
   return ctx.enforcement.status === 'not-enforced' ? { cause: 'not-enforced', why: 'the NetworkPolicies that would restrict it are not enforced' } : undefined;
 }
-
-type Json = Record<string, unknown>;
-
-const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function ingressRules(policy: KubeObject): Json[] {
   const spec = isMap(policy.spec) ? policy.spec : {};
