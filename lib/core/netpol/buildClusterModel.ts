@@ -19,6 +19,7 @@ import { displayedName, readObjectName } from './parse/metadata.js';
 import { parseNetworkPolicy } from './parse/networkPolicy.js';
 import { parseIngress, parseRoute, parseService } from './parse/services.js';
 import { parsePod, parseWorkloadResource, WORKLOAD_KINDS } from './parse/workloads.js';
+import { pushAll } from '../arrays.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -155,11 +156,11 @@ class ModelBuilder {
       ['Service', { fatal: false, clusterScoped: false, run: (o, ns, name) => this.addService(o, ns, name) }],
       ['Ingress', {
         fatal: false, clusterScoped: false,
-        run: (o, ns, name) => this.exposedBackends.push(...parseIngress(o, { kind: 'Ingress', namespace: ns, name })),
+        run: (o, ns, name) => pushAll(this.exposedBackends, parseIngress(o, { kind: 'Ingress', namespace: ns, name })),
       }],
       ['Route', {
         fatal: false, clusterScoped: false,
-        run: (o, ns, name) => this.exposedBackends.push(...parseRoute(o, { kind: 'Route', namespace: ns, name })),
+        run: (o, ns, name) => pushAll(this.exposedBackends, parseRoute(o, { kind: 'Route', namespace: ns, name })),
       }],
     ]);
     for (const kind of WORKLOAD_KINDS) {
