@@ -45,11 +45,12 @@ export async function readManifestFiles(
     diagnostics.fatal(`no manifest files found in ${paths.join(', ')}: recognized file extensions are ${MANIFEST_EXTENSIONS.join(', ')}`);
     return [];
   }
-  await checkSizes(files, diagnostics);
+  const unique = await readOnce(files);
+  await checkSizes(unique, diagnostics);
   if (diagnostics.hasFatal) return [];
   const objects: SourcedObject[] = [];
   const warningsBefore = diagnostics.all.length;
-  for (const file of files) {
+  for (const file of unique) {
     let text: string;
     try {
       text = await readInputFile(file, INPUT_LIMITS.fileBytes);
@@ -65,6 +66,18 @@ export async function readManifestFiles(
     diagnostics.fatal('no readable Kubernetes objects in the input (see the messages above)');
   }
   return objects;
+}
+
+/** The files without repeats: one given twice, or both directly and inside a given directory, is read once. */
+async function readOnce(files: readonly string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const file of files) {
+    const real = await realpath(file).catch(() => file);
+    if (!seen.has(real)) out.push(file);
+    seen.add(real);
+  }
+  return out;
 }
 
 /** Refuses the whole input when a file, or all of them together, are over the limits. */
