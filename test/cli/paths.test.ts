@@ -79,6 +79,21 @@ describe('special files as input', () => {
   });
 });
 
+describe('paths given twice', () => {
+  it('reads a file given twice, or given beside its directory, once', async () => {
+    // Prepare
+    const dir = fixture({ 'apps.yaml': APPS });
+
+    // Act
+    const r = await run('connectivity', join(dir, 'apps.yaml'), dir, join(dir, 'apps.yaml'));
+
+    // Assess
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('already exists');
+    expect(r.stdout).toContain('shop/web[Deployment]');
+  });
+});
+
 describe('--out', () => {
   it('refuses an existing file before any analysis: exit 2, one line, nothing on stdout', async () => {
     // Prepare
