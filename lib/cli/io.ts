@@ -14,6 +14,22 @@ export const processIo: Io = {
   exitCode: (code) => void (process.exitCode = code),
 };
 
+/**
+ * A reader that stops early (`kubeseg demo | head -1`) closes the pipe: the run is then over, and
+ * ends with the exit code it has so far instead of an EPIPE trace. Installed once per process.
+ */
+export function endQuietlyWhenOutputCloses(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+  }
+}
+let guarded = false;
+
 /** Warnings and errors go to stderr, one per line; stdout carries only results. */
 export function reportDiagnostics(diagnostics: DiagnosticList, io: Io): void {
   for (const d of diagnostics.all) io.stderr(`${formatDiagnostic(d)}\n`);

@@ -4,7 +4,7 @@ import { registerConnectivity } from './commands/connectivity.js';
 import { registerDemo } from './commands/demo.js';
 import { registerScan } from './commands/scan.js';
 import { EXIT } from './exitCodes.js';
-import { processIo, type Io } from './io.js';
+import { endQuietlyWhenOutputCloses, processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(io: Io, isTty = false): Command {
@@ -22,15 +22,35 @@ export function buildProgram(io: Io, isTty = false): Command {
 }
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<void> {
+  if (io === processIo) endQuietlyWhenOutputCloses();
   const program = buildProgram(io, io === processIo && process.stdout.isTTY === true && !process.env.NO_COLOR);
   try {
+    refuseUnknownCommand(program, argv);
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       io.exitCode(err.exitCode === 0 ? EXIT.ok : EXIT.inputError);
       return;
     }
-    io.stderr(`error: ${(err as Error).stack ?? String(err)}\n`);
+    io.stderr(`${internalErrorMessage(err, process.env.KUBESEG_DEBUG === '1')}\n`);
     io.exitCode(EXIT.inputError);
   }
+}
+
+/**
+ * Commander shows the root help for `kubeseg bogus --help` (and exits 0): the first operand names
+ * the command, and an unknown one is a usage error whatever follows it. No root option takes a
+ * value, so the first argument that is not an option is that operand.
+ */
+function refuseUnknownCommand(program: Command, argv: readonly string[]): void {
+  const name = argv.find((a) => !a.startsWith('-'));
+  if (name === undefined || name === 'help' || program.commands.some((c) => c.name() === name || c.aliases().includes(name))) return;
+  program.error(`error: unknown command '${name}'`, { code: 'commander.unknownCommand', exitCode: EXIT.inputError });
+}
+
+/** A bug, not an input problem: one line, with the stack only when KUBESEG_DEBUG=1. */
+export function internalErrorMessage(err: unknown, debug: boolean): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (debug && err instanceof Error && err.stack) return `error: internal error: ${err.stack}`;
+  return `error: internal error: ${message.split('\n')[0]} (please report)`;
 }

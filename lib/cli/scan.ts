@@ -2,6 +2,7 @@
 import { loadSnapshots } from '../adapters/manifests/loadSnapshots.js';
 import { PreviousReportError, readPreviousReport } from '../adapters/reports/readPreviousReport.js';
 import { DiagnosticList } from '../core/diagnostics.js';
+import { inertLine } from '../core/format/inert.js';
 import type { ClusterIdentity } from '../core/evidence/snapshot.js';
 import { assessCluster, type ClusterAssessment } from '../core/report/assessCluster.js';
 import { formatFindingsCsv } from '../core/report/findingsCsv.js';
@@ -9,7 +10,7 @@ import { buildJsonReport, type JsonReport } from '../core/report/jsonReport.js';
 import { formatTextSummary } from '../core/report/textSummary.js';
 import { buildReportModel } from '../core/report/buildReportModel.js';
 import type { ReportModel } from '../core/report/reportModel.js';
-import { writeReportFiles } from '../adapters/files/writeReportFiles.js';
+import { outputRootProblem, writeReportFiles } from '../adapters/files/writeReportFiles.js';
 import { renderHtml } from '../adapters/render/renderHtml.js';
 import { loadPdfFonts, renderPdf } from '../adapters/render/renderPdf.js';
 import { compareReports, type Trends } from '../core/report/trends.js';
@@ -39,12 +40,18 @@ export async function runScan(paths: readonly string[], source: ClusterIdentity[
     io.exitCode(EXIT.inputError);
     return;
   }
+  const outProblem = options.out === undefined ? undefined : await outputRootProblem(options.out);
+  if (outProblem) {
+    io.stderr(`error: ${inertLine(`--out ${options.out}: ${outProblem}`)}\n`);
+    io.exitCode(EXIT.inputError);
+    return;
+  }
   let previous: JsonReport | undefined;
   try {
     previous = options.previous === undefined ? undefined : await readPreviousReport(options.previous);
   } catch (err) {
     if (!(err instanceof PreviousReportError)) throw err;
-    io.stderr(`error: ${err.message}\n`);
+    io.stderr(`error: ${inertLine(err.message)}\n`);
     io.exitCode(EXIT.inputError);
     return;
   }
@@ -59,18 +66,17 @@ export async function runScan(paths: readonly string[], source: ClusterIdentity[
   const report = buildJsonReport(assessments, { generatedAt: options.now.toISOString(), version: VERSION });
   const trends = previous && compareReports(report, previous);
   const outputs = new ReportOutputs(report, trends, assessments);
+  // An analysis the input refused (exit 2) leaves no report behind.
+  const refused = assessments.filter((a) => a.collection.some((s) => s.step === 'analysis'));
+  for (const a of refused) io.stderr(`${inertLine(a.collection.find((s) => s.step === 'analysis')!.detail ?? '')}\n`);
   if (options.format !== 'pdf') io.stdout(outputs.render(options.format, options.color));
-  if (options.out !== undefined) {
+  if (options.out !== undefined && refused.length === 0) {
     const written = await writeReportFiles(options.out, options.now, await outputs.files());
     // Paths go with the human-readable output; a machine-readable stdout stays clean.
     const print = options.format === 'text' || options.format === 'pdf' ? io.stdout : io.stderr;
     print(`${options.format === 'text' ? '\n' : ''}Reports written:\n${written.map((p) => `  ${p}\n`).join('')}`);
   }
-  for (const a of assessments) {
-    const failed = a.collection.find((s) => s.step === 'analysis');
-    if (failed) io.stderr(`error: ${a.snapshot.cluster.name}: ${failed.detail}\n`);
-  }
-  io.exitCode(exitCode(report, assessments.some((a) => a.collection.some((s) => s.step === 'analysis')), options.failBelow));
+  io.exitCode(exitCode(report, refused.length > 0, options.failBelow));
 }
 
 /** Every output of one run, rendered from the same report (and model) on demand. */

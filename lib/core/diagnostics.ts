@@ -1,3 +1,5 @@
+import { inertLine } from './format/inert.js';
+
 /**
  * Problems found in the input. `fatal` stops the analysis (np-guard's "Error:"); `warning` is
  * reported and the analysis continues with what could be read.
@@ -34,9 +36,12 @@ export class DiagnosticList {
   }
 }
 
-/** `file: Kind ns/name: message` */
+/**
+ * `file: Kind ns/name: message`, always one line: names and messages carry text from the input, so
+ * control, bidi and zero-width characters (a newline in a file or object name) are shown as code points.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const label = d.severity === 'fatal' ? 'error' : 'warning';
   const where = [d.source, d.object].filter(Boolean).join(': ');
-  return `${label}: ${where ? `${where}: ` : ''}${d.message}`;
+  return `${label}: ${inertLine(`${where ? `${where}: ` : ''}${d.message}`)}`;
 }

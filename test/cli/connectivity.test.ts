@@ -166,7 +166,7 @@ describe('kubeseg connectivity', () => {
     // Assess
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain("argument 'xml' is invalid. Allowed choices are txt, json, csv, md, dot.");
+    expect(r.stderr).toContain("argument 'xml' is invalid. Allowed choices are txt, text, json, csv, md, dot.");
   });
 
   it('treats an unknown command and a missing path as usage errors', async () => {
@@ -200,7 +200,7 @@ describe('kubeseg --help', () => {
       for (const o of c.options) expect(r.stdout).toContain(o.flags);
     }
     expect(r.stdout).toContain('kubeseg connectivity [options] <path...>');
-    expect(r.stdout).toContain('-f, --format <format>    output format (txt|json|csv|md|dot)');
+    expect(r.stdout).toContain('-f, --format <format>    output format (txt|text|json|csv|md|dot)');
   });
 
   it('works as a real process through bin/kubeseg', async () => {

@@ -299,7 +299,7 @@ describe('kubeseg scan', () => {
     // Assess
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, csv, html, pdf.");
+    expect(stderr).toContain("argument 'xml' is invalid. Allowed choices are text, txt, json, csv, html, pdf.");
   });
 
   it('exits 2 when a path does not exist', async () => {

@@ -1,6 +1,9 @@
 /** Reads the previous run's JSON report (`--previous FILE`) for trends; a file that is not one is refused. */
-import { readFile } from 'node:fs/promises';
 import { reportSchema, type JsonReport } from '../../core/report/jsonReport.js';
+import { InputFileError, readInputFile } from '../files/inputFile.js';
+
+/** A fleet of 200 clusters and 20,000 findings is a few tens of MiB. */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
 export class PreviousReportError extends Error {}
 
@@ -8,9 +11,10 @@ export class PreviousReportError extends Error {}
 export async function readPreviousReport(path: string): Promise<JsonReport> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readInputFile(path, MAX_REPORT_BYTES);
   } catch (err) {
-    throw new PreviousReportError(`--previous ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (!(err instanceof InputFileError)) throw err;
+    throw new PreviousReportError(`--previous ${path}: ${err.message}`);
   }
   let json: unknown;
   try {

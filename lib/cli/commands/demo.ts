@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
+import { formatOption } from '../formatOption.js';
 import type { Io } from '../io.js';
 import { SCAN_FORMATS, type ScanFormat } from '../scanFormats.js';
 
@@ -11,7 +12,7 @@ export function registerDemo(program: Command, io: Io, isTty: boolean): void {
     .command('demo')
     .description('scan the bundled demo fleet (four clusters: hardened, typical, wide open, policies without enforcement), '
       + 'print the summary and write report.html, report.pdf, report.json and findings.csv into ./reports/<timestamp>/')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMATS).default('text'))
+    .addOption(formatOption(SCAN_FORMATS, 'text'))
     .addOption(new Option('--out <dir>', 'where the report folder goes').default('reports'))
     .addOption(new Option('--previous <file>', 'a JSON report of an earlier run: the reports show what changed since'))
     .action(async (opts: { format: ScanFormat; out: string; previous?: string }) => {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { formatOption } from '../formatOption.js';
 import type { Io } from '../io.js';
 import { SCAN_FORMATS, type ScanFormat } from '../scanFormats.js';
 
@@ -7,7 +8,7 @@ export function registerScan(program: Command, io: Io, isTty: boolean): void {
     .command('scan')
     .description('assess offline manifests (one cluster, or a fleet directory of clusters with kubeseg-cloud.yaml) against the Threat Matrix techniques and score segmentation')
     .argument('<path...>', 'manifest files or directories; a kubeseg-cloud.yaml beside them adds cloud facts')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMATS).default('text'))
+    .addOption(formatOption(SCAN_FORMATS, 'text'))
     .addOption(new Option('--fail-below <score>', 'exit 1 when the fleet score is below this (0-100)').argParser(parseScore))
     .addOption(new Option('--previous <file>', 'a JSON report of an earlier scan: the reports show what changed since'))
     .addOption(new Option('--out <dir>', 'also write report.html, report.pdf, report.json and findings.csv into <dir>/<timestamp>/ and print their paths'))

@@ -29,7 +29,9 @@ export function parseCloudFile(text: string, source: string, diagnostics: Diagno
   }
   const result = cloudFileSchema.safeParse(raw);
   if (!result.success) {
-    diagnostics.fatal(`invalid cloud facts:\n${z.prettifyError(result.error)}`, { source });
+    const issue = result.error.issues[0]!;
+    const field = issue.path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i > 0 ? '.' : ''}${String(key)}`)).join('');
+    diagnostics.fatal(`invalid cloud facts: ${field ? `${field}: ` : ''}${issue.message.split('\n')[0]}`, { source });
     return undefined;
   }
   return result.data;

@@ -8,18 +8,20 @@
 import type { DiagnosticList } from '../diagnostics.js';
 import type { SourcedObject } from '../manifests/parseManifestText.js';
 import type { Labels } from './labelSelector.js';
+import { checkOwnerLabelGaps } from './ownerLabelGaps.js';
 import type {
   AdminPolicyInfo, ClusterModel, ExposedBackend, NamespaceInfo, NetworkPolicyInfo, PodShape, ServiceInfo, Workload,
 } from './model.js';
 import { parseAdminPolicy } from './parse/adminPolicy.js';
 import { InvalidObjectError, isMap, stringMap, type Json } from './parse/fields.js';
 import { ParseMemo } from './parse/memo.js';
+import { displayedName, readObjectName } from './parse/metadata.js';
 import { parseNetworkPolicy } from './parse/networkPolicy.js';
 import { parseIngress, parseRoute, parseService } from './parse/services.js';
 import { parsePod, parseWorkloadResource, WORKLOAD_KINDS } from './parse/workloads.js';
+import { pushAll } from '../arrays.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-const DEFAULT_NAMESPACE = 'default';
 
 export function workloadId(namespace: string, name: string, kind: string): string {
   return `${namespace}/${name}[${kind}]`;
@@ -28,7 +30,51 @@ export function workloadId(namespace: string, name: string, kind: string): strin
 export function buildClusterModel(objects: readonly SourcedObject[], diagnostics: DiagnosticList): ClusterModel {
   const builder = new ModelBuilder(diagnostics);
   for (const o of objects) builder.add(o);
+  if (builder.seen.workloads === 0) diagnostics.warn('no relevant Kubernetes workload resources found');
+  if (builder.seen.policies === 0) diagnostics.warn('no relevant Kubernetes network policy resources found: all connections are allowed');
   return builder.finish();
+}
+
+/**
+ * The objects of one cluster that kubeseg can read, with one diagnostic for each it cannot. A kind
+ * the model reads is read exactly as {@link buildClusterModel} reads it (an invalid policy or
+ * namespace is fatal, a malformed workload, Service or Route is skipped with a warning); any other
+ * of `kinds` needs a readable name and namespace; kinds not in `kinds` are left out. `scan` builds
+ * its snapshots from these, so that the checks, the engine and `connectivity` see the same objects
+ * and the same warnings.
+ */
+export function admitObjects(objects: readonly SourcedObject[], kinds: ReadonlySet<string>, diagnostics: DiagnosticList): SourcedObject[] {
+  const builder = new ModelBuilder(diagnostics);
+  const admitted: SourcedObject[] = [];
+  for (const o of objects) {
+    const kind = String(o.object.kind);
+    if (!kinds.has(kind)) continue;
+    const verdict = builder.add(o);
+    if (verdict === 'read' || (verdict === 'ignored' && hasReadableName(o, diagnostics))) admitted.push(o);
+  }
+  // Refused now rather than by the analysis, which no longer knows the files.
+  if (!diagnostics.hasFatal) checkOwnerLabelGaps(builder.finish(), diagnostics);
+  return admitted;
+}
+
+/** Kinds outside the model that have no namespace, for naming them in messages. */
+const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Node', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass']);
+
+function hasReadableName({ source, object }: SourcedObject, diagnostics: DiagnosticList): boolean {
+  try {
+    readObjectName(object);
+    return true;
+  } catch (err) {
+    if (!(err instanceof InvalidObjectError)) throw err;
+    const kind = String(object.kind);
+    diagnostics.warn(`${err.message}; object skipped`, { source, object: objectLabel(kind, displayedName(object), CLUSTER_SCOPED_KINDS.has(kind)) });
+    return false;
+  }
+}
+
+/** `Kind namespace/name`, or `Kind name` for a cluster-scoped kind. */
+function objectLabel(kind: string, { namespace, name }: { namespace: string; name: string }, clusterScoped: boolean): string {
+  return clusterScoped ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
 }
 
 /**
@@ -41,11 +87,10 @@ export function withNetworkPolicies(model: ClusterModel, objects: readonly Sourc
   const policies = new Map(model.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
   const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));
   for (const { source, object } of objects) {
-    const { namespace, name } = namespacedName(object);
-    const label = `${String(object.kind)} ${namespace}/${name}`;
+    const label = objectLabel(String(object.kind), displayedName(object), false);
     if (object.kind !== 'NetworkPolicy') throw new Error(`${label}: only NetworkPolicies can be added to an analysed model`);
     try {
-      if (name === '') throw new InvalidObjectError('metadata.name: Required value');
+      const { namespace, name } = readObjectName(object);
       policies.set(`${namespace}/${name}`, parseNetworkPolicy(object as Json, namespace, name, memo));
       if (!namespaces.has(namespace)) namespaces.set(namespace, implicitNamespace(namespace));
     } catch (err) {
@@ -54,15 +99,6 @@ export function withNetworkPolicies(model: ClusterModel, objects: readonly Sourc
     }
   }
   return { ...model, namespaces: [...namespaces.values()], policies: [...policies.values()] };
-}
-
-/** An object's name, and its namespace (`default` when it names none). */
-function namespacedName(object: Readonly<Record<string, unknown>>): { namespace: string; name: string } {
-  const metadata = isMap(object.metadata) ? object.metadata : {};
-  return {
-    name: typeof metadata.name === 'string' ? metadata.name : '',
-    namespace: typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : DEFAULT_NAMESPACE,
-  };
 }
 
 /** A namespace that objects live in without a Namespace object: it carries only its name label. */
@@ -81,29 +117,28 @@ class ModelBuilder {
   private readonly services = new Map<string, ServiceInfo>();
   private readonly exposedBackends: ExposedBackend[] = [];
   /** Counted before validation, so that a rejected object is not reported as missing. */
-  private readonly seen = { workloads: 0, policies: 0 };
+  readonly seen = { workloads: 0, policies: 0 };
   private readonly memo = new ParseMemo();
   private readonly handlers = this.kindHandlers();
 
   constructor(private readonly diagnostics: DiagnosticList) {}
 
-  add({ source, object }: SourcedObject): void {
+  /** Whether the object was read into the model, rejected (and reported), or is of a kind the model ignores. */
+  add({ source, object }: SourcedObject): 'read' | 'rejected' | 'ignored' {
     const kind = object.kind as string;
-    const { namespace, name } = namespacedName(object);
     const handler = this.handlers.get(kind);
-    if (!handler) return; // kinds that do not affect connectivity (ConfigMap, RBAC, ...) are ignored
+    if (!handler) return 'ignored'; // kinds that do not affect connectivity (ConfigMap, RBAC, ...)
     if (handler.counts) this.seen[handler.counts]++;
-    const objectLabel = handler.clusterScoped ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
-    if (name === '') {
-      this.report(handler.fatal, 'metadata.name: Required value', source, objectLabel);
-      return;
-    }
+    const label = objectLabel(kind, displayedName(object), handler.clusterScoped);
     try {
-      handler.run(object as Json, namespace, name, (message) => this.diagnostics.warn(message, { source, object: objectLabel }));
+      const { namespace, name } = readObjectName(object);
+      handler.run(object as Json, namespace, name, (message) => this.diagnostics.warn(message, { source, object: label }));
       if (!handler.clusterScoped) this.implicitNamespaces.add(namespace);
+      return 'read';
     } catch (err) {
       if (!(err instanceof InvalidObjectError)) throw err;
-      this.report(handler.fatal, err.message, source, objectLabel);
+      this.report(handler.fatal, err.message, source, label);
+      return 'rejected';
     }
   }
 
@@ -121,11 +156,11 @@ class ModelBuilder {
       ['Service', { fatal: false, clusterScoped: false, run: (o, ns, name) => this.addService(o, ns, name) }],
       ['Ingress', {
         fatal: false, clusterScoped: false,
-        run: (o, ns, name) => this.exposedBackends.push(...parseIngress(o, { kind: 'Ingress', namespace: ns, name })),
+        run: (o, ns, name) => pushAll(this.exposedBackends, parseIngress(o, { kind: 'Ingress', namespace: ns, name })),
       }],
       ['Route', {
         fatal: false, clusterScoped: false,
-        run: (o, ns, name) => this.exposedBackends.push(...parseRoute(o, { kind: 'Route', namespace: ns, name })),
+        run: (o, ns, name) => pushAll(this.exposedBackends, parseRoute(o, { kind: 'Route', namespace: ns, name })),
       }],
     ]);
     for (const kind of WORKLOAD_KINDS) {
@@ -205,10 +240,6 @@ class ModelBuilder {
       id, kind: w.kind, namespace: w.namespace, name: w.name, pods: w.shapes.values(),
       podCount: w.declaredPods ?? w.podObjects,
     }));
-    if (this.seen.workloads === 0) this.diagnostics.warn('no relevant Kubernetes workload resources found');
-    if (this.seen.policies === 0) {
-      this.diagnostics.warn('no relevant Kubernetes network policy resources found: all connections are allowed');
-    }
     return {
       namespaces: [...this.namespaces.values()],
       workloads,

@@ -5,6 +5,8 @@
  */
 import type { KubeObject } from '../evidence/snapshot.js';
 import { parseIpv4 } from '../netpol/ipv4.js';
+import { isApiServerService } from '../netpol/parse/services.js';
+import { at, mapsIn } from './json.js';
 import type { CheckContext, NetworkAnswer } from './context.js';
 import { isNodeAgent } from './workloads.js';
 
@@ -77,16 +79,16 @@ export function apiServerTargets(ctx: CheckContext): AddressTarget[] {
     found.set(`${address}:${port}`, { address, port, label: `API server ${address}:${port} (${source})` });
   };
   for (const e of ctx.objects('Endpoints').filter(isKubernetesService)) {
-    for (const subset of arrayOf(e.subsets)) {
+    for (const subset of mapsIn(e.subsets)) {
       const ports = tcpPorts(subset.ports);
-      for (const a of arrayOf(subset.addresses)) for (const p of ports) add(String(a.ip), p, 'Endpoints default/kubernetes');
+      for (const a of mapsIn(subset.addresses)) for (const p of ports) add(String(a.ip), p, 'Endpoints default/kubernetes');
     }
   }
   const slices = ctx.objects('EndpointSlice').filter((s) =>
     (s.metadata.namespace ?? 'default') === 'default' && (s.metadata.labels as Record<string, string> | undefined)?.['kubernetes.io/service-name'] === 'kubernetes');
   for (const s of slices) {
     const ports = tcpPorts(s.ports);
-    for (const e of arrayOf(s.endpoints)) {
+    for (const e of mapsIn(s.endpoints)) {
       for (const address of Array.isArray(e.addresses) ? e.addresses : []) for (const p of ports) add(String(address), p, `EndpointSlice default/${s.metadata.name}`);
     }
   }
@@ -97,15 +99,12 @@ export function apiServerTargets(ctx: CheckContext): AddressTarget[] {
   return [...found.values()];
 }
 
-type Json = Record<string, unknown>;
 
-const arrayOf = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
-
-const isKubernetesService = (o: KubeObject): boolean => o.metadata.name === 'kubernetes' && (o.metadata.namespace ?? 'default') === 'default';
+const isKubernetesService = (o: KubeObject): boolean => isApiServerService(o.metadata.namespace || 'default', o.metadata.name);
 
 /** TCP ports of an Endpoints subset or EndpointSlice; none listed means the API server's usual 443. */
 function tcpPorts(raw: unknown): number[] {
-  const ports = arrayOf(raw).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number);
+  const ports = mapsIn(raw).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number);
   return ports.length > 0 ? ports : [443];
 }
 
@@ -122,9 +121,7 @@ export const KUBELET_PORTS = [10250, 10255] as const;
 /** Every Node's IPv4 InternalIP and ExternalIP, on each kubelet port. */
 export function kubeletTargets(ctx: CheckContext): AddressTarget[] {
   return ctx.objects('Node').flatMap((node) => {
-    const status = (node as { status?: { addresses?: unknown } }).status;
-    const addresses = Array.isArray(status?.addresses) ? (status.addresses as { type?: unknown; address?: unknown }[]) : [];
-    return addresses
+    return mapsIn(at(node, 'status', 'addresses'))
       .filter((a) => (a.type === 'InternalIP' || a.type === 'ExternalIP') && typeof a.address === 'string' && parseIpv4(a.address) !== undefined)
       .flatMap((a) => KUBELET_PORTS.map((port) => ({
         address: a.address as string, port,

@@ -5,6 +5,7 @@
  */
 import type { EvidenceSnapshot, KubeObject } from '../evidence/snapshot.js';
 import { evidenceStatus } from '../evidence/snapshot.js';
+import { at, mapsIn, stringsIn } from './json.js';
 
 export type EnforcementStatus = 'enforced' | 'not-enforced' | 'unknown';
 
@@ -49,9 +50,8 @@ export function detectEnforcement(snapshot: EvidenceSnapshot): Enforcement {
 
 /** The network policy agent's `--enable-network-policy` flag, when aws-node runs the agent. */
 function policyAgentFlag(awsNode: KubeObject): boolean | undefined {
-  const spec = (awsNode as { spec?: { template?: { spec?: { containers?: { name?: string; args?: string[] }[] } } } }).spec;
-  const agent = spec?.template?.spec?.containers?.find((c) => c.name === 'aws-network-policy-agent');
+  const agent = mapsIn(at(awsNode, 'spec', 'template', 'spec', 'containers')).find((c) => c.name === 'aws-network-policy-agent');
   if (!agent) return undefined;
-  const flag = (agent.args ?? []).find((a) => a.startsWith('--enable-network-policy'));
+  const flag = stringsIn(agent.args).find((a) => a.startsWith('--enable-network-policy'));
   return flag === '--enable-network-policy=true' || flag === '--enable-network-policy';
 }

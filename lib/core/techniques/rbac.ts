@@ -16,6 +16,7 @@
  * in `system:authenticated` only.
  */
 import type { KubeObject } from '../evidence/snapshot.js';
+import { type Json, isMap, stringsIn } from './json.js';
 
 export interface PolicyRule {
   readonly verbs: readonly string[];
@@ -149,15 +150,10 @@ export const BUILT_IN_ROLES: Readonly<Record<string, readonly RuleData[]>> = {
   ],
 };
 
-type Json = Record<string, unknown>;
-
-const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-
 function toRule(raw: RuleData | Json): PolicyRule {
   return {
-    verbs: strings(raw.verbs), apiGroups: strings(raw.apiGroups), resources: strings(raw.resources),
-    resourceNames: strings(raw.resourceNames), nonResourceURLs: strings(raw.nonResourceURLs),
+    verbs: stringsIn(raw.verbs), apiGroups: stringsIn(raw.apiGroups), resources: stringsIn(raw.resources),
+    resourceNames: stringsIn(raw.resourceNames), nonResourceURLs: stringsIn(raw.nonResourceURLs),
   };
 }
 

@@ -54,7 +54,7 @@ export function techniqueVerdicts(
 function prepare(snapshot: EvidenceSnapshot, diagnostics: DiagnosticList, prepared: PreparedRun | undefined): CheckContext | undefined {
   const analysis = prepared?.analysis ?? analyzeObjects(snapshot.objects.map((object) => ({ source: snapshot.cluster.name, object })), diagnostics);
   if (!analysis) return undefined;
-  return new CheckContext(snapshot, analysis, prepared?.workloads ?? inventoryWorkloads(snapshot.objects), detectEnforcement(snapshot));
+  return new CheckContext(snapshot, analysis, prepared?.workloads ?? inventoryWorkloads(snapshot.objects, analysis.model), detectEnforcement(snapshot));
 }
 
 /** A technique's outcomes, or one `unknown` outcome naming the evidence that could not be collected. */

@@ -6,7 +6,9 @@
 import type { KubeObject } from '../evidence/snapshot.js';
 import { fail, type CheckOutcome, type ResourceRef } from '../findings/finding.js';
 import { workloadId } from '../netpol/buildClusterModel.js';
+import { displayedName } from '../netpol/parse/metadata.js';
 import { podOwner, templatePath } from '../netpol/parse/workloads.js';
+import type { ClusterModel } from '../netpol/model.js';
 
 type Json = Record<string, unknown>;
 
@@ -24,16 +26,26 @@ export interface WorkloadInfo {
 
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function inventoryWorkloads(objects: readonly KubeObject[]): WorkloadInfo[] {
+/**
+ * The workloads of the engine's model, described from their objects. An object the model did not
+ * read (a malformed one, or a duplicate) is left out, so that every check asks the engine only
+ * about workloads it knows.
+ */
+export function inventoryWorkloads(objects: readonly KubeObject[], model: Pick<ClusterModel, 'workloads'>): WorkloadInfo[] {
+  const known = new Set(model.workloads.map((w) => w.id));
   const byId = new Map<string, WorkloadInfo>();
+  const described = new Set<string>();
   for (const o of objects) {
     const path = o.kind === 'Pod' ? [] : templatePath(o.kind);
     if (!path) continue;
-    const namespace = o.metadata.namespace || 'default';
-    const owner = o.kind === 'Pod' ? podOwner(o as Json, o.metadata.name) : { kind: o.kind, name: o.metadata.name };
+    const { namespace, name } = displayedName(o);
+    const owner = o.kind === 'Pod' ? podOwner(o as Json, name) : { kind: o.kind, name };
     const id = workloadId(namespace, owner.name, owner.kind);
-    // The resource's template describes the workload better than one of its pods.
-    if (byId.has(id) && o.kind === 'Pod') continue;
+    if (!known.has(id)) continue;
+    // The resource's template describes the workload better than one of its pods; of two
+    // resources with one id, the model read the first.
+    if (o.kind === 'Pod' ? byId.has(id) : described.has(id)) continue;
+    if (o.kind !== 'Pod') described.add(id);
     let template: unknown = o;
     for (const key of path) template = isMap(template) ? template[key] : undefined;
     const t = isMap(template) ? template : {};

@@ -5,6 +5,7 @@
 import { MATCH_ALL } from '../labelSelector.js';
 import type { AdminAction, AdminPolicyInfo, Peer, RulePorts } from '../model.js';
 import type { Membership, Universe } from './universe.js';
+import { pushAll } from '../../arrays.js';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -89,7 +90,7 @@ export class CompiledPolicies {
       const id = `${admin.baseline ? 'B' : 'A'}${admin.name}`;
       for (const t of this.universe.podTypes(admin.subject)) {
         const draft = drafts[t]!;
-        (admin.baseline ? draft.baseline : draft.admin).push(...rules);
+        pushAll(admin.baseline ? draft.baseline : draft.admin, rules);
         draft.ids.push(id);
       }
     }
@@ -101,7 +102,7 @@ export class CompiledPolicies {
       const id = `N${pi}`;
       for (const t of this.universe.podTypes({ type: 'pods', podSelector: policy.podSelector, ownNamespace: policy.namespace })) {
         const draft = drafts[t]!;
-        (draft.networkPolicy ??= []).push(...compiled);
+        pushAll(draft.networkPolicy ??= [], compiled);
         draft.networkPolicyNames.push(name);
         draft.ids.push(id);
       }

@@ -7,6 +7,7 @@ import { ConnectionSet } from '../connectionSet.js';
 import type { DiagnosticList } from '../../diagnostics.js';
 import { matches, selectorFromLabels } from '../labelSelector.js';
 import type { ExposedBackend, ServiceInfo, ServicePortInfo } from '../model.js';
+import { isApiServerService } from '../parse/services.js';
 import { NONE } from './connTable.js';
 import type { Reachability } from './reachability.js';
 import type { PodType } from './universe.js';
@@ -16,7 +17,7 @@ export function ingressControllerConnections(r: Reachability, diagnostics: Diagn
   const { model, universe, table } = r;
   const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
   for (const s of model.services) {
-    if (!s.selector) diagnostics.warn(`Ignoring Service ${s.namespace}/${s.name}: a Service without selector is not supported`);
+    if (!s.selector && !isApiServerService(s.namespace, s.name)) diagnostics.warn(`Ignoring Service ${s.namespace}/${s.name}: a Service without selector is not supported`);
   }
   const namespacesWithServices = new Set(model.services.filter((s) => s.selector).map((s) => s.namespace));
 

@@ -11,6 +11,7 @@ import type { Range } from '../intervals.js';
 import { MAX_IPV4 } from '../ipv4.js';
 import { matches, type LabelSelector, type Labels } from '../labelSelector.js';
 import type { ClusterModel, ContainerPort, Peer, PodPeer } from '../model.js';
+import { pushAll } from '../../arrays.js';
 
 /** Namespace np-guard gives the ingress controller: a label-less pod of its own. */
 export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-controller-ns';
@@ -172,7 +173,7 @@ function sourceRanges(model: ClusterModel): Range[] {
   const out: Range[] = [];
   for (const p of model.policies) {
     addIpRanges(p.ingress ?? [], out);
-    for (const set of p.ignoredIpBlocks?.ingress ?? []) out.push(...set.ranges);
+    for (const set of p.ignoredIpBlocks?.ingress ?? []) pushAll(out, set.ranges);
   }
   return out;
 }
@@ -182,7 +183,7 @@ function destinationRanges(model: ClusterModel): Range[] {
   const out: Range[] = [];
   for (const p of model.policies) {
     addIpRanges(p.egress ?? [], out);
-    for (const set of p.ignoredIpBlocks?.egress ?? []) out.push(...set.ranges);
+    for (const set of p.ignoredIpBlocks?.egress ?? []) pushAll(out, set.ranges);
   }
   for (const a of model.adminPolicies) addIpRanges(a.egress, out);
   return out;
@@ -192,7 +193,7 @@ function destinationRanges(model: ClusterModel): Range[] {
 function addIpRanges(rules: readonly { peers: readonly Peer[] | 'any' }[], out: Range[]): void {
   for (const r of rules) {
     if (r.peers === 'any') continue;
-    for (const p of r.peers) if (p.type === 'ip') out.push(...p.ranges.ranges);
+    for (const p of r.peers) if (p.type === 'ip') pushAll(out, p.ranges.ranges);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { csvCell } from '../../format/csv.js';
 import type { Connection } from '../connectivity.js';
+import { pushAll } from '../../arrays.js';
 
 export const CONNECTIVITY_FORMATS = ['txt', 'json', 'csv', 'md', 'dot'] as const;
 export type ConnectivityFormat = (typeof CONNECTIVITY_FORMATS)[number];
@@ -53,7 +54,9 @@ function formatDot(connections: readonly Connection[]): string {
       `shape=${kind === 'workload' ? 'box' : kind === 'external' ? 'ellipse' : 'diamond'}, color=${kind === 'workload' ? 'blue' : 'red2'}]`;
     if (kind === 'workload') {
       const ns = name.slice(0, name.indexOf('/'));
-      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), node]);
+      const members = byNamespace.get(ns);
+      if (members) members.push(node);
+      else byNamespace.set(ns, [node]);
     } else {
       loose.push(node);
     }
@@ -61,9 +64,11 @@ function formatDot(connections: readonly Connection[]): string {
   const out = ['digraph {'];
   let i = 0;
   for (const [ns, members] of byNamespace) {
-    out.push(`  subgraph cluster_${i++} {`, `    label=${dotString(ns)}`, ...members.map((m) => `  ${m}`), '  }');
+    out.push(`  subgraph cluster_${i++} {`, `    label=${dotString(ns)}`);
+    for (const m of members) out.push(`  ${m}`);
+    out.push('  }');
   }
-  out.push(...loose);
+  pushAll(out, loose);
   for (const c of connections) out.push(`  ${dotString(c.src)} -> ${dotString(c.dst)} [label=${dotString(c.conn.key)}]`);
   out.push('}');
   return lines(out);

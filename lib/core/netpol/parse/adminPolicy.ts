@@ -7,6 +7,7 @@ import { MATCH_ALL, parseLabelSelector, type LabelSelector } from '../labelSelec
 import type { AdminAction, AdminPolicyInfo, AdminRule, Peer, PodPeer, RulePort, RulePorts } from '../model.js';
 import { InvalidObjectError, isMap, optInt, optList, optMap, optMapList, optString, protocolField, type Json } from './fields.js';
 import { checkPortNumber } from './networkPolicy.js';
+import { pushAll } from '../../arrays.js';
 
 export const MAX_ADMIN_PRIORITY = 1000;
 
@@ -74,7 +75,7 @@ function parseRule(
   const peers: Peer[] = [];
   peersRaw.forEach((p, i) => {
     const peer = parsePeer(p, `${path}.${peersKey}[${i}]`, peersKey === 'to', warn);
-    peers.push(...peer);
+    pushAll(peers, peer);
   });
   // Unlike NetworkPolicy, an explicit empty `ports: []` matches no connection at all.
   const portsRaw = optList(raw, 'ports', path);

@@ -3,6 +3,14 @@ import type { ExposedBackend, ObjectRef, ServiceInfo, ServicePortInfo } from '..
 import { InvalidObjectError, isMap, optInt, optIntOrString, optMap, optMapList, optString, protocolField, stringMap, type Json } from './fields.js';
 import { checkPortNumber } from './networkPolicy.js';
 
+/**
+ * `default/kubernetes`: the Service in front of the API server. It has no selector by design (its
+ * endpoints are the control plane's addresses), so it is no workload Service to warn about.
+ */
+export function isApiServerService(namespace: string, name: string): boolean {
+  return namespace === 'default' && name === 'kubernetes';
+}
+
 export function parseService(obj: Json, namespace: string, name: string): ServiceInfo {
   const spec = optMap(obj, 'spec', '') ?? {};
   const hasSelector = isMap(spec.selector) && Object.keys(spec.selector).length > 0;

@@ -13,6 +13,7 @@ import { DASHBOARD } from '../ta9032-kubernetes-dashboard/technique.js';
 import { TILLER } from '../tiller-endpoint/technique.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork } from '../workloads.js';
+import { at, mapAt, mapsIn, stringAt } from '../json.js';
 
 /**
  * The interfaces kubeseg recognises, first match wins. Images are substrings of the image reference;
@@ -67,7 +68,7 @@ function assess(ctx: CheckContext, m: InterfaceMatch): CheckOutcome {
   const label = `${w.id} (${m.signature.name})`;
   const services = selectingServices(ctx, w.ref.namespace, w.podLabels);
   const published = services.flatMap((s) => {
-    const type = (s.spec as { type?: string } | undefined)?.type;
+    const type = stringAt(s, 'spec', 'type');
     return type === 'LoadBalancer' || type === 'NodePort' ? [`Service ${s.metadata.namespace}/${s.metadata.name} of type ${type} selects it`] : [];
   });
   const routes = routesTo(ctx, w.ref.namespace, new Set(services.map((s) => s.metadata.name)));
@@ -101,12 +102,10 @@ function assess(ctx: CheckContext, m: InterfaceMatch): CheckOutcome {
   return pass(CHECK, w.ref, `${label} is not published, and its ingress policies keep addresses outside the cluster away`, [recognised(m), ...reasons(answers)]);
 }
 
-type Json = Record<string, unknown>;
-
 /** Services in the namespace whose selector picks the pods. */
 function selectingServices(ctx: CheckContext, namespace: string, podLabels: Readonly<Record<string, string>>): KubeObject[] {
   return ctx.objects('Service').filter((s) => {
-    const selector = (s.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+    const selector = mapAt(s, 'spec', 'selector');
     return (s.metadata.namespace ?? 'default') === namespace && Object.keys(selector).length > 0
       && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
   });
@@ -148,23 +147,24 @@ function routesTo(ctx: CheckContext, namespace: string, services: ReadonlySet<st
     };
   };
   const ingresses = ctx.objects('Ingress').filter(inNamespace).flatMap((ing) => {
-    const spec = (ing.spec ?? {}) as Json;
+    const spec = mapAt(ing, 'spec');
     const hits: RouteLine[] = [];
     const add = (backend: unknown, host: unknown, path: unknown): void => {
-      const b = (backend ?? {}) as { service?: { name?: string }; serviceName?: string };
-      const name = b.service?.name ?? b.serviceName;
+      const name = stringAt(backend, 'service', 'name') ?? stringAt(backend, 'serviceName');
       if (name && services.has(name)) hits.push(line(ing, host, path, name));
     };
     add(spec.defaultBackend ?? spec.backend, undefined, undefined);
-    for (const rule of (Array.isArray(spec.rules) ? spec.rules : []) as { host?: unknown; http?: { paths?: { path?: unknown; backend?: unknown }[] } }[]) {
-      for (const p of rule.http?.paths ?? []) add(p.backend, rule.host, p.path);
+    for (const rule of mapsIn(spec.rules)) {
+      for (const p of mapsIn(at(rule, 'http', 'paths'))) add(p.backend, rule.host, p.path);
     }
     return hits;
   });
   const routes = ctx.objects('Route').filter(inNamespace).flatMap((route) => {
-    const spec = (route.spec ?? {}) as { host?: unknown; path?: unknown; to?: { kind?: string; name?: string }; alternateBackends?: { kind?: string; name?: string }[] };
-    return [spec.to, ...(spec.alternateBackends ?? [])].flatMap((ref) =>
-      ref?.name && (ref.kind ?? 'Service') === 'Service' && services.has(ref.name) ? [line(route, spec.host, spec.path, ref.name)] : []);
+    const spec = mapAt(route, 'spec');
+    return [mapAt(spec, 'to'), ...mapsIn(spec.alternateBackends)].flatMap((ref) => {
+      const name = stringAt(ref, 'name');
+      return name && (ref.kind ?? 'Service') === 'Service' && services.has(name) ? [line(route, spec.host, spec.path, name)] : [];
+    });
   });
   return [...ingresses, ...routes];
 }

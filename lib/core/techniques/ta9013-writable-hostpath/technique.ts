@@ -8,6 +8,7 @@ import type { CheckContext } from '../context.js';
 import { containerPatches, patchRemediation, podSpecPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { containersOf, type WorkloadInfo } from '../workloads.js';
+import { type Json, mapsIn } from '../json.js';
 
 const CHECK = 'writable-hostpath';
 
@@ -31,10 +32,6 @@ export const technique: Technique = {
   },
   checks: [writableHostPath],
 };
-
-type Json = Record<string, unknown>;
-
-const maps = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x)) : []);
 
 interface HostMount {
   readonly container: string;
@@ -60,11 +57,11 @@ function writableHostPath(ctx: CheckContext): CheckOutcome[] {
 
 /** Every mount of a hostPath volume, per container. */
 function hostMounts(w: WorkloadInfo): HostMount[] {
-  const hostPaths = new Map(maps(w.podSpec.volumes).flatMap((v) => {
+  const hostPaths = new Map(mapsIn(w.podSpec.volumes).flatMap((v) => {
     const path = (v.hostPath as Json | undefined)?.path;
     return typeof path === 'string' ? [[String(v.name), path] as const] : [];
   }));
-  return containersOf(w.podSpec).flatMap((c) => maps(c.volumeMounts).flatMap((m) => {
+  return containersOf(w.podSpec).flatMap((c) => mapsIn(c.volumeMounts).flatMap((m) => {
     const hostPath = hostPaths.get(String(m.name));
     return hostPath === undefined ? [] : [{
       container: String(c.name), volume: String(m.name), hostPath, mountPath: String(m.mountPath), readOnly: m.readOnly === true,

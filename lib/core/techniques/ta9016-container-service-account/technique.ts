@@ -13,6 +13,7 @@ import { manifestRemediation, patchRemediation, podSpecPatch } from '../remediat
 import { tokenMount } from '../ta9029-api-server/technique.js';
 import type { Technique } from '../types.js';
 import type { WorkloadInfo } from '../workloads.js';
+import { at, mapsIn } from '../json.js';
 
 const CHECK = 'service-account-token-permissions';
 
@@ -178,8 +179,7 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, sa: string, grants: rea
 }
 
 function projectsToken(w: WorkloadInfo): boolean {
-  const maps = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'object' && x !== null) : []);
-  return maps(w.podSpec.volumes).some((v) => maps((v.projected as { sources?: unknown } | undefined)?.sources).some((s) => s.serviceAccountToken !== undefined));
+  return mapsIn(w.podSpec.volumes).some((v) => mapsIn(at(v, 'projected', 'sources')).some((s) => s.serviceAccountToken !== undefined));
 }
 
 /** The ServiceAccount as it is (labels, annotations, pull secrets kept) with automountServiceAccountToken: false. */

@@ -11,6 +11,7 @@ import { shellQuote } from '../../format/shell.js';
 import { containerPatches, fragmentRemediation, patchRemediation, podSpecPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { containersOf, type WorkloadInfo } from '../workloads.js';
+import { type Json, mapsIn, stringsIn } from '../json.js';
 
 const ENV_CHECK = 'literal-credential-env';
 const CONFIGMAP_CHECK = 'configmap-credential-keys';
@@ -41,14 +42,9 @@ export const technique: Technique = {
   checks: [literalCredentialEnv, configMapCredentialKeys],
 };
 
-type Json = Record<string, unknown>;
-
-const maps = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x)) : []);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-
 function literalCredentialEnv(ctx: CheckContext): CheckOutcome[] {
   return ctx.workloads.map((w) => {
-    const found = containersOf(w.podSpec).flatMap((c) => maps(c.env)
+    const found = containersOf(w.podSpec).flatMap((c) => mapsIn(c.env)
       .filter((e) => e.literal === true && e.credentialLike === true)
       .map((e) => ({ container: String(c.name), key: String(e.name) })));
     if (found.length === 0) return pass(ENV_CHECK, w.ref, `${w.id} sets no credential-like environment variable to a literal value`);
@@ -74,7 +70,7 @@ function envRemediation(w: WorkloadInfo, found: readonly { container: string; ke
 
 function configMapCredentialKeys(ctx: CheckContext): CheckOutcome[] {
   return ctx.objects('ConfigMap').flatMap((cm) => {
-    const keys = strings(cm.credentialKeys);
+    const keys = stringsIn(cm.credentialKeys);
     if (keys.length === 0) return [];
     const namespace = cm.metadata.namespace ?? 'default';
     const ref = { kind: 'ConfigMap', namespace, name: cm.metadata.name };
@@ -90,12 +86,12 @@ function consumers(workloads: readonly WorkloadInfo[], namespace: string, name: 
   return workloads.filter((w) => w.ref.namespace === namespace).flatMap((w) => {
     const how = new Set<string>();
     for (const c of containersOf(w.podSpec)) {
-      if (maps(c.envFrom).some((e) => (e.configMapRef as Json | undefined)?.name === name)) how.add('envFrom');
-      for (const e of maps(c.env)) if (((e.valueFrom as Json | undefined)?.configMapKeyRef as Json | undefined)?.name === name) how.add(`env ${String(e.name)}`);
+      if (mapsIn(c.envFrom).some((e) => (e.configMapRef as Json | undefined)?.name === name)) how.add('envFrom');
+      for (const e of mapsIn(c.env)) if (((e.valueFrom as Json | undefined)?.configMapKeyRef as Json | undefined)?.name === name) how.add(`env ${String(e.name)}`);
     }
-    for (const v of maps(w.podSpec.volumes)) {
+    for (const v of mapsIn(w.podSpec.volumes)) {
       const direct = (v.configMap as Json | undefined)?.name === name;
-      const projected = maps((v.projected as Json | undefined)?.sources).some((s) => (s.configMap as Json | undefined)?.name === name);
+      const projected = mapsIn((v.projected as Json | undefined)?.sources).some((s) => (s.configMap as Json | undefined)?.name === name);
       if (direct || projected) how.add(`volume ${String(v.name)}`);
     }
     return how.size > 0 ? [`${w.id} (${[...how].join(', ')})`] : [];

@@ -13,6 +13,7 @@ import { judgeNeededPath } from '../limitEgress.js';
 import { apiServerNeed } from '../needs.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, type WorkloadInfo } from '../workloads.js';
+import { type Json, mapsIn } from '../json.js';
 
 const CHECK = 'api-server-reachable-with-token';
 
@@ -77,9 +78,6 @@ function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {
   });
 }
 
-type Json = Record<string, unknown>;
-
-const arrayOf = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : []);
 
 function noAddressEvidence(ctx: CheckContext): string {
   const endpoint = ctx.snapshot.cloud.apiServer?.endpoint;
@@ -104,8 +102,8 @@ export interface TokenMount {
  */
 export function tokenMount(ctx: CheckContext, w: WorkloadInfo): TokenMount {
   const sa = `ServiceAccount ${w.ref.namespace}/${w.serviceAccountName}`;
-  const projected = arrayOf(w.podSpec.volumes).find((v) =>
-    arrayOf((v.projected as Json | undefined)?.sources).some((s) => s.serviceAccountToken !== undefined));
+  const projected = mapsIn(w.podSpec.volumes).find((v) =>
+    mapsIn((v.projected as Json | undefined)?.sources).some((s) => s.serviceAccountToken !== undefined));
   if (projected) {
     return {
       mounted: true, evidence: `volume ${String(projected.name)} projects a token of ${sa}`,

@@ -12,6 +12,7 @@ import { editedPolicy, ingressEdits } from '../policyEdits.js';
 import { DNS_PORT, isClusterDns, onlyDnsOpenToAllNamespaces } from '../clusterDns.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
+import { type Json, isMap } from '../json.js';
 
 const CHECK = 'open-to-other-namespaces';
 
@@ -209,9 +210,6 @@ function opening(ctx: CheckContext, w: WorkloadInfo, wide: NamespaceWideAdmissio
   return ctx.enforcement.status === 'not-enforced' ? { cause: 'not-enforced', why: 'the NetworkPolicies that would restrict it are not enforced' } : undefined;
 }
 
-type Json = Record<string, unknown>;
-
-const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isEmptySelector(selector: Json): boolean {
   const labels = isMap(selector.matchLabels) ? Object.keys(selector.matchLabels) : [];

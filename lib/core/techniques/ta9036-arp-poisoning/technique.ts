@@ -9,6 +9,7 @@ import type { CheckContext } from '../context.js';
 import { containerPatches, patchRemediation, podSpecPatch } from '../remediation.js';
 import type { Technique } from '../types.js';
 import { containersOf, isHostNetwork, type WorkloadInfo } from '../workloads.js';
+import { type Json, mapAt } from '../json.js';
 
 const CHECK = 'packet-crafting-capabilities';
 
@@ -38,8 +39,6 @@ export const technique: Technique = {
   checks: [packetCrafting],
 };
 
-type Json = Record<string, unknown>;
-
 interface ContainerRisk {
   readonly container: string;
   /** Explicit (privileged, added capabilities) or only the runtime default. */
@@ -66,8 +65,8 @@ function packetCrafting(ctx: CheckContext): CheckOutcome[] {
 
 /** Why a container can craft packets, or undefined when it cannot. */
 function containerRisk(c: Json): ContainerRisk | undefined {
-  const sc = (c.securityContext ?? {}) as Json;
-  const caps = (sc.capabilities ?? {}) as Json;
+  const sc = mapAt(c, 'securityContext');
+  const caps = mapAt(sc, 'capabilities');
   const added = capabilityNames(caps.add);
   const dropped = capabilityNames(caps.drop);
   const container = String(c.name);
