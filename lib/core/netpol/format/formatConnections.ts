@@ -5,8 +5,10 @@
  *  - csv: header `src,dst,conn`, RFC 4180 quoting, cells starting with = + - @ neutralised;
  *  - md: a Markdown table;
  *  - dot: a Graphviz digraph, workloads grouped by namespace.
+ * Every format but JSON is read by people: names show control and bidi characters as `<U+XXXX>`.
  */
 import { csvCell } from '../../format/csv.js';
+import { inertLine } from '../../format/inert.js';
 import type { Connection } from '../connectivity.js';
 import { pushAll } from '../../arrays.js';
 
@@ -14,11 +16,14 @@ export const CONNECTIVITY_FORMATS = ['txt', 'json', 'csv', 'md', 'dot'] as const
 export type ConnectivityFormat = (typeof CONNECTIVITY_FORMATS)[number];
 
 export function formatConnections(connections: readonly Connection[], format: ConnectivityFormat): string {
+  if (format === 'json') return `${JSON.stringify(connections.map((c) => ({ src: c.src, dst: c.dst, conn: c.conn.key })), null, 2)}\n`;
+  return formatReadable(connections.map((c) => ({ ...c, src: inertLine(c.src), dst: inertLine(c.dst) })), format);
+}
+
+function formatReadable(connections: readonly Connection[], format: Exclude<ConnectivityFormat, 'json'>): string {
   switch (format) {
     case 'txt':
       return lines(connections.map((c) => `${c.src} => ${c.dst} : ${c.conn.key}`));
-    case 'json':
-      return `${JSON.stringify(connections.map((c) => ({ src: c.src, dst: c.dst, conn: c.conn.key })), null, 2)}\n`;
     case 'csv':
       return lines(['src,dst,conn', ...connections.map((c) => [c.src, c.dst, c.conn.key].map(csvCell).join(','))]);
     case 'md':
