@@ -13,11 +13,10 @@
 import type { ClusterIdentity } from '../evidence/snapshot.js';
 import type { Finding, PodSpecPatch } from '../findings/finding.js';
 import { commentedYaml, commentLines, toYaml } from '../format/yamlText.js';
+import { isMap, type Json } from './json.js';
 import { patchHowTo } from './patchCommands.js';
 import { combineEditedCopies, isEditedCopy } from './policyEdits.js';
 import { isDefaultDenyEgress, isEgressExceptPolicy, withMarksOf } from './remediation.js';
-
-type Json = Record<string, unknown>;
 
 export interface RemediationBundle {
   /** Sorted by namespace, kind and name; no two with the same kind, namespace and name. */
@@ -217,9 +216,6 @@ function strategicMerge(a: unknown, b: unknown): unknown {
   return b;
 }
 
-function isMap(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * The file name of each cluster's bundle, in the clusters' order: `remediation.yaml` for a single

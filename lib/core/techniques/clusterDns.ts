@@ -5,10 +5,9 @@
  */
 import type { KubeObject } from '../evidence/snapshot.js';
 import { matches, parseLabelSelector } from '../netpol/labelSelector.js';
+import { isMap, type Json } from './json.js';
 import type { CheckContext } from './context.js';
 import type { WorkloadInfo } from './workloads.js';
-
-type Json = Record<string, unknown>;
 
 export const DNS_PORT = 53;
 
@@ -43,7 +42,8 @@ function admitsEveryNamespace(rule: Json): boolean {
   return from.length === 0 || from.some((peer) => isMap(peer.namespaceSelector) && isEmptySelector(peer.namespaceSelector));
 }
 
-function isEmptySelector(selector: Json): boolean {
+/** A selector with neither labels nor expressions: it selects everything. */
+export function isEmptySelector(selector: Json): boolean {
   const labels = isMap(selector.matchLabels) ? Object.keys(selector.matchLabels) : [];
   const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
   return labels.length === 0 && expressions.length === 0;
@@ -61,8 +61,4 @@ function resolvePort(port: unknown, w: WorkloadInfo): number | undefined {
   const containers = [w.podSpec.containers, w.podSpec.initContainers].flatMap((list) => (Array.isArray(list) ? list.filter(isMap) : []));
   const named = containers.flatMap((c) => (Array.isArray(c.ports) ? c.ports.filter(isMap) : [])).find((p) => p.name === port);
   return typeof named?.containerPort === 'number' ? named.containerPort : undefined;
-}
-
-function isMap(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

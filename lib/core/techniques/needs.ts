@@ -10,7 +10,7 @@
  * for this workload and show no need.
  */
 import type { CheckContext } from './context.js';
-import { RbacIndex, ruleAllows, type Grant } from './rbac.js';
+import { RbacIndex, ruleAllows, type Grant, type PolicyRule } from './rbac.js';
 import type { WorkloadInfo } from './workloads.js';
 
 export interface Need {
@@ -20,6 +20,11 @@ export interface Need {
 
 /** Resources that are only self-reviews: every identity may ask them, and they reveal nothing. */
 const SELF_REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews']);
+
+/** A rule every identity holds in a default cluster and that reveals nothing: self-reviews and non-resource URLs. */
+export function revealsNothing(rule: PolicyRule): boolean {
+  return rule.resources.every((r) => SELF_REVIEWS.has(r));
+}
 
 /** Kubelet API subresources a scraper is granted through the API server's node authorizer. */
 const KUBELET_RESOURCES = ['nodes/metrics', 'nodes/stats', 'nodes/proxy'];
@@ -41,7 +46,7 @@ function ownGrants(ctx: CheckContext, w: WorkloadInfo): Grant[] {
 
 /** The workload calls the API server: its own ServiceAccount is granted more than self-reviews and discovery. */
 export function apiServerNeed(ctx: CheckContext, w: WorkloadInfo): Need | undefined {
-  const grants = ownGrants(ctx, w).filter((g) => g.rule.resources.some((r) => !SELF_REVIEWS.has(r)));
+  const grants = ownGrants(ctx, w).filter((g) => !revealsNothing(g.rule));
   return needOf(grants);
 }
 

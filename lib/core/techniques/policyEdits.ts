@@ -6,8 +6,7 @@
  * policy once from the original with every suggestion's edits.
  */
 import type { KubeObject } from '../evidence/snapshot.js';
-
-type Json = Record<string, unknown>;
+import { isMap, type Json } from './json.js';
 
 /** What becomes of one rule: zero rules (it goes), itself, or corrected copies. */
 export type RuleEdit = (rule: Json) => Json[];
@@ -77,8 +76,4 @@ function applyEdits({ base, ingress, egress }: PolicyEdits): object {
 
 function chain(rules: Json[], edits: readonly RuleEdit[]): Json[] {
   return edits.reduce((current, edit) => current.flatMap(edit), rules);
-}
-
-function isMap(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
-import { rbacOf } from '../needs.js';
+import { rbacOf, revealsNothing } from '../needs.js';
 import { bindingText, ruleAllows, type Grant, type PolicyRule, type RbacSubject } from '../rbac.js';
 import { manifestRemediation, patchRemediation, podSpecPatch } from '../remediation.js';
 import { tokenMount } from '../ta9029-api-server/technique.js';
@@ -48,9 +48,6 @@ const DANGERS: readonly { readonly what: string; readonly matches: (rule: Policy
   },
   { what: 'use wildcards (*)', matches: (r) => [r.verbs, r.apiGroups, r.resources].some((list) => list.includes('*')) },
 ];
-
-/** Rules every identity holds in a default cluster and that reveal nothing: self-reviews and non-resource URLs. */
-const SELF_REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews']);
 
 export const technique: Technique = {
   meta: {
@@ -144,7 +141,7 @@ interface RankedGrant {
 function rankedGrants(grants: readonly Grant[], subject: RbacSubject): RankedGrant[] {
   const byEvidence = new Map<string, RankedGrant>();
   for (const g of grants) {
-    if (isHarmless(g.rule) || byEvidence.has(g.evidence)) continue;
+    if (revealsNothing(g.rule) || byEvidence.has(g.evidence)) continue;
     const hits = DANGERS.flatMap((d, i) => (d.matches(g.rule) ? [i] : []));
     const own = g.subject.kind === 'ServiceAccount' && g.subject.name === subject.name && g.subject.namespace === subject.namespace && subject.name !== 'default';
     byEvidence.set(g.evidence, { evidence: g.evidence, own, binding: bindingText(g.binding), dangers: hits.map((i) => DANGERS[i]!.what), rank: hits[0] ?? DANGERS.length });
@@ -152,9 +149,6 @@ function rankedGrants(grants: readonly Grant[], subject: RbacSubject): RankedGra
   return [...byEvidence.values()].sort((a, b) => a.rank - b.rank);
 }
 
-function isHarmless(rule: PolicyRule): boolean {
-  return rule.resources.length === 0 || rule.resources.every((r) => SELF_REVIEWS.has(r));
-}
 
 function anyProbe(list: readonly Probe[]): (rule: PolicyRule) => boolean {
   return (rule) => {

@@ -9,7 +9,7 @@ import type { NamespaceWideAdmission } from '../../netpol/queries.js';
 import type { CheckContext, NetworkStatus } from '../context.js';
 import { allowPolicySelector, manifestRemediation, noSafeSelector, workloadPolicyName } from '../remediation.js';
 import { editedPolicy, ingressEdits } from '../policyEdits.js';
-import { DNS_PORT, isClusterDns, onlyDnsOpenToAllNamespaces } from '../clusterDns.js';
+import { DNS_PORT, isClusterDns, isEmptySelector, onlyDnsOpenToAllNamespaces } from '../clusterDns.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 import { type Json, isMap } from '../json.js';
@@ -211,11 +211,6 @@ function opening(ctx: CheckContext, w: WorkloadInfo, wide: NamespaceWideAdmissio
 }
 
 
-function isEmptySelector(selector: Json): boolean {
-  const labels = isMap(selector.matchLabels) ? Object.keys(selector.matchLabels) : [];
-  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
-  return labels.length === 0 && expressions.length === 0;
-}
 
 /**
  * Same-namespace ingress for the workload's namespace: a new policy when the workload has no ingress
