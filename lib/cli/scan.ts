@@ -14,7 +14,7 @@ import { outputRootProblem, writeReportFiles } from '../adapters/files/writeRepo
 import { renderHtml } from '../adapters/render/renderHtml.js';
 import { loadPdfFonts, renderPdf } from '../adapters/render/renderPdf.js';
 import { compareReports, type Trends } from '../core/report/trends.js';
-import { bundleYaml, remediationFileNames } from '../core/techniques/bundle.js';
+import { bundleYaml, isEmptyBundle, remediationFileNames } from '../core/techniques/bundle.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
 import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
@@ -100,10 +100,15 @@ class ReportOutputs {
     }
   }
 
-  /** The four report files, then one remediation bundle per cluster. */
+  /** The four report files, then one remediation bundle per cluster that has something to fix. */
   async files(): Promise<Map<string, string | Uint8Array>> {
-    const names = remediationFileNames(this.assessments.map((a) => a.snapshot.cluster));
-    const bundles = names.map((name, i): [string, string] => [name, bundleYaml(this.assessments[i]!.bundle, this.assessments[i]!.snapshot.cluster)]);
+    // A cluster with nothing to fix gets no bundle; the others keep the names they would have anyway.
+    const names = remediationFileNames(this.assessments.map((a) => a.snapshot.cluster))
+      .map((name, i) => (isEmptyBundle(this.assessments[i]!.bundle) ? undefined : name));
+    const bundles = names.flatMap((name, i): [string, string][] => {
+      const { bundle, snapshot } = this.assessments[i]!;
+      return name ? [[name, bundleYaml(bundle, snapshot.cluster, name)]] : [];
+    });
     // The reports written beside the bundles link to them.
     const model = buildReportModel({ ...this.modelInput(), remediationFiles: names });
     return new Map<(typeof REPORT_FILES)[number] | string, string | Uint8Array>([

@@ -362,7 +362,7 @@ describe('kubeseg demo', () => {
     expect(stdout.split(/\r?\n/)[0]).toBe(FINDINGS_CSV_HEADER.join(','));
   });
 
-  it('writes report.html, report.pdf, report.json, findings.csv and a remediation bundle per cluster into <out>/<timestamp>/ and prints their paths', async () => {
+  it('writes report.html, report.pdf, report.json, findings.csv and a remediation bundle per cluster with something to fix into <out>/<timestamp>/ and prints their paths', async () => {
     // Prepare
     const out = fixture({});
 
@@ -374,8 +374,12 @@ describe('kubeseg demo', () => {
     const paths = [...stdout.matchAll(/^ {2}(\/.*)$/gm)].map((m) => m[1]!);
     expect(paths.map((p) => p.split('/').pop())).toEqual([
       'report.html', 'report.pdf', 'report.json', 'findings.csv',
-      ...demoClusters.map((c) => `remediation-${c}.yaml`),
+      ...demoClusters.filter((c) => c !== 'payments-prod').map((c) => `remediation-${c}.yaml`),
     ]);
+    const bundle = readFileSync(paths[4]!, 'utf8');
+    expect(bundle).toContain(`kubectl apply -f remediation-${demoClusters[0]}.yaml`);
+    // payments-prod has nothing to fix: no bundle, and its report section links to none
+    expect(readFileSync(paths[0]!, 'utf8').match(/href="remediation-[^"]+"/g)).toHaveLength(demoClusters.length - 1);
     const folder = readdirSync(out);
     expect(folder).toHaveLength(1);
     expect(folder[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);

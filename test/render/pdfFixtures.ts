@@ -1,4 +1,4 @@
-/** Report models for the PDF tests: the demo fleet, a hostile variant and one with a very long table. */
+/** Report models for the PDF tests: the demo fleet, a hostile variant, one with a very long table and a larger fleet. */
 import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
 import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
 import { DiagnosticList } from '../../lib/core/diagnostics.js';
@@ -44,4 +44,10 @@ export function hostileModel(demo: ReportModel): ReportModel {
 export function longTableModel(demo: ReportModel, rows: number): ReportModel {
   const collectionLog = Array.from({ length: rows }, (_, i) => ({ cluster: `cluster-${i}`, step: 'networkpolicies', status: 'ok', detail: `${i} objects in the input` }));
   return { ...demo, appendix: { ...demo.appendix, collectionLog } };
+}
+
+/** The demo's clusters repeated `copies` times under new names: a fleet whose contents outgrow the cover. */
+export function largerFleetModel(demo: ReportModel, copies: number): ReportModel {
+  const clusters = Array.from({ length: copies }, (_, i) => demo.clusters.map((c) => ({ ...c, name: `${c.name}-${i}`, anchor: `${c.anchor}-${i}` }))).flat();
+  return { ...demo, clusters };
 }

@@ -105,7 +105,7 @@ describe('the what-if score', () => {
       // Prepare: the bundle as `kubectl apply -f remediation.yaml` would read it
       const assessment = assessCluster(snapshot, TECHNIQUES);
       const diagnostics = new DiagnosticList();
-      const applied = parseManifestText('remediation.yaml', bundleYaml(assessment.bundle, snapshot.cluster), diagnostics).map((o) => o.object);
+      const applied = parseManifestText('remediation.yaml', bundleYaml(assessment.bundle, snapshot.cluster, 'remediation.yaml'), diagnostics).map((o) => o.object);
       expect(diagnostics.all).toEqual([]);
       expect(applied).toEqual(assessment.bundle.manifests);
       // A workload whose egress kubeseg limits gets no "everything but" egress policy beside it.

@@ -55,7 +55,7 @@ describe('remediation.yaml of a cluster with hostile names', () => {
     cloudFile: { vpcCni: { enableNetworkPolicy: true } },
   });
   const assessment = assessCluster(snapshot, TECHNIQUES);
-  const yaml = bundleYaml(assessment.bundle, snapshot.cluster);
+  const yaml = bundleYaml(assessment.bundle, snapshot.cluster, 'remediation.yaml');
 
   it('reads back as exactly the bundle: no injected document, and every manifest valid', () => {
     // Act

@@ -307,7 +307,7 @@ describe('the remediation bundle', () => {
 
       // Act
       const { bundle } = assessCluster(snapshot, TECHNIQUES);
-      const yaml = bundleYaml(bundle, snapshot.cluster);
+      const yaml = bundleYaml(bundle, snapshot.cluster, 'remediation.yaml');
 
       // Assess: valid as the API server validates (the engine's parser is that validator for policies)
       const diagnostics = new DiagnosticList();

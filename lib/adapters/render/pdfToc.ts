@@ -1,7 +1,8 @@
 /**
  * The table of contents. Its entries are known before the body is written (they come from the
- * model), so its pages are reserved first; the body records the page of each entry as it places the
- * entry's heading, and the reserved pages are filled at the end (pages are buffered).
+ * model), so its room is reserved first: below the cover when it fits there, else pages of its own.
+ * The body records the page of each entry as it places the entry's heading, and the reserved room
+ * is filled at the end (pages are buffered).
  */
 import type { ReportModel } from '../../core/report/reportModel.js';
 import { bottomEdge, clampedText, contentWidth, currentPageIndex, ensureSpace, heading, leftEdge, lineHeight } from './pdfLayout.js';
@@ -40,23 +41,36 @@ export function tocEntries(model: ReportModel): TocEntry[] {
 const ROW_HEIGHT = 15;
 const LEVEL_INDENT = 16;
 const PAGE_NUMBER_WIDTH = 40;
+/** Space between the cover's last line and a contents placed below it. */
+const COVER_GAP = 48;
 
 export class TableOfContents {
   private readonly entries: ReadonlyMap<string, TocEntry>;
   private readonly pages = new Map<string, number>();
   private firstPage = -1;
+  private firstTop = 0;
 
   public constructor(private readonly list: readonly TocEntry[]) {
     this.entries = new Map(list.map((e) => [e.destination, e]));
   }
 
-  /** Adds the (still empty) pages of the contents after the current page. */
-  public reservePages(doc: Doc): void {
-    const count = this.pagesOfEntries(doc).length;
+  /**
+   * Keeps room for the contents: below what is already on the current page (the cover) when every
+   * entry fits there, so that a short contents takes no page of its own; else on new pages added here.
+   */
+  public reserve(doc: Doc): void {
+    const below = doc.y + COVER_GAP;
+    if (this.pagesOfEntries(doc, below).length === 1) {
+      this.firstPage = currentPageIndex(doc);
+      this.firstTop = below;
+      return;
+    }
+    const count = this.pagesOfEntries(doc, doc.page.margins.top).length;
     for (let i = 0; i < count; i++) {
       doc.addPage();
       if (i === 0) this.firstPage = currentPageIndex(doc);
     }
+    this.firstTop = doc.page.margins.top;
   }
 
   /** The heading of an entry: recorded on the page it lands on, with a link target and a bookmark. */
@@ -72,9 +86,9 @@ export class TableOfContents {
 
   /** Fills the reserved pages; every entry must have been placed by then. */
   public draw(doc: Doc): void {
-    this.pagesOfEntries(doc).forEach((entries, i) => {
+    this.pagesOfEntries(doc, this.firstTop).forEach((entries, i) => {
       doc.switchToPage(this.firstPage + i);
-      doc.y = doc.page.margins.top;
+      doc.y = i === 0 ? this.firstTop : doc.page.margins.top;
       if (i === 0) heading(doc, 'Contents', TEXT.h1, 0, 1);
       for (const entry of entries) this.drawEntry(doc, entry);
     });
@@ -94,10 +108,11 @@ export class TableOfContents {
     doc.y = y + ROW_HEIGHT;
   }
 
-  /** The entries of each contents page; the first page also holds the heading. */
-  private pagesOfEntries(doc: Doc): TocEntry[][] {
-    const perPage = Math.floor((bottomEdge(doc) - doc.page.margins.top) / ROW_HEIGHT);
-    const onFirst = perPage - Math.ceil(lineHeight(doc, TEXT.h1) / ROW_HEIGHT) - 1;
+  /** The entries of each contents page, the first starting at `firstTop` and also holding the heading. */
+  private pagesOfEntries(doc: Doc, firstTop: number): TocEntry[][] {
+    const rowsBetween = (top: number): number => Math.floor((bottomEdge(doc) - top) / ROW_HEIGHT);
+    const perPage = rowsBetween(doc.page.margins.top);
+    const onFirst = Math.max(0, rowsBetween(firstTop) - Math.ceil(lineHeight(doc, TEXT.h1) / ROW_HEIGHT) - 1);
     const pages: TocEntry[][] = [this.list.slice(0, onFirst)];
     for (let i = onFirst; i < this.list.length; i += perPage) pages.push(this.list.slice(i, i + perPage));
     return pages;

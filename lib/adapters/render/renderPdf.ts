@@ -37,9 +37,9 @@ export async function renderPdf(input: ReportModel, fonts: PdfFonts): Promise<Bu
   applyStyle(doc, TEXT.body);
   const toc = new TableOfContents(tocEntries(model));
   coverPage(doc, model);
+  toc.reserve(doc);
   doc.addPage();
   summaryPage(doc, model, toc);
-  toc.reservePages(doc);
   for (const cluster of model.clusters) clusterPages(doc, cluster, toc);
   appendixPages(doc, model.appendix, toc);
   toc.draw(doc);

@@ -32,12 +32,12 @@ export function buildRemediationBundle(findings: readonly Finding[]): Remediatio
   return { manifests, patches };
 }
 
-/** `remediation.yaml`: a header, the patch commands as comments, then the manifests; `kubectl apply -f` takes it as it is. */
-export function bundleYaml(bundle: RemediationBundle, cluster: ClusterIdentity): string {
+/** The bundle file (named `fileName`): a header, the patch commands as comments, then the manifests; `kubectl apply -f` takes it as it is. */
+export function bundleYaml(bundle: RemediationBundle, cluster: ClusterIdentity, fileName: string): string {
   const where = [cluster.account, cluster.region].filter(Boolean).join(' ');
   const header = [
     `kubeseg remediation bundle for cluster ${cluster.name}${where ? ` (${where})` : ''}.`,
-    'Review, then apply with: kubectl apply -f remediation.yaml',
+    `Review, then apply with: kubectl apply -f ${fileName}`,
     'NetworkPolicies only take effect where a CNI enforces them.',
   ];
   const commands = bundle.patches.length === 0 ? [] : [
@@ -216,6 +216,10 @@ function strategicMerge(a: unknown, b: unknown): unknown {
   return b;
 }
 
+/** Whether the bundle holds nothing to apply or run: then no file is written for it. */
+export function isEmptyBundle(bundle: RemediationBundle): boolean {
+  return bundle.manifests.length === 0 && bundle.patches.length === 0;
+}
 
 /**
  * The file name of each cluster's bundle, in the clusters' order: `remediation.yaml` for a single

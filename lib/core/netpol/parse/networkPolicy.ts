@@ -1,6 +1,6 @@
 /** Parses and validates `networking.k8s.io/v1` NetworkPolicy objects. */
 import { MAX_PORT, MIN_PORT } from '../connectionSet.js';
-import { IntervalSet } from '../intervals.js';
+import { IntervalSet, type Range } from '../intervals.js';
 import type { LabelSelector } from '../labelSelector.js';
 import type { NetpolRule, NetworkPolicyInfo, Peer, RulePort, RulePorts } from '../model.js';
 import {
@@ -127,7 +127,7 @@ function parseIpBlock(raw: Json, path: string, memo: ParseMemo): Peer {
   const parsed = memo.cidr(cidr);
   if (parsed.family === 'invalid') throw new InvalidObjectError(`${path}.cidr: ${parsed.reason}`);
   const exceptRaw = optList(raw, 'except', path) ?? [];
-  let ranges = parsed.family === 4 ? parsed.range : IntervalSet.empty;
+  const excepted: Range[] = [];
   exceptRaw.forEach((e, i) => {
     const text = typeof e === 'string' ? e : String(e);
     const ex = memo.cidr(text);
@@ -135,8 +135,10 @@ function parseIpBlock(raw: Json, path: string, memo: ParseMemo): Peer {
     if (ex.family !== parsed.family || (ex.family === 4 && parsed.family === 4 && !strictlyInside(ex.range, parsed.range))) {
       throw new InvalidObjectError(`${path}.except[${i}]: Invalid value: "${text}": must be a strict subset of \`cidr\` ${cidr}`);
     }
-    if (ex.family === 4) ranges = ranges.subtract(ex.range);
+    if (ex.family === 4) excepted.push(...ex.range.ranges);
   });
+  // One subtraction of the union: a policy may list hundreds of node addresses in `except`.
+  const ranges = parsed.family === 4 ? parsed.range.subtract(IntervalSet.fromRanges(excepted)) : IntervalSet.empty;
   const text = exceptRaw.length > 0 ? `${cidr} except ${exceptRaw.join(', ')}` : cidr;
   return { type: 'ip', ranges, text };
 }
