@@ -12,7 +12,7 @@ import type { Decision } from './engine/evaluate.js';
 import type { GroupReach } from './engine/sourceGroups.js';
 import type { Reachability, Slot } from './engine/reachability.js';
 import { ConnectionSet, type Protocol } from './connectionSet.js';
-import { formatIpv4Range, parseIpv4 } from './ipv4.js';
+import { formatIpv4, formatIpv4Range, parseIpv4 } from './ipv4.js';
 import type { Workload } from './model.js';
 
 export interface ReachAnswer {
@@ -115,12 +115,15 @@ export class ReachabilityQueries {
    * can open a connection to a workload, optionally on one port. Only the workload's ingress policies
    * apply. The first reason names the address ranges let in, when any are.
    */
-  whoCanReachFromOutside(destination: string, port?: number, protocol: Protocol = 'TCP'): ReachAnswer {
+  whoCanReachFromOutside(destination: string, port?: number, protocol: Protocol = 'TCP', leaveOut: readonly string[] = []): ReachAnswer {
     const dst = this.indexOf(destination);
     const pieces = this.reach.sourcePieces;
+    const leftOut = new Set(leaveOut.map(parseIpv4).filter((a) => a !== undefined));
     let connection = ConnectionSet.none;
     const open: number[] = [];
-    pieces.forEach((_, p) => {
+    pieces.forEach((piece, p) => {
+      // A piece of one address that is left out (the control plane's own, say) is not "outside".
+      if (piece.start === piece.end && leftOut.has(piece.start)) return;
       const conn = this.reach.conn(this.reach.pieceToWorkload(p, dst));
       connection = connection.union(conn);
       if (port === undefined ? !conn.isEmpty : conn.allows(protocol, port)) open.push(p);
@@ -138,7 +141,7 @@ export class ReachabilityQueries {
       else ranges.push([start, end]);
     }
     const reasons = open.length > 0
-      ? [`ingress: ${subject} admits ${ranges.map(([a, b]) => formatIpv4Range(a, b)).join(', ')}`, ...open.flatMap(explain)]
+      ? [`ingress: ${subject} admits ${ranges.map(([a, b]) => (a === b ? formatIpv4(a) : formatIpv4Range(a, b))).join(', ')}`, ...open.flatMap(explain)]
       : pieces.flatMap((_, p) => explain(p));
     return { workload: this.workloads[dst]!, allowed: open.length > 0, connection, reasons: [...new Set(reasons)] };
   }

@@ -118,9 +118,9 @@ export class CheckContext {
     return this.judge(this.queries.whoCanReachWorkload(destinationId, port, protocol));
   }
 
-  /** Whether addresses outside the pod network can reach a workload, optionally on one port. */
-  reachFromExternal(id: string, port?: number, protocol: Protocol = 'TCP'): NetworkAnswer {
-    const [answer] = this.judge([this.queries.whoCanReachFromOutside(id, port, protocol)]);
+  /** Whether addresses outside the pod network (but those left out) can reach a workload, optionally on one port. */
+  reachFromExternal(id: string, port?: number, protocol: Protocol = 'TCP', leaveOut: readonly string[] = []): NetworkAnswer {
+    const [answer] = this.judge([this.queries.whoCanReachFromOutside(id, port, protocol, leaveOut)]);
     if (!answer) throw new Error(`unknown workload ${id}`);
     return answer;
   }

@@ -56,6 +56,12 @@ export function kubeletNeed(ctx: CheckContext, w: WorkloadInfo): Need | undefine
   return needOf(grants);
 }
 
+/** The workload is an ingress controller: its own ServiceAccount may update the status of Ingresses it serves. */
+export function ingressControllerNeed(ctx: CheckContext, w: WorkloadInfo): Need | undefined {
+  const grants = ownGrants(ctx, w).filter((g) => ruleAllows(g.rule, 'update', { apiGroup: 'networking.k8s.io', resource: 'ingresses/status' }));
+  return needOf(grants);
+}
+
 function needOf(grants: readonly Grant[]): Need | undefined {
   if (grants.length === 0) return undefined;
   const evidence = [...new Set(grants.map((g) => g.evidence))];

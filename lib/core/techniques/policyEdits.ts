@@ -74,6 +74,15 @@ function applyEdits({ base, ingress, egress }: PolicyEdits): object {
   };
 }
 
+/** Each edit in turn on every rule the previous ones left; a rule two edits both add is kept once. */
 function chain(rules: Json[], edits: readonly RuleEdit[]): Json[] {
-  return edits.reduce((current, edit) => current.flatMap(edit), rules);
+  return edits.reduce((current, edit) => uniqueRules(current.flatMap(edit)), rules);
+}
+
+function uniqueRules(rules: readonly Json[]): Json[] {
+  const seen = new Set<string>();
+  return rules.filter((r) => {
+    const key = JSON.stringify(r);
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
 }

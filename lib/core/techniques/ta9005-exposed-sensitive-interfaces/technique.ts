@@ -12,6 +12,8 @@ import { findInterfaces, recognised, type InterfaceMatch, type InterfaceSignatur
 import { DASHBOARD } from '../ta9032-kubernetes-dashboard/technique.js';
 import { TILLER } from '../tiller-endpoint/technique.js';
 import type { Technique } from '../types.js';
+import { apiServerTargets } from '../addressTargets.js';
+import { selectingServices } from '../services.js';
 import { isHostNetwork } from '../workloads.js';
 import { at, mapAt, mapsIn, stringAt } from '../json.js';
 
@@ -76,7 +78,9 @@ function assess(ctx: CheckContext, m: InterfaceMatch): CheckOutcome {
   const routed = routes.filter((r) => !r.guard).map((r) => r.line);
   const guarded = routes.flatMap((r) => (r.guard ? [`${r.line}, guarded by the ${r.guard}`] : []));
   const onHost = isHostNetwork(w) ? ['spec.hostNetwork: true: it listens on the node\'s addresses, where NetworkPolicies do not apply'] : [];
-  const answers = m.ports.map((port) => ({ port, answer: ctx.reachFromExternal(w.id, port) }));
+  // The API server calls webhooks and aggregated APIs from its own addresses: it is the cluster, not outside it.
+  const controlPlane = [...new Set(apiServerTargets(ctx).map((t) => t.address))];
+  const answers = m.ports.map((port) => ({ port, answer: ctx.reachFromExternal(w.id, port, 'TCP', controlPlane) }));
   const reasons = (list: readonly { answer: NetworkAnswer }[]): string[] => [...new Set(list.flatMap((a) => a.answer.reasons))];
   const open = answers.filter((a) => a.answer.status === 'exposed');
   const exposedBy = [...published, ...routed, ...onHost];
@@ -100,15 +104,6 @@ function assess(ctx: CheckContext, m: InterfaceMatch): CheckOutcome {
       [recognised(m), ...guarded, ...reasons(answers)]);
   }
   return pass(CHECK, w.ref, `${label} is not published, and its ingress policies keep addresses outside the cluster away`, [recognised(m), ...reasons(answers)]);
-}
-
-/** Services in the namespace whose selector picks the pods. */
-function selectingServices(ctx: CheckContext, namespace: string, podLabels: Readonly<Record<string, string>>): KubeObject[] {
-  return ctx.objects('Service').filter((s) => {
-    const selector = mapAt(s, 'spec', 'selector');
-    return (s.metadata.namespace ?? 'default') === namespace && Object.keys(selector).length > 0
-      && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
-  });
 }
 
 /**

@@ -12,7 +12,8 @@ import { editedPolicy, ingressEdits } from '../policyEdits.js';
 import { DNS_PORT, isClusterDns, isEmptySelector, onlyDnsOpenToAllNamespaces } from '../clusterDns.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
-import { type Json, isMap } from '../json.js';
+import { type Json, isMap, mapsIn } from '../json.js';
+import { controlPlaneClient, publishedClients, type KeptClient } from '../clients.js';
 
 const CHECK = 'open-to-other-namespaces';
 
@@ -227,16 +228,22 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
   const dns = isClusterDns(w);
   // The policy admits the namespace's pods: it must not select pods whose ingress policies admit less.
   const podSelector = unselected ? allowPolicySelector(ctx, w, 'ingress', true) : undefined;
-  const name = podSelector?.matchLabels ? workloadPolicyName('kubeseg-same-namespace-ingress', w) : 'kubeseg-same-namespace-ingress';
+  const namespaceWide = podSelector !== undefined && !podSelector.matchLabels;
+  const name = namespaceWide ? 'kubeseg-same-namespace-ingress' : workloadPolicyName('kubeseg-same-namespace-ingress', w);
+  // What load balancers, ingress controllers and the control plane send keeps flowing: a policy admits
+  // the clients of the pods it selects; a namespace-wide one gets one more policy per published workload.
+  const controlPlane = controlPlaneClient(ctx);
+  const kept = namespaceWide ? [] : publishedClients(ctx, w);
   const manifests: object[] = [
     ...(podSelector ? [{
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name, namespace: ns },
-      spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
+      spec: { podSelector, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }, ...[controlPlane, ...kept].flatMap((c) => (c ? [c.rule] : []))] },
     }] : []),
+    ...(namespaceWide ? ctx.workloadsIn(ns).flatMap((other) => keepClientsPolicy(ctx, other)) : []),
     ...(dns && unselected ? clusterDnsIngress(ctx, w) : []),
-    ...[...wide].map(([policy, indexes]) => editedPolicy(policy, ingressEdits(indexes, (rule) => [dns ? dnsPortsOf(rule) : sameNamespaceOnly(rule)]))),
+    ...[...wide].map(([policy, indexes]) => editedPolicy(policy, ingressEdits(indexes, (rule) => [dns ? dnsPortsOf(rule) : sameNamespaceOnly(rule), ...routedThrough(ctx, w)]))),
   ];
   const steps = [
     ...(unselected ? [`admit only same-namespace traffic to the pods of ${podSelector?.matchLabels ? w.id : `namespace ${ns}`} with an ingress NetworkPolicy`] : []),
@@ -248,11 +255,35 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
   const change = steps.length > 0 && dns
     ? `${capitalize(steps.join('; '))}. Pods elsewhere keep name resolution; add a rule for the metrics scraper if one reads ${w.id}.`
     : steps.length > 0
-    ? `${capitalize(steps.join('; '))}. Then add a \`from\` entry with a namespaceSelector naming each namespace that must reach ${w.id} `
-      + `(such as the ingress controller's); namespaces that reach it today: ${namespaces.join(', ')}.`
+    ? `${capitalize(steps.join('; '))}.${keptText(ctx, w, unselected && podSelector ? controlPlane : undefined)} Then add a \`from\` entry with a namespaceSelector naming each other namespace that must reach ${w.id}; `
+      + `namespaces that reach it today: ${namespaces.join(', ')}.`
     : `The NetworkPolicies selecting ${w.id} already limit which namespaces reach it.`;
   const text = `${change}${unselected && !podSelector ? noSafeSelector(w, 'ingress') : ''}`;
   return manifests.length > 0 ? manifestRemediation(text, ...manifests) : { text };
+}
+
+/** What the suggestion keeps admitting, as a sentence; empty when nothing. */
+function keptText(ctx: CheckContext, w: WorkloadInfo, controlPlane: KeptClient | undefined): string {
+  const kept = [...(controlPlane ? [controlPlane] : []), ...publishedClients(ctx, w)].map((c) => c.evidence);
+  return kept.length > 0 ? ` It keeps admitting what the workload serves by design: ${kept.join('; ')}.` : '';
+}
+
+/** A policy that admits what the workload's Services and Ingresses send it; none when nothing is published. */
+function keepClientsPolicy(ctx: CheckContext, w: WorkloadInfo): object[] {
+  const clients = publishedClients(ctx, w);
+  const podSelector = clients.length > 0 ? allowPolicySelector(ctx, w, 'ingress') : undefined;
+  if (!podSelector) return [];
+  return [{
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: workloadPolicyName('kubeseg-keep-clients', w), namespace: w.ref.namespace },
+    spec: { podSelector, policyTypes: ['Ingress'], ingress: clients.map((c) => c.rule) },
+  }];
+}
+
+/** The rules that keep ingress controllers' pods reaching the workload: a narrowed rule may have been how they got in. */
+function routedThrough(ctx: CheckContext, w: WorkloadInfo): Json[] {
+  return publishedClients(ctx, w).filter((c) => mapsIn(c.rule.from).some((peer) => peer.podSelector !== undefined)).map((c) => c.rule);
 }
 
 /** A policy that lets every namespace resolve names through the cluster DNS pods, and nothing else. */

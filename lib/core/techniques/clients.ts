@@ -1,0 +1,116 @@
+/**
+ * Who a workload serves by design from beyond its namespace's pods, so that an ingress restriction
+ * kubeseg suggests keeps them:
+ * - the control plane: the API server calls admission webhooks and aggregated APIs (metrics-server)
+ *   from its own addresses, which every restriction admits;
+ * - load balancers and node ports: a Service of type LoadBalancer or NodePort sends outside traffic to
+ *   the pods it selects, on its target ports, from its `loadBalancerSourceRanges` (else anywhere);
+ * - ingress routes: an Ingress sends traffic to its backend Services' pods from the ingress controller
+ *   that serves it (a workload allowed to update `ingresses/status` that a load balancer publishes),
+ *   else from the load balancer outside the pod network.
+ * Sensitive interfaces are left out: their technique asks for them to be unpublished.
+ */
+import { apiServerTargets } from './addressTargets.js';
+import type { CheckContext } from './context.js';
+import { at, isMap, mapAt, mapsIn, stringAt, stringsIn, type Json } from './json.js';
+import { ingressControllerNeed } from './needs.js';
+import { podSelectorOf } from './remediation.js';
+import { selectingServices } from './services.js';
+import { findInterfaces } from './sensitiveInterfaces.js';
+import { SENSITIVE_INTERFACES } from './ta9005-exposed-sensitive-interfaces/technique.js';
+import type { KubeObject } from '../evidence/snapshot.js';
+import type { WorkloadInfo } from './workloads.js';
+
+/** An ingress rule that keeps a client, with the evidence sentence that explains it. */
+export interface KeptClient {
+  readonly rule: Json;
+  readonly evidence: string;
+}
+
+const ANYWHERE = '0.0.0.0/0';
+
+/** The rule admitting the API server's addresses (any port: webhooks and aggregated APIs choose theirs); undefined when they are unknown. */
+export function controlPlaneClient(ctx: CheckContext): KeptClient | undefined {
+  const addresses = [...new Set(apiServerTargets(ctx).map((t) => t.address))];
+  if (addresses.length === 0) return undefined;
+  return {
+    rule: { from: addresses.map((a) => ({ ipBlock: { cidr: `${a}/32` } })) },
+    evidence: `the API server (${addresses.join(', ')}) calls admission webhooks and aggregated APIs, so every suggested restriction admits it`,
+  };
+}
+
+/** The clients outside the namespace that Services and Ingresses send to the workload; none for a sensitive interface. */
+export function publishedClients(ctx: CheckContext, w: WorkloadInfo): KeptClient[] {
+  if (sensitiveWorkloads(ctx).has(w)) return [];
+  const services = selectingServices(ctx, w.ref.namespace, w.podLabels);
+  const byLoadBalancer = services.filter(isPublished).flatMap((s): KeptClient[] => {
+    const ports = targetPorts(s);
+    if (ports.length === 0) return [];
+    const ranges = stringsIn(at(s, 'spec', 'loadBalancerSourceRanges'));
+    const from = (ranges.length > 0 ? ranges : [ANYWHERE]).map((cidr) => ({ ipBlock: { cidr } }));
+    return [{
+      rule: { from, ports },
+      evidence: `Service ${s.metadata.namespace}/${s.metadata.name} of type ${stringAt(s, 'spec', 'type')} sends traffic from ${ranges.length > 0 ? ranges.join(', ') : 'anywhere'} to it`,
+    }];
+  });
+  const routed = new Set(routedServiceNames(ctx, w.ref.namespace));
+  const controllers = ingressControllers(ctx);
+  const byIngress = services.filter((s) => routed.has(s.metadata.name) && !isPublished(s)).flatMap((s): KeptClient[] => {
+    const ports = targetPorts(s);
+    if (ports.length === 0) return [];
+    const service = `Service ${s.metadata.namespace}/${s.metadata.name}`;
+    if (controllers.length === 0) {
+      return [{ rule: { from: [{ ipBlock: { cidr: ANYWHERE } }], ports }, evidence: `an Ingress routes to ${service}, and no ingress controller runs in the cluster: the load balancer sends the traffic` }];
+    }
+    return [{
+      rule: { from: controllers.map((c) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.ref.namespace } }, podSelector: { matchLabels: podSelectorOf(c) } })), ports },
+      evidence: `an Ingress routes to ${service} through the ingress controller ${controllers.map((c) => c.id).join(', ')}`,
+    }];
+  });
+  return [...byLoadBalancer, ...byIngress];
+}
+
+const sensitiveByContext = new WeakMap<CheckContext, Set<WorkloadInfo>>();
+
+function sensitiveWorkloads(ctx: CheckContext): Set<WorkloadInfo> {
+  let found = sensitiveByContext.get(ctx);
+  if (!found) sensitiveByContext.set(ctx, (found = new Set(findInterfaces(ctx, SENSITIVE_INTERFACES).map((m) => m.workload))));
+  return found;
+}
+
+/** Ingress controllers in the data path: allowed to update Ingress status, and published by a load balancer or node port. */
+function ingressControllers(ctx: CheckContext): WorkloadInfo[] {
+  return ctx.workloads.filter((w) => ingressControllerNeed(ctx, w) !== undefined
+    && selectingServices(ctx, w.ref.namespace, w.podLabels).some(isPublished));
+}
+
+function isPublished(s: KubeObject): boolean {
+  const type = stringAt(s, 'spec', 'type');
+  return type === 'LoadBalancer' || type === 'NodePort';
+}
+
+/** The NetworkPolicy ports a Service's ports send to (a named target port stays a name). */
+function targetPorts(s: KubeObject): Json[] {
+  const seen = new Set<string>();
+  return mapsIn(at(s, 'spec', 'ports')).flatMap((p) => {
+    const target = p.targetPort ?? p.port;
+    const port = typeof target === 'number' && Number.isInteger(target) && target >= 1 && target <= 65535 ? target
+      : typeof target === 'string' && target !== '' ? (/^\d+$/.test(target) ? Number(target) : target) : undefined;
+    const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
+    if (port === undefined || seen.has(`${protocol}/${port}`)) return [];
+    seen.add(`${protocol}/${port}`);
+    return [{ protocol, port }];
+  });
+}
+
+/** The Services of the namespace that an Ingress names as a backend. */
+function routedServiceNames(ctx: CheckContext, namespace: string): string[] {
+  return ctx.objects('Ingress').filter((o) => (o.metadata.namespace ?? 'default') === namespace).flatMap((ing) => {
+    const spec = mapAt(ing, 'spec');
+    const backends = [spec.defaultBackend ?? spec.backend, ...mapsIn(spec.rules).flatMap((r) => mapsIn(at(r, 'http', 'paths')).map((p) => p.backend))];
+    return backends.filter(isMap).flatMap((b) => {
+      const name = stringAt(b, 'service', 'name') ?? stringAt(b, 'serviceName');
+      return name ? [name] : [];
+    });
+  });
+}
