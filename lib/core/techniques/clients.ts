@@ -39,8 +39,18 @@ export function controlPlaneClient(ctx: CheckContext): KeptClient | undefined {
   };
 }
 
+const clientsByContext = new WeakMap<CheckContext, Map<WorkloadInfo, readonly KeptClient[]>>();
+
 /** The clients outside the namespace that Services and Ingresses send to the workload; none for a sensitive interface. */
-export function publishedClients(ctx: CheckContext, w: WorkloadInfo): KeptClient[] {
+export function publishedClients(ctx: CheckContext, w: WorkloadInfo): readonly KeptClient[] {
+  let known = clientsByContext.get(ctx);
+  if (!known) clientsByContext.set(ctx, (known = new Map()));
+  let clients = known.get(w);
+  if (!clients) known.set(w, (clients = findPublishedClients(ctx, w)));
+  return clients;
+}
+
+function findPublishedClients(ctx: CheckContext, w: WorkloadInfo): KeptClient[] {
   if (sensitiveWorkloads(ctx).has(w)) return [];
   const services = selectingServices(ctx, w.ref.namespace, w.podLabels);
   const byLoadBalancer = services.filter(isPublished).flatMap((s): KeptClient[] => {
@@ -78,10 +88,16 @@ function sensitiveWorkloads(ctx: CheckContext): Set<WorkloadInfo> {
   return found;
 }
 
+const controllersByContext = new WeakMap<CheckContext, WorkloadInfo[]>();
+
 /** Ingress controllers in the data path: allowed to update Ingress status, and published by a load balancer or node port. */
 function ingressControllers(ctx: CheckContext): WorkloadInfo[] {
-  return ctx.workloads.filter((w) => ingressControllerNeed(ctx, w) !== undefined
-    && selectingServices(ctx, w.ref.namespace, w.podLabels).some(isPublished));
+  let found = controllersByContext.get(ctx);
+  if (!found) {
+    found = ctx.workloads.filter((w) => selectingServices(ctx, w.ref.namespace, w.podLabels).some(isPublished) && ingressControllerNeed(ctx, w) !== undefined);
+    controllersByContext.set(ctx, found);
+  }
+  return found;
 }
 
 function isPublished(s: KubeObject): boolean {

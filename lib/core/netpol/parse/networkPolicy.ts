@@ -145,6 +145,10 @@ function parseIpBlock(raw: Json, path: string, memo: ParseMemo): Peer {
 
 /** The API server wants every `except` strictly inside `cidr`: contained, and smaller. */
 function strictlyInside(inner: IntervalSet, outer: IntervalSet): boolean {
+  const [a, b] = inner.ranges.length === 1 ? inner.ranges[0]! : [NaN, NaN];
+  const [c, d] = outer.ranges.length === 1 ? outer.ranges[0]! : [NaN, NaN];
+  // CIDRs are single ranges: compared without building sets (a policy may list hundreds of excepts).
+  if (!Number.isNaN(a) && !Number.isNaN(c)) return c <= a && b <= d && (a !== c || b !== d);
   return outer.covers(inner) && !outer.equals(inner);
 }
 
