@@ -3,6 +3,8 @@
  * design: the ingress controller its load balancer, a routed backend its ingress controller, every
  * workload the API server (webhooks, aggregated APIs), while other namespaces lose their way in.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
@@ -35,5 +37,29 @@ describe('the bundle for a cluster with published workloads', () => {
     expect(ctx.reachPair('shop/web[Deployment]', 'kube-system/metrics-server[Deployment]').status).toBe('blocked');
     // the API server reaches metrics-server
     expect(outside('kube-system/metrics-server[Deployment]', 10250).reasons[0]).toBe('ingress: kube-system/metrics-server[Deployment] admits 10.0.0.10, 10.0.1.10');
+  });
+});
+
+describe('a published workload whose Service holds values the API server refuses', () => {
+  it('keeps the valid source ranges and ports, and its suggestion stays applicable', async () => {
+    // Prepare: the case's cluster with the controller's Service rewritten
+    const dir = mkdtempSync(join(tmpdir(), 'kubeseg-kept-'));
+    const yaml = readFileSync(join(CASE, 'cluster.yaml'), 'utf8')
+      .replace('loadBalancerSourceRanges: [203.0.113.0/24]', 'loadBalancerSourceRanges: [not-a-cidr, 198.51.100.0/24]')
+      .replace('- { name: http, port: 80, targetPort: http }', '- { name: http, port: 80, targetPort: Bad_Name }');
+    writeFileSync(join(dir, 'cluster.yaml'), yaml);
+    const [snapshot] = await loadSnapshots([dir], 'manifests', new DiagnosticList());
+
+    // Act
+    const finding = assessCluster(snapshot!, TECHNIQUES).findings
+      .find((f) => f.technique === 'MS-TA9034' && f.resource.namespace === 'ingress-nginx' && f.status === 'fail');
+
+    // Assess
+    const manifest = finding?.remediation?.yaml ?? '';
+    expect(manifest).toContain('name: kubeseg-keep-clients-controller');
+    expect(manifest).toContain('cidr: 198.51.100.0/24');
+    expect(manifest).not.toContain('not-a-cidr');
+    expect(manifest).not.toContain('Bad_Name');
+    expect(manifest).toContain('port: https');
   });
 });

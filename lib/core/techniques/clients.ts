@@ -19,6 +19,8 @@ import { selectingServices } from './services.js';
 import { findInterfaces } from './sensitiveInterfaces.js';
 import { SENSITIVE_INTERFACES } from './ta9005-exposed-sensitive-interfaces/technique.js';
 import type { KubeObject } from '../evidence/snapshot.js';
+import { parseCidr } from '../netpol/ipv4.js';
+import { isPortName } from '../netpol/parse/networkPolicy.js';
 import type { WorkloadInfo } from './workloads.js';
 
 /** An ingress rule that keeps a client, with the evidence sentence that explains it. */
@@ -56,7 +58,7 @@ function findPublishedClients(ctx: CheckContext, w: WorkloadInfo): KeptClient[] 
   const byLoadBalancer = services.filter(isPublished).flatMap((s): KeptClient[] => {
     const ports = targetPorts(s);
     if (ports.length === 0) return [];
-    const ranges = stringsIn(at(s, 'spec', 'loadBalancerSourceRanges'));
+    const ranges = validRanges(stringsIn(at(s, 'spec', 'loadBalancerSourceRanges')));
     const from = (ranges.length > 0 ? ranges : [ANYWHERE]).map((cidr) => ({ ipBlock: { cidr } }));
     return [{
       rule: { from, ports },
@@ -105,18 +107,32 @@ function isPublished(s: KubeObject): boolean {
   return type === 'LoadBalancer' || type === 'NodePort';
 }
 
-/** The NetworkPolicy ports a Service's ports send to (a named target port stays a name). */
+/**
+ * The NetworkPolicy ports a Service's ports send to (a named target port stays a name). A port or
+ * protocol the API server would refuse is left out: such a Service sends nothing there.
+ */
 function targetPorts(s: KubeObject): Json[] {
   const seen = new Set<string>();
   return mapsIn(at(s, 'spec', 'ports')).flatMap((p) => {
-    const target = p.targetPort ?? p.port;
-    const port = typeof target === 'number' && Number.isInteger(target) && target >= 1 && target <= 65535 ? target
-      : typeof target === 'string' && target !== '' ? (/^\d+$/.test(target) ? Number(target) : target) : undefined;
-    const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
-    if (port === undefined || seen.has(`${protocol}/${port}`)) return [];
+    const port = validPort(p.targetPort ?? p.port);
+    const protocol = p.protocol === undefined ? 'TCP' : p.protocol;
+    if (port === undefined || typeof protocol !== 'string' || !PROTOCOLS.has(protocol) || seen.has(`${protocol}/${port}`)) return [];
     seen.add(`${protocol}/${port}`);
     return [{ protocol, port }];
   });
+}
+
+const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
+
+function validPort(value: unknown): number | string | undefined {
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number === 'number') return Number.isInteger(number) && number >= 1 && number <= 65535 ? number : undefined;
+  return typeof number === 'string' && isPortName(number) ? number : undefined;
+}
+
+/** Source ranges the API server would refuse are left out (it would not have taken the Service). */
+function validRanges(values: readonly string[]): string[] {
+  return values.filter((v) => parseCidr(v).family === 4);
 }
 
 /** The Services of the namespace that an Ingress names as a backend. */
