@@ -35,8 +35,10 @@ export function allowPolicySelector(
 ): { matchLabels?: Record<string, string> } | undefined {
   // Host-network pods count too: the engine reads a policy that selects them like any other.
   const neighbours = ctx.workloadsIn(workload.ref.namespace).filter((w) => w !== workload);
-  const safe = (labels: Readonly<Record<string, string>>): boolean => neighbours.every((w) =>
-    !Object.entries(labels).every(([k, v]) => w.podLabels[k] === v) || !ctx.queries.isolated(w.id, direction));
+  const safe = (labels: Readonly<Record<string, string>>): boolean => {
+    const pairs = Object.entries(labels);
+    return neighbours.every((w) => !pairs.every(([k, v]) => w.podLabels[k] === v) || !ctx.queries.isolated(w.id, direction));
+  };
   if (namespaceWide && safe({})) return {};
   const own = podSelectorOf(workload);
   return safe(own) ? { matchLabels: own } : undefined;

@@ -50,9 +50,17 @@ function recognise(workload: WorkloadInfo, signature: InterfaceSignature): strin
   for (const { image, lower } of imagesOf(workload)) {
     if (signature.images.some((s) => lower.includes(s))) return `image ${image}`;
   }
-  const set = signature.labels.find((labels) => Object.entries(labels).every(([k, v]) => workload.podLabels[k] === v));
-  return set && `label ${Object.entries(set).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+  const set = signature.labels.map(pairsOf).find((pairs) => pairs.every(([k, v]) => workload.podLabels[k] === v));
+  return set && `label ${set.map(([k, v]) => `${k}=${v}`).join(', ')}`;
 }
+
+/** A signature's label set as pairs, made once: every workload is compared with every signature. */
+function pairsOf(labels: Readonly<Record<string, string>>): readonly (readonly [string, string])[] {
+  let pairs = pairsByLabels.get(labels);
+  if (!pairs) pairsByLabels.set(labels, (pairs = Object.entries(labels)));
+  return pairs;
+}
+const pairsByLabels = new WeakMap<object, readonly (readonly [string, string])[]>();
 
 /** Each container's image, as written and lowercased: several techniques look for interfaces in every workload. */
 function imagesOf(workload: WorkloadInfo): readonly { image: string; lower: string }[] {
