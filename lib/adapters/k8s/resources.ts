@@ -3,6 +3,8 @@
  * EVIDENCE_KINDS, and the client-node call that lists it across all namespaces, one page at a time.
  */
 import * as k8s from '@kubernetes/client-node';
+// Not re-exported by the package root; the same serializer client-node uses to read responses.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { EVIDENCE_KINDS, type EvidenceKind } from '../../core/evidence/snapshot.js';
 
 /** One page of a list, as plain JSON (client-node's typed models turned back into API objects). */
@@ -50,7 +52,11 @@ export interface Resource {
   readonly version: string;
   readonly plural: string;
   readonly list: Lister;
+  /** The client-node model a typed list returns (`V1Pod`); undefined for custom resources, which come back as plain JSON. */
+  readonly model: string | undefined;
 }
+
+const CUSTOM_KINDS = new Set(['Route', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
 
 /** A custom resource lists as untyped JSON through the CustomObjectsApi. */
 function custom(group: string, version: string, plural: string): Lister {
@@ -85,7 +91,7 @@ const RESOURCES: Record<string, Resource> = Object.fromEntries(([
   ['ClusterRole', 'rbac.authorization.k8s.io', 'v1', 'clusterroles', (a, p, o) => a.rbac.listClusterRole(p, o)],
   ['RoleBinding', 'rbac.authorization.k8s.io', 'v1', 'rolebindings', (a, p, o) => a.rbac.listRoleBindingForAllNamespaces(p, o)],
   ['ClusterRoleBinding', 'rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', (a, p, o) => a.rbac.listClusterRoleBinding(p, o)],
-] satisfies [string, string, string, string, Lister][]).map(([kind, group, version, plural, list]) => [kind, { kind, group, version, plural, list }]));
+] satisfies [string, string, string, string, Lister][]).map(([kind, group, version, plural, list]) => [kind, { kind, group, version, plural, list, model: CUSTOM_KINDS.has(kind) ? undefined : `V1${kind}` }]));
 
 /** The resources of an evidence step, in EVIDENCE_KINDS order. */
 export function resourcesOf(step: EvidenceKind): Resource[] {
@@ -101,8 +107,10 @@ export const resourceName = (r: Resource): string => (r.group === '' ? r.plural 
 export async function listPage(apis: ClusterApis, r: Resource, request: PageRequest, options: k8s.ConfigurationOptions): Promise<Page> {
   const params: ListParams = { limit: request.limit, ...(request.continueToken !== undefined && { _continue: request.continueToken }) };
   const page = await r.list(apis, params, options);
-  // The typed models hold Dates and drop undefined fields; a JSON round trip gives the API's JSON back.
-  const items = (JSON.parse(JSON.stringify(page.items ?? [])) as Record<string, unknown>[])
-    .map((item) => ({ ...item, apiVersion: groupVersion(r), kind: r.kind }));
+  // Typed models rename fields (`from` is `_from`) and hold Dates: serialising gives the API's JSON back.
+  const items = (page.items ?? []).map((item): Record<string, unknown> => ({
+    ...(r.model === undefined ? item : (ObjectSerializer.serialize(item, r.model, '') as Record<string, unknown>)),
+    apiVersion: groupVersion(r), kind: r.kind,
+  }));
   return { items, continueToken: page.metadata?._continue || undefined };
 }
