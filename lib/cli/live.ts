@@ -8,7 +8,7 @@ import { collectCluster } from '../adapters/k8s/collectCluster.js';
 import { KubeconfigError, kubeconfigPath, loadKubeconfigTargets } from '../adapters/k8s/kubeconfig.js';
 import { collectedStatus, writeSnapshotDir } from '../adapters/snapshots/snapshotDir.js';
 import { DiagnosticList } from '../core/diagnostics.js';
-import type { EvidenceSnapshot } from '../core/evidence/snapshot.js';
+import { API_SERVER_STEP, type EvidenceSnapshot } from '../core/evidence/snapshot.js';
 import { inertLine } from '../core/format/inert.js';
 import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
@@ -44,7 +44,10 @@ export async function collectLive(options: LiveOptions, diagnostics: DiagnosticL
 function progressLine(snapshot: EvidenceSnapshot): string {
   const status = collectedStatus(snapshot);
   const problems = snapshot.collection.filter((s) => s.status === 'forbidden' || s.status === 'error');
-  if (status === 'unreachable') return `${snapshot.cluster.name}: unreachable: ${problems[0]?.detail?.replace(/^unreachable: /, '') ?? ''}`;
+  if (status === 'unreachable') {
+    const reason = snapshot.collection.find((s) => s.step === API_SERVER_STEP)?.detail ?? '';
+    return `${snapshot.cluster.name}: unreachable: ${reason.replace(/^unreachable: /, '')}`;
+  }
   if (status === 'partial') return `${snapshot.cluster.name}: partial: ${problems.map((s) => `${s.step} ${s.status} (${s.detail ?? ''})`).join('; ')}`;
   return `${snapshot.cluster.name}: collected (${snapshot.objects.length} objects)`;
 }

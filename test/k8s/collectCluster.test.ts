@@ -101,6 +101,7 @@ describe('collectCluster', () => {
     expect(step.detail).toMatch(/^unreachable: get \/api: .*(certificate|verify)/);
     expect(snapshot.objects).toEqual([]);
     expect(snapshot.collection.every((s) => s.status === 'error')).toBe(true);
+    expect(evidenceStatus(snapshot, 'rbac').detail).toBe('not collected: the API server is unreachable');
   });
 
   it('reports a server that is down as unreachable', async () => {

@@ -39,9 +39,12 @@ export async function collectCluster(target: KubeTarget, options: CollectOptions
   const limit = pLimit(concurrency);
   const served = await discover(target.kubeConfig, requestOptions, timeoutMs);
   if (!served.ok) {
-    // The cluster is still listed: every step says why nothing was collected.
-    const steps = EVIDENCE_KIND_NAMES.map((step): CollectionStep => ({ step, status: served.status, detail: served.detail }));
-    const collection = served.status === 'error' ? [{ step: API_SERVER_STEP, status: 'error' as const, detail: served.detail }, ...steps] : steps;
+    // The cluster is still listed: the API server step holds the reason, and every step says nothing was collected.
+    const unreachable = served.status === 'error';
+    const steps = EVIDENCE_KIND_NAMES.map((step): CollectionStep => ({
+      step, status: served.status, detail: unreachable ? 'not collected: the API server is unreachable' : served.detail,
+    }));
+    const collection = unreachable ? [{ step: API_SERVER_STEP, status: 'error' as const, detail: served.detail }, ...steps] : steps;
     return assembleSnapshot({ identity, objects: [], collection });
   }
   const apis = makeClusterApis(target.kubeConfig);
