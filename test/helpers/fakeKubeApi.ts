@@ -20,6 +20,8 @@ export interface FakeKubeApiOptions {
   readonly extraGroupVersions?: readonly string[];
   /** Resources (`roles.rbac.authorization.k8s.io`, `pods`) that answer 403 Forbidden. */
   readonly forbidden?: readonly string[];
+  /** Resources that answer 404 although their group/version is served. */
+  readonly missing?: readonly string[];
   /** Resources that answer only after `slowMs`. */
   readonly slow?: readonly string[];
   readonly slowMs?: number;
@@ -36,6 +38,8 @@ export interface FakeKubeApi {
   readonly caPem: string;
   /** Every request, as `GET /api/v1/pods?limit=500`. */
   readonly requests: string[];
+  /** The most requests that were in flight at once. */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -85,11 +89,15 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions): Promise<Fak
   const requests: string[] = [];
   const served = new Set([...BUILT_IN, ...(options.extraGroupVersions ?? [])]);
   let goneLeft = options.gone?.times ?? 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server: Server = createServer({ key, cert }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
     const answer = (code: number, body: object, delay = options.latencyMs ?? 0): void => {
       setTimeout(() => {
+        inFlight--;
         if (res.destroyed) return;
         res.writeHead(code, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -104,6 +112,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions): Promise<Fak
     const kind = KIND_OF.get(plural);
     if (!groupVersion || !kind || !(groupVersion === 'v1' || served.has(groupVersion))) return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const resource = groupVersion === 'v1' ? plural : `${plural}.${groupVersion.split('/')[0]}`;
+    if (options.missing?.includes(resource)) return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if (options.forbidden?.includes(resource)) {
       return answer(403, status(403, 'Forbidden', `${resource} is forbidden: User "test" cannot list resource "${plural}" at the cluster scope`));
     }
@@ -127,7 +136,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions): Promise<Fak
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `https://127.0.0.1:${port}`, token, caPem, requests,
+    url: `https://127.0.0.1:${port}`, token, caPem, requests, maxInFlight: () => maxInFlight,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -133,6 +133,31 @@ describe('collectCluster', () => {
     expect(withGroups.policyEngineGroups).toEqual(['cilium.io']);
   });
 
+  it('reports a resource its served group/version lacks (404) as absent', async () => {
+    // Prepare / Act
+    const snapshot = await collect({ missing: ['networkpolicies.networking.k8s.io', 'endpointslices.discovery.k8s.io'] });
+    // Assess
+    expect(evidenceStatus(snapshot, 'networkpolicies')).toEqual({
+      step: 'networkpolicies', status: 'absent', detail: 'not served by the API server: networkpolicies.networking.k8s.io',
+    });
+    expect(evidenceStatus(snapshot, 'services').status).toBe('ok');
+  });
+
+  it('keeps at most `concurrency` requests in flight', async () => {
+    // Prepare / Act
+    const snapshot = await collect({ latencyMs: 20 }, { concurrency: 2 });
+    // Assess
+    expect(named(snapshot, 'Pod')).toHaveLength(12);
+    expect(api!.maxInFlight()).toBe(2);
+  });
+
+  it('reports a server whose discovery times out as unreachable', async () => {
+    // Prepare / Act
+    const snapshot = await collect({ latencyMs: 1000 }, { timeoutMs: 200 });
+    // Assess
+    expect(evidenceStatus(snapshot, 'api server')).toEqual({ step: 'api server', status: 'error', detail: 'unreachable: timed out after 0.2 s: get /api' });
+  });
+
   it('records a missing token as forbidden on every step', async () => {
     // Prepare
     api = await startFakeKubeApi({ objects: OBJECTS });

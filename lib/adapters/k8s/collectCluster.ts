@@ -99,7 +99,7 @@ interface ListSettings {
   readonly limit: LimitFunction;
 }
 
-type Listed = { ok: true; objects: KubeObject[] } | { ok: false; step: Omit<CollectionStep, 'step'> };
+type Listed = { ok: true; objects: KubeObject[] } | { ok: false; step: Omit<CollectionStep, 'step'> } | { ok: 'absent'; detail: string };
 
 /** Every page of one resource; a 410 Gone starts it again from the first page. */
 async function listAll(apis: ClusterApis, r: Resource, settings: ListSettings): Promise<Listed> {
@@ -124,6 +124,8 @@ async function listAll(apis: ClusterApis, r: Resource, settings: ListSettings): 
       if (err instanceof k8s.ApiException && (err.code === 401 || err.code === 403)) {
         return { ok: false, step: { status: 'forbidden', detail: `${httpStatus(err.code)}: ${verb}` } };
       }
+      // The group/version is served but not this resource (an older or trimmed API server).
+      if (err instanceof k8s.ApiException && err.code === 404) return { ok: 'absent', detail: resourceName(r) };
       return { ok: false, step: { status: 'error', detail: failure(err, settings.timeoutMs, verb) } };
     }
   }
@@ -143,8 +145,11 @@ async function collectStep(
     return { step: { step, status: 'absent', detail: `not served by the API server: ${[...new Set(notServed)].join(', ')}` }, objects: [] };
   }
   const listed = await Promise.all(present.map(list));
-  const failed = listed.flatMap((l) => (l.ok ? [] : [l.step]));
-  const objects = listed.flatMap((l) => (l.ok ? l.objects : []));
+  const failed = listed.flatMap((l) => (l.ok === false ? [l.step] : []));
+  const objects = listed.flatMap((l) => (l.ok === true ? l.objects : []));
+  if (listed.every((l) => l.ok === 'absent')) {
+    return { step: { step, status: 'absent', detail: `not served by the API server: ${listed.map((l) => (l.ok === 'absent' ? l.detail : '')).join(', ')}` }, objects };
+  }
   if (failed.length > 0) {
     const status = failed.some((f) => f.status === 'error') ? 'error' : 'forbidden';
     return { step: { step, status, detail: failed.map((f) => f.detail).join('; ') }, objects };
