@@ -4,6 +4,7 @@
  * stderr. A kubeconfig problem is an input error; a cluster that fails is reported in its snapshot.
  */
 import pLimit from 'p-limit';
+import { outputRootProblem } from '../adapters/files/writeReportFiles.js';
 import { collectCluster } from '../adapters/k8s/collectCluster.js';
 import { KubeconfigError, kubeconfigPath, loadKubeconfigTargets } from '../adapters/k8s/kubeconfig.js';
 import { collectedStatus, writeSnapshotDir } from '../adapters/snapshots/snapshotDir.js';
@@ -54,6 +55,14 @@ function progressLine(snapshot: EvidenceSnapshot): string {
 
 /** `kubeseg collect`: snapshots and index.json into `dir`; exit 3 when a cluster was not fully collected. */
 export async function runCollect(options: LiveOptions & { readonly snapshot: string; readonly now: Date }, io: Io): Promise<void> {
+  // Checked before any cluster is contacted, so that a typo does not cost a whole collection.
+  const problem = await outputRootProblem(options.snapshot);
+  if (problem) {
+    io.stderr(`error: ${inertLine(`--snapshot ${options.snapshot}: ${problem}`)}
+`);
+    io.exitCode(EXIT.inputError);
+    return;
+  }
   const diagnostics = new DiagnosticList();
   const snapshots = await collectLive(options, diagnostics, io);
   reportDiagnostics(diagnostics, io);

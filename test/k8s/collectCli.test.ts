@@ -4,7 +4,7 @@
  * Secrets, ConfigMaps, env and the last-applied annotation never appear in a snapshot file, the
  * index or any report.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,20 @@ describe('kubeseg collect and scan of live clusters', () => {
     expect(both.stderr).toContain('scan one of: manifest paths, --snapshot DIR, or --context NAME... | --all-contexts');
     expect(none.stderr).toContain('name the clusters: --context NAME... or --all-contexts');
     expect(missing.stderr).toBe(`error: kubeconfig ${kubeconfig}: no context 'nope'\n`);
+  });
+
+  it('refuses a --snapshot that is a file, and a snapshot file that is not one: exit 2, one line', async () => {
+    // Prepare
+    const bad = join(dir, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'x.json'), JSON.stringify({ snapshotVersion: 1, cluster: { name: 'x' } }));
+    // Act
+    const collect = await run('collect', '--kubeconfig', kubeconfig, '--context', 'shop', '--snapshot', kubeconfig);
+    const scan = await run('scan', '--snapshot', bad);
+    // Assess
+    expect(collect).toMatchObject({ code: 2, stdout: '', stderr: `error: --snapshot ${kubeconfig}: exists and is not a directory\n` });
+    expect(scan.code).toBe(2);
+    expect(scan.stderr).toMatch(/^error: .*x\.json: not a kubeseg snapshot: cluster\.source: .*\n$/);
   });
 });
 
