@@ -70,8 +70,9 @@ describe('kubeseg collect and scan of live clusters', () => {
     expect(collected.stderr).toContain('arn:aws:eks:eu-west-1:123456789012:cluster/gone: unreachable: get /api: ');
     expect(collected.stderr).toContain('ECONNREFUSED');
     expect(readdirSync(out).sort()).toEqual(['arn_aws_eks_eu-west-1_123456789012_cluster_gone.json', 'index.json', 'shop.json']);
-    const index = readJson(join(out, 'index.json')) as { requested: unknown; clusters: { context: string; status: string }[] };
+    const index = readJson(join(out, 'index.json')) as { requested: unknown; clusters: { context: string; status: string; problems: string[] }[] };
     expect(index.requested).toBe('all-contexts');
+    expect(index.clusters[1]!.problems).toEqual([expect.stringMatching(/^api server: error: unreachable: get \/api: .*ECONNREFUSED/)]);
     expect(index.clusters.map((c) => [c.context, c.status])).toEqual([['shop', 'collected'], ['arn:aws:eks:eu-west-1:123456789012:cluster/gone', 'unreachable']]);
     expect(scanned.code).toBe(3);
     const report = JSON.parse(scanned.stdout) as { clusters: { name: string; status: string; score: number | null }[] };

@@ -41,6 +41,13 @@ export function collectedStatus(snapshot: EvidenceSnapshot): SnapshotIndex['clus
   return snapshot.collection.some((s) => s.status === 'forbidden' || s.status === 'error') ? 'partial' : 'collected';
 }
 
+/** Steps not fully collected; for an unreachable cluster only the reason (no step was tried). */
+function problems(snapshot: EvidenceSnapshot): string[] {
+  const failed = snapshot.collection.filter((c) => c.status === 'forbidden' || c.status === 'error');
+  const shown = collectedStatus(snapshot) === 'unreachable' ? failed.filter((c) => c.step === API_SERVER_STEP) : failed;
+  return shown.map((c) => `${c.step}: ${c.status}: ${c.detail ?? ''}`);
+}
+
 /** Writes the snapshots and the index; returns the index. */
 export async function writeSnapshotDir(dir: string, request: SnapshotRequest, snapshots: readonly EvidenceSnapshot[]): Promise<SnapshotIndex> {
   await mkdir(dir, { recursive: true });
@@ -50,10 +57,7 @@ export async function writeSnapshotDir(dir: string, request: SnapshotRequest, sn
     kubeconfig: request.kubeconfig,
     requested: request.requested,
     collectedAt: request.collectedAt.toISOString(),
-    clusters: snapshots.map((s, i) => ({
-      context: s.cluster.name, file: files[i]!, status: collectedStatus(s),
-      problems: s.collection.filter((c) => c.status === 'forbidden' || c.status === 'error').map((c) => `${c.step}: ${c.status}: ${c.detail ?? ''}`),
-    })),
+    clusters: snapshots.map((s, i) => ({ context: s.cluster.name, file: files[i]!, status: collectedStatus(s), problems: problems(s) })),
   };
   await writeAtomically(join(dir, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
   return index;
