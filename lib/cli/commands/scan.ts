@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatOption } from '../formatOption.js';
+import { EXIT } from '../exitCodes.js';
 import type { Io } from '../io.js';
 import { addLiveOptions, liveOptions, wantsLive, type LiveFlags } from '../liveOptions.js';
 import type { SnapshotSource } from '../scan.js';
@@ -20,7 +21,7 @@ export function registerScan(program: Command, io: Io, isTty: boolean): void {
     .addOption(new Option('--snapshot <dir>', 'assess the snapshots `kubeseg collect` wrote into <dir>')))
     .action(async (paths: string[], opts: ScanFlags, command: Command) => {
       const sources = [paths.length > 0, opts.snapshot !== undefined, wantsLive(opts)].filter(Boolean).length;
-      if (sources !== 1) command.error('error: scan one of: manifest paths, --snapshot DIR, or --context NAME... | --all-contexts', { exitCode: 2 });
+      if (sources !== 1) command.error('error: scan one of: manifest paths, --snapshot DIR, or --context NAME... | --all-contexts', { exitCode: EXIT.inputError });
       // Loaded on use: the techniques are not needed by other commands, and --help stays quick.
       const { runScan } = await import('../scan.js');
       await runScan(await snapshotSource(paths, opts, io), {
