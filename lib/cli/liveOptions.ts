@@ -1,5 +1,6 @@
 /** The options that pick live clusters from a kubeconfig, shared by `collect` and `scan`. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { LiveOptions } from './live.js';
 
 export interface LiveFlags {
   context?: string[];
@@ -19,7 +20,7 @@ export function addLiveOptions(command: Command): Command {
 export const wantsLive = (flags: LiveFlags): boolean => flags.allContexts === true || (flags.context?.length ?? 0) > 0;
 
 /** The LiveOptions of the flags (`--all-contexts` wins over `--context`). */
-export function liveOptions(flags: LiveFlags): { kubeconfig?: string; contexts?: string[]; allContexts?: boolean; timeoutSeconds: number } {
+export function liveOptions(flags: LiveFlags): LiveOptions {
   return {
     ...(flags.kubeconfig !== undefined && { kubeconfig: flags.kubeconfig }),
     ...(flags.context && { contexts: flags.context }),

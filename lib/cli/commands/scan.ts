@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { formatOption } from '../formatOption.js';
 import { EXIT } from '../exitCodes.js';
+import { formatOption } from '../formatOption.js';
 import type { Io } from '../io.js';
 import { addLiveOptions, liveOptions, wantsLive, type LiveFlags } from '../liveOptions.js';
 import type { SnapshotSource } from '../scan.js';
