@@ -1,9 +1,8 @@
 /** Shared by `scan` and `demo`: load snapshots, assess every cluster, print, choose the exit code. */
-import { loadSnapshots } from '../adapters/manifests/loadSnapshots.js';
 import { PreviousReportError, readPreviousReport } from '../adapters/reports/readPreviousReport.js';
 import { DiagnosticList } from '../core/diagnostics.js';
 import { inertLine } from '../core/format/inert.js';
-import type { ClusterIdentity } from '../core/evidence/snapshot.js';
+import type { EvidenceSnapshot } from '../core/evidence/snapshot.js';
 import { assessCluster, type ClusterAssessment } from '../core/report/assessCluster.js';
 import { formatFindingsCsv } from '../core/report/findingsCsv.js';
 import { buildJsonReport, type JsonReport } from '../core/report/jsonReport.js';
@@ -34,7 +33,10 @@ export interface ScanOptions {
   readonly out?: string;
 }
 
-export async function runScan(paths: readonly string[], source: ClusterIdentity['source'], options: ScanOptions, io: Io): Promise<void> {
+/** Where the snapshots come from (manifests, a snapshot directory, live clusters); problems go to `diagnostics`. */
+export type SnapshotSource = (diagnostics: DiagnosticList) => Promise<EvidenceSnapshot[]>;
+
+export async function runScan(load: SnapshotSource, options: ScanOptions, io: Io): Promise<void> {
   if (options.format === 'pdf' && options.out === undefined) {
     io.stderr('error: --format pdf writes a file: add --out DIR\n');
     io.exitCode(EXIT.inputError);
@@ -56,7 +58,7 @@ export async function runScan(paths: readonly string[], source: ClusterIdentity[
     return;
   }
   const diagnostics = new DiagnosticList();
-  const snapshots = await loadSnapshots(paths, source, diagnostics);
+  const snapshots = await load(diagnostics);
   reportDiagnostics(diagnostics, io);
   if (diagnostics.hasFatal) {
     io.exitCode(EXIT.inputError);

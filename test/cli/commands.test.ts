@@ -13,7 +13,7 @@ import { fixture, looksLikeCrash, run, runProcess } from '../helpers/cli.js';
 const APPS = docs(deployment('ns', 'a', { app: 'a' }), deployment('ns', 'b', { app: 'b' }));
 
 describe('commands', () => {
-  it.each([['collect', '--help'], ['bogus'], ['bogus', '--help'], ['--version', 'bogus'], ['help', 'bogus']])(
+  it.each([['notify', '--help'], ['bogus'], ['bogus', '--help'], ['--version', 'bogus'], ['help', 'bogus']])(
     'refuses the unknown command in `kubeseg %s`: exit 2, the command named, nothing on stdout', async (...argv) => {
       // Act
       const r = await run(...argv);

@@ -17,8 +17,8 @@ export function registerDemo(program: Command, io: Io, isTty: boolean): void {
     .addOption(new Option('--previous <file>', 'a JSON report of an earlier run: the reports show what changed since'))
     .action(async (opts: { format: ScanFormat; out: string; previous?: string }) => {
       // Loaded on use: the techniques are not needed by other commands, and --help stays quick.
-      const { runScan } = await import('../scan.js');
-      await runScan([DEMO_FLEET], 'demo', {
+      const [{ runScan }, { loadSnapshots }] = await Promise.all([import('../scan.js'), import('../../adapters/manifests/loadSnapshots.js')]);
+      await runScan((diagnostics) => loadSnapshots([DEMO_FLEET], 'demo', diagnostics), {
         format: opts.format, color: isTty, now: new Date(), out: opts.out, ...(opts.previous !== undefined && { previous: opts.previous }),
       }, io);
     });

@@ -69,13 +69,27 @@ export function snapshotFromObjects({ objects, identity, cloudFile }: SnapshotIn
   });
   for (const [step, s] of overrides) if (!(EVIDENCE_KIND_NAMES as string[]).includes(step)) collection.push(s);
   const { cluster: _identity, collection: _steps, ...cloud } = cloudFile ?? {};
-  const facts: CloudFacts = cloud;
+  return assembleSnapshot({ identity: { ...identity, ...cloudFile?.cluster }, objects: sanitized, cloud, collection });
+}
+
+export interface AssembledSnapshotInput {
+  readonly identity: ClusterIdentity;
+  /** Already passed through `sanitizeObject` (it is not idempotent: a second pass loses Secret keys). */
+  readonly objects: KubeObject[];
+  readonly collection: CollectionStep[];
+  readonly cloud?: CloudFacts;
+  readonly policyEngineGroups?: string[];
+}
+
+/** The one place a snapshot document is put together, for offline manifests and live clusters alike. */
+export function assembleSnapshot({ identity, objects, collection, cloud = {}, policyEngineGroups }: AssembledSnapshotInput): EvidenceSnapshot {
   return {
     snapshotVersion: SNAPSHOT_VERSION,
-    cluster: { ...identity, ...cloudFile?.cluster },
-    objects: sanitized,
-    cloud: facts,
+    cluster: identity,
+    objects,
+    cloud,
     collection,
+    ...(policyEngineGroups && { policyEngineGroups }),
   };
 }
 

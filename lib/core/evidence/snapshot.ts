@@ -74,12 +74,26 @@ export const kubeObjectSchema = z.looseObject({
 });
 export type KubeObject = z.infer<typeof kubeObjectSchema>;
 
+/**
+ * The step a live collector records when it cannot reach the API server at all (DNS, TCP, TLS,
+ * timeout on discovery); its detail is the reason, and the cluster is reported `unreachable`.
+ */
+export const API_SERVER_STEP = 'api server';
+
+/** Policy-engine CRD groups whose policies could also filter traffic (DESIGN §4 reads NetworkPolicy and ANP only). */
+export const POLICY_ENGINE_GROUPS = ['cilium.io', 'crd.projectcalico.org', 'projectcalico.org'] as const;
+
 export const snapshotSchema = z.object({
   snapshotVersion: z.literal(SNAPSHOT_VERSION),
   cluster: clusterIdentitySchema,
   objects: z.array(kubeObjectSchema),
   cloud: cloudFactsSchema,
   collection: z.array(collectionStepSchema),
+  /**
+   * Of POLICY_ENGINE_GROUPS, those the API server serves (from API discovery). Only a live
+   * collection knows this; absent for offline manifests, where it is unknown.
+   */
+  policyEngineGroups: z.array(z.string().min(1)).optional(),
 }).strict();
 export type EvidenceSnapshot = z.infer<typeof snapshotSchema>;
 

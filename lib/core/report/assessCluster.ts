@@ -4,7 +4,7 @@
  */
 import { DiagnosticList, formatDiagnostic } from '../diagnostics.js';
 import { sanitizeObject } from '../evidence/sanitize.js';
-import type { CollectionStep, EvidenceSnapshot, KubeObject } from '../evidence/snapshot.js';
+import { API_SERVER_STEP, type CollectionStep, type EvidenceSnapshot, type KubeObject } from '../evidence/snapshot.js';
 import type { Finding, ResourceRef } from '../findings/finding.js';
 import { reanalyzeWithPolicies } from '../netpol/analyze.js';
 import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../scoring/score.js';
@@ -50,10 +50,11 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
     .map((c) => (enforcement.status === 'enforced' ? c : { ...c, reachable: c.others }));
   const radius = blastRadius(counts);
   const partial = snapshot.collection.some((s) => s.status === 'forbidden' || s.status === 'error');
+  const unreachable = snapshot.collection.some((s) => s.step === API_SERVER_STEP && s.status !== 'ok');
   const bundle = buildRemediationBundle(findings);
   return {
     snapshot,
-    status: partial ? 'partial' : 'assessed',
+    status: unreachable ? 'unreachable' : partial ? 'partial' : 'assessed',
     findings,
     score: scoreCluster(metas, findings),
     enforcement,

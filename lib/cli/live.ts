@@ -1,0 +1,78 @@
+/**
+ * Live clusters for `collect` and `scan`: kubeconfig contexts → one snapshot each, clusters side by
+ * side (each with its own KubeConfig, clients and request limit), one progress line per cluster on
+ * stderr. A kubeconfig problem is an input error; a cluster that fails is reported in its snapshot.
+ */
+import pLimit from 'p-limit';
+import { outputRootProblem } from '../adapters/files/writeReportFiles.js';
+import { collectCluster } from '../adapters/k8s/collectCluster.js';
+import { KubeconfigError, kubeconfigPath, loadKubeconfigTargets } from '../adapters/k8s/kubeconfig.js';
+import { collectedStatus, writeSnapshotDir } from '../adapters/snapshots/snapshotDir.js';
+import { DiagnosticList } from '../core/diagnostics.js';
+import { API_SERVER_STEP, type EvidenceSnapshot } from '../core/evidence/snapshot.js';
+import { inertLine } from '../core/format/inert.js';
+import { EXIT } from './exitCodes.js';
+import { reportDiagnostics, type Io } from './io.js';
+
+export interface LiveOptions {
+  readonly kubeconfig?: string;
+  readonly contexts?: readonly string[];
+  readonly allContexts?: boolean;
+  /** Client-side timeout of each request. */
+  readonly timeoutSeconds: number;
+}
+
+/** Clusters collected at once; each has its own bound on requests in flight. */
+const CLUSTER_CONCURRENCY = 4;
+
+export async function collectLive(options: LiveOptions, diagnostics: DiagnosticList, io: Io): Promise<EvidenceSnapshot[]> {
+  let targets;
+  try {
+    targets = loadKubeconfigTargets(options);
+  } catch (err) {
+    if (!(err instanceof KubeconfigError)) throw err;
+    diagnostics.fatal(err.message);
+    return [];
+  }
+  const limit = pLimit(CLUSTER_CONCURRENCY);
+  return Promise.all(targets.map((target) => limit(async () => {
+    const snapshot = await collectCluster(target, { timeoutMs: options.timeoutSeconds * 1000 });
+    io.stderr(`${inertLine(progressLine(snapshot))}\n`);
+    return snapshot;
+  })));
+}
+
+function progressLine(snapshot: EvidenceSnapshot): string {
+  const status = collectedStatus(snapshot);
+  const problems = snapshot.collection.filter((s) => s.status === 'forbidden' || s.status === 'error');
+  if (status === 'unreachable') {
+    const reason = snapshot.collection.find((s) => s.step === API_SERVER_STEP)?.detail ?? '';
+    return `${snapshot.cluster.name}: unreachable: ${reason.replace(/^unreachable: /, '')}`;
+  }
+  if (status === 'partial') return `${snapshot.cluster.name}: partial: ${problems.map((s) => `${s.step} ${s.status} (${s.detail ?? ''})`).join('; ')}`;
+  return `${snapshot.cluster.name}: collected (${snapshot.objects.length} objects)`;
+}
+
+/** `kubeseg collect`: snapshots and index.json into `dir`; exit 3 when a cluster was not fully collected. */
+export async function runCollect(options: LiveOptions & { readonly snapshot: string; readonly now: Date }, io: Io): Promise<void> {
+  // Checked before any cluster is contacted, so that a typo does not cost a whole collection.
+  const problem = await outputRootProblem(options.snapshot);
+  if (problem) {
+    io.stderr(`error: ${inertLine(`--snapshot ${options.snapshot}: ${problem}`)}
+`);
+    io.exitCode(EXIT.inputError);
+    return;
+  }
+  const diagnostics = new DiagnosticList();
+  const snapshots = await collectLive(options, diagnostics, io);
+  reportDiagnostics(diagnostics, io);
+  if (diagnostics.hasFatal) {
+    io.exitCode(EXIT.inputError);
+    return;
+  }
+  const index = await writeSnapshotDir(options.snapshot, {
+    kubeconfig: kubeconfigPath(options), requested: options.allContexts ? 'all-contexts' : [...(options.contexts ?? [])], collectedAt: options.now,
+  }, snapshots);
+  io.stdout(`Snapshots written to ${inertLine(options.snapshot)}:\n${index.clusters.map((c) => `  ${inertLine(c.file)}  ${c.status}\n`).join('')}`);
+  io.exitCode(index.clusters.every((c) => c.status === 'collected') ? EXIT.ok : EXIT.partial);
+}

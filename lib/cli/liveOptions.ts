@@ -1,0 +1,36 @@
+/** The options that pick live clusters from a kubeconfig, shared by `collect` and `scan`. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { LiveOptions } from './live.js';
+
+export interface LiveFlags {
+  context?: string[];
+  allContexts?: boolean;
+  kubeconfig?: string;
+  timeout: number;
+}
+
+export function addLiveOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--context <name...>', 'kubeconfig contexts to collect, one cluster each'))
+    .addOption(new Option('--all-contexts', 'collect every context of the kubeconfig'))
+    .addOption(new Option('--kubeconfig <file>', 'the kubeconfig (default: KUBECONFIG, else ~/.kube/config)'))
+    .addOption(new Option('--timeout <seconds>', 'client-side timeout of each API request').default(15).argParser(parseSeconds));
+}
+
+export const wantsLive = (flags: LiveFlags): boolean => flags.allContexts === true || (flags.context?.length ?? 0) > 0;
+
+/** The LiveOptions of the flags (`--all-contexts` wins over `--context`). */
+export function liveOptions(flags: LiveFlags): LiveOptions {
+  return {
+    ...(flags.kubeconfig !== undefined && { kubeconfig: flags.kubeconfig }),
+    ...(flags.context && { contexts: flags.context }),
+    ...(flags.allContexts && { allContexts: true }),
+    timeoutSeconds: flags.timeout,
+  };
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new InvalidArgumentError('It takes a number of seconds above 0, at most 3600.');
+  return n;
+}
