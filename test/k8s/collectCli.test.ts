@@ -75,9 +75,10 @@ describe('kubeseg collect and scan of live clusters', () => {
     expect(index.clusters[1]!.problems).toEqual([expect.stringMatching(/^api server: error: unreachable: get \/api: .*ECONNREFUSED/)]);
     expect(index.clusters.map((c) => [c.context, c.status])).toEqual([['shop', 'collected'], ['arn:aws:eks:eu-west-1:123456789012:cluster/gone', 'unreachable']]);
     expect(scanned.code).toBe(3);
-    const report = JSON.parse(scanned.stdout) as { clusters: { name: string; status: string; score: number | null }[] };
+    const report = JSON.parse(scanned.stdout) as { clusters: { name: string; status: string; score: number | null; blastRadius: number | null; whatIf?: unknown }[] };
     expect(report.clusters.map((c) => [c.name, c.status])).toEqual([['shop', 'assessed'], ['arn:aws:eks:eu-west-1:123456789012:cluster/gone', 'unreachable']]);
-    expect(report.clusters[1]!.score).toBeNull();
+    // nothing is known of an unreachable cluster: no score, no blast radius, no what-if
+    expect(report.clusters[1]).toMatchObject({ score: null, blastRadius: null, whatIf: null });
   });
 
   it('collects and scans in one go with --context, in any scan format', async () => {

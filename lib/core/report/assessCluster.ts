@@ -58,11 +58,12 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
     findings,
     score: scoreCluster(metas, findings),
     enforcement,
-    blastRadius: radius,
+    // An unreachable cluster's empty evidence says nothing about its reach: no radius, no what-if.
+    blastRadius: unreachable ? null : radius,
     reach: new Map(counts.map((c) => [workloadKey(c.workload), c.reachable])),
     workloads: context.workloads.length,
     bundle,
-    whatIf: whatIf(result.run, findings, bundle, techniques),
+    whatIf: unreachable ? null : whatIf(result.run, findings, bundle, techniques),
     collection: snapshot.collection,
   };
 }
