@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
 import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
 import { DiagnosticList } from '../../lib/core/diagnostics.js';
-import { EVIDENCE_KIND_NAMES, snapshotSchema, SNAPSHOT_VERSION } from '../../lib/core/evidence/snapshot.js';
+import { assembleSnapshot } from '../../lib/core/evidence/buildSnapshot.js';
+import { EVIDENCE_KIND_NAMES, snapshotSchema, SNAPSHOT_VERSION, type EvidenceSnapshot } from '../../lib/core/evidence/snapshot.js';
+import { assessCluster } from '../../lib/core/report/assessCluster.js';
+import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
 
 describe('evidence snapshots', () => {
   it('of the demo fleet match the versioned schema and record a step for every evidence kind', async () => {
@@ -25,5 +28,21 @@ describe('evidence snapshots', () => {
   it('reject a document of another version', () => {
     const result = snapshotSchema.safeParse({ snapshotVersion: 2, cluster: { name: 'x', source: 'manifests' }, objects: [], cloud: {}, collection: [] });
     expect(result.success).toBe(false);
+  });
+});
+
+describe('the order of objects in a snapshot', () => {
+  it('does not depend on the order they arrived in, so findings and their evidence do not either', async () => {
+    // Prepare: a demo cluster's objects, as read and reversed
+    const [snapshot] = await loadSnapshots([`${DEMO_FLEET}/shop-staging`], 'demo', new DiagnosticList());
+    const { objects, cluster, collection, cloud } = snapshot!;
+
+    // Act
+    const reversed = assembleSnapshot({ identity: cluster, objects: [...objects].reverse(), collection, cloud });
+
+    // Assess
+    expect(reversed.objects).toEqual(objects);
+    const findings = (s: EvidenceSnapshot) => assessCluster(s, TECHNIQUES).findings.map((f) => [f.id, f.status, f.message, f.evidence]);
+    expect(findings(reversed)).toEqual(findings(snapshot!));
   });
 });

@@ -86,11 +86,23 @@ export function assembleSnapshot({ identity, objects, collection, cloud = {}, po
   return {
     snapshotVersion: SNAPSHOT_VERSION,
     cluster: identity,
-    objects,
+    objects: inCanonicalOrder(objects),
     cloud,
     collection,
     ...(policyEngineGroups && { policyEngineGroups }),
   };
+}
+
+/**
+ * Objects by namespace, name and kind: files mix kinds while the API lists them kind by kind, and
+ * evidence that names "for example" one object must not depend on where the objects came from.
+ * Objects with the same key keep their order (the sort is stable).
+ */
+function inCanonicalOrder(objects: readonly KubeObject[]): KubeObject[] {
+  const key = (o: KubeObject): string => `${o.metadata.namespace ?? ''}\u0000${o.metadata.name ?? ''}\u0000${o.kind}`;
+  const keyed = objects.map((o) => ({ o, k: key(o) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((e) => e.o);
 }
 
 /** True when an evidence kind's absence means "not collected" rather than "none". */
