@@ -79,6 +79,13 @@ describe('kubeseg collect and scan of live clusters', () => {
     expect(report.clusters.map((c) => [c.name, c.status])).toEqual([['shop', 'assessed'], ['arn:aws:eks:eu-west-1:123456789012:cluster/gone', 'unreachable']]);
     // nothing is known of an unreachable cluster: no score, no blast radius, no what-if
     expect(report.clusters[1]).toMatchObject({ score: null, blastRadius: null, whatIf: null });
+    // the text summary gives the reason once instead of a line per step and a table of unknowns
+    const text = (await run('scan', '--snapshot', out)).stdout;
+    const gone = text.slice(text.indexOf('arn:aws:eks:eu-west-1:123456789012:cluster/gone'));
+    expect(gone.split('\n').slice(1, 3)).toEqual([
+      expect.stringMatching(/^ {2}! api server could not be collected: unreachable: get \/api: .*ECONNREFUSED/), '  Nothing could be collected: every technique is unknown.',
+    ]);
+    expect(gone).not.toContain('Technique');
   });
 
   it('collects and scans in one go with --context, in any scan format', async () => {

@@ -1,6 +1,7 @@
 /** The `scan --format text` summary: a readable table per cluster, coloured only when asked to. */
 import { inertStrings } from '../format/inert.js';
 import { proseSpans, proseText } from '../format/prose.js';
+import { API_SERVER_STEP } from '../evidence/snapshot.js';
 import { evidenceGaps } from './evidenceGaps.js';
 import { dataStrings } from './findingIssues.js';
 import type { JsonReport } from './jsonReport.js';
@@ -36,6 +37,14 @@ export function formatTextSummary(input: JsonReport, options: { color: boolean; 
         ? `  Since the previous run: score${delta(trend.score.delta, '') || ' –'}; failing findings ${trend.findings.new.length} new, `
           + `${trend.findings.resolved.length} resolved, ${trend.findings.unchanged.length} unchanged`
         : '  Not in the previous run.');
+    }
+    if (c.status === 'unreachable') {
+      // One reason says it all: every other step and technique is unknown because of it.
+      for (const gap of evidenceGaps(c.collection).filter((g) => g.step === API_SERVER_STEP)) {
+        out.push(paint(`  ! ${proseText(proseSpans(gap.reason, [c.name]))}`, 'red'));
+      }
+      out.push('  Nothing could be collected: every technique is unknown.', '');
+      return;
     }
     if (c.enforcement && c.enforcement.status !== 'enforced') out.push(paint(`  ! ${c.enforcement.reason}`, c.enforcement.status === 'not-enforced' ? 'red' : 'yellow'));
     for (const gap of evidenceGaps(c.collection)) {
