@@ -168,6 +168,28 @@ describe('collectCluster', () => {
     // Assess
     expect(evidenceStatus(snapshot, 'workloads')).toEqual({ step: 'workloads', status: 'forbidden', detail: '401 Unauthorized: get /api' });
   });
+
+  it('asks a target\'s bearer token source on every request, over the kubeconfig user, and names the cluster by its identity', async () => {
+    // Prepare
+    api = await startFakeKubeApi({ objects: OBJECTS });
+    const file = writeKubeconfig(join(dir, 'config-stale'), [{ context: 'eks', server: api.url, caPem: api.caPem, token: 'stale-token' }]);
+    const [target] = loadKubeconfigTargets({ kubeconfig: file, contexts: ['eks'] });
+    let asked = 0;
+    const bearerToken = async (): Promise<string> => {
+      asked++;
+      return api!.token;
+    };
+    const identity = { name: 'payments', account: '123456789012', region: 'eu-west-1', source: 'eks' as const };
+
+    // Act
+    const snapshot = await collectCluster({ ...target!, identity, bearerToken }, { pageSize: 5, timeoutMs: 2000 });
+
+    // Assess
+    expect(snapshot.cluster).toEqual(identity);
+    expect(named(snapshot, 'Pod')).toHaveLength(12);
+    expect(snapshot.collection.every((s) => s.status === 'ok' || s.status === 'absent')).toBe(true);
+    expect(asked).toBe(api.requests.length);
+  });
 });
 
 describe('loadKubeconfigTargets', () => {

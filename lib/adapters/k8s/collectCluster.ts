@@ -34,8 +34,8 @@ const MAX_RESTARTS = 2;
 
 export async function collectCluster(target: KubeTarget, options: CollectOptions = {}): Promise<EvidenceSnapshot> {
   const { timeoutMs, concurrency, pageSize } = { ...DEFAULT_COLLECT_OPTIONS, ...options };
-  const identity = { name: target.context, source: 'kubeconfig' as const };
-  const requestOptions = timeoutOptions(timeoutMs);
+  const identity = target.identity ?? { name: target.context, source: 'kubeconfig' as const };
+  const requestOptions = requestMiddleware(timeoutMs, target.bearerToken);
   const limit = pLimit(concurrency);
   const served = await discover(target.kubeConfig, requestOptions, timeoutMs);
   if (!served.ok) {
@@ -58,14 +58,21 @@ export async function collectCluster(target: KubeTarget, options: CollectOptions
   });
 }
 
-/** The per-request timeout, as client-node 1.x takes it: Observable middleware that sets an abort signal. */
-function timeoutOptions(ms: number): k8s.ConfigurationOptions {
+/**
+ * The per-request timeout and, when given, a fresh bearer token, as client-node 1.x takes them:
+ * Observable middleware, which runs after the kubeconfig user's authentication and so overrides it.
+ */
+function requestMiddleware(ms: number, bearerToken: (() => Promise<string>) | undefined): k8s.ConfigurationOptions {
   return {
     middlewareMergeStrategy: 'append',
     middleware: [{
       pre: (ctx) => {
         ctx.setSignal(AbortSignal.timeout(ms));
-        return new k8s.Observable(Promise.resolve(ctx));
+        if (!bearerToken) return new k8s.Observable(Promise.resolve(ctx));
+        return new k8s.Observable(bearerToken().then((token) => {
+          ctx.setHeaderParam('Authorization', `Bearer ${token}`);
+          return ctx;
+        }));
       },
       post: (rc) => new k8s.Observable(Promise.resolve(rc)),
     }],

@@ -7,11 +7,19 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterIdentity } from '../../core/evidence/snapshot.js';
 
 export interface KubeTarget {
-  /** The context name, which names the cluster in the snapshot and the report. */
+  /** The context name, which names the cluster in the snapshot and the report unless `identity` does. */
   readonly context: string;
   readonly kubeConfig: KubeConfig;
+  /** The cluster as the snapshot names it (an EKS cluster's account and region); default: the context, from a kubeconfig. */
+  readonly identity?: ClusterIdentity;
+  /**
+   * A bearer token asked for on every request, for credentials that expire during a collection
+   * (an EKS token lives 15 minutes); it overrides the kubeconfig user's.
+   */
+  readonly bearerToken?: () => Promise<string>;
 }
 
 export interface KubeconfigOptions {
