@@ -208,11 +208,28 @@ describe('loadKubeconfigTargets', () => {
     expect(() => loadKubeconfigTargets({ kubeconfig: join(dir, 'nope') })).toThrow('no such file');
   });
 
+  it('merges the files of KUBECONFIG as kubectl does: the first to name a context, cluster or user wins', () => {
+    // Prepare
+    const ca = testTls().caPem;
+    const first = writeKubeconfig(join(dir, 'first'), [{ context: 'a', server: 'https://127.0.0.1:1', caPem: ca, token: 't1' }]);
+    const second = writeKubeconfig(join(dir, 'second'), [
+      { context: 'a', server: 'https://127.0.0.1:9', caPem: ca, token: 'shadowed' },
+      { context: 'b', server: 'https://127.0.0.1:2', caPem: ca, token: 't2' },
+    ]);
+    const env = { KUBECONFIG: [first, join(dir, 'absent'), second].join(':') };
+    // Act
+    const targets = loadKubeconfigTargets({ env, allContexts: true });
+    // Assess
+    expect(targets.map((t) => [t.context, t.kubeConfig.getCurrentCluster()?.server, t.kubeConfig.getCurrentUser()?.token]))
+      .toEqual([['a', 'https://127.0.0.1:1', 't1'], ['b', 'https://127.0.0.1:2', 't2']]);
+    expect(() => loadKubeconfigTargets({ env: { KUBECONFIG: join(dir, 'absent') }, allContexts: true })).toThrow('no such file');
+  });
+
   it('reads KUBECONFIG, else ~/.kube/config', async () => {
     // Prepare
     const { kubeconfigPath } = await import('../../lib/adapters/k8s/kubeconfig.js');
     // Act / Assess
-    expect(kubeconfigPath({ env: { KUBECONFIG: '/x/one:/x/two' }, home: '/h' })).toBe('/x/one');
+    expect(kubeconfigPath({ env: { KUBECONFIG: '/x/one:/x/two' }, home: '/h' })).toBe('/x/one:/x/two');
     expect(kubeconfigPath({ env: {}, home: '/h' })).toBe('/h/.kube/config');
     expect(kubeconfigPath({ kubeconfig: '/k', env: { KUBECONFIG: '/x' } })).toBe('/k');
   });
