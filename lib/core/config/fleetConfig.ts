@@ -1,0 +1,189 @@
+/**
+ * The fleet section of the kubeseg configuration file: which AWS accounts, role, regions and
+ * clusters discovery covers, and how hard it may push. Parsed from text (the caller reads the file)
+ * and validated with zod; every error is one line that names the file, line, column and field.
+ * Credentials never go in the file: the AWS default credential chain and profiles apply.
+ */
+import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { z } from 'zod';
+import { inertLine } from '../format/inert.js';
+
+export class FleetConfigError extends Error {
+  override readonly name = 'FleetConfigError';
+}
+
+/** Object schemas refuse unknown keys and name the ones they accept, so a typo says what was meant. */
+function section<T extends z.core.$ZodLooseShape>(shape: T) {
+  const known = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of: ${known}`
+      : issue.code === 'invalid_type' ? (issue.input === undefined ? 'is required' : `must be a mapping with keys among: ${known}`)
+        : undefined),
+  });
+}
+
+/** A type error's message: `is required` for a missing field, else what the value must be. */
+function expected(message: string) {
+  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message) };
+}
+
+// Messages below never quote the value: one of them may be the ExternalId.
+const accountId = z.string(expected('must be a quoted string of 12 digits'))
+  .regex(/^\d{12}$/, 'must be a quoted string of 12 digits');
+const ouId = z.string(expected('must be an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)'))
+  .regex(/^(?:ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/, 'must be an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)');
+const region = z.string(expected('must be a region name such as eu-west-1'))
+  .regex(/^[a-z]{2}(?:-[a-z]+)+-\d+$/, 'must be a region name such as eu-west-1');
+/** An EKS cluster name, or a pattern in which `*` stands for any run of characters. */
+const clusterPattern = z.string(expected('must be a cluster name or a pattern with *'))
+  .regex(/^[A-Za-z0-9_*-]{1,100}$/, 'must be a cluster name (letters, digits, - and _) or a pattern with *');
+
+function uniqueList<T extends z.ZodType<string>>(item: T, what: string) {
+  return z.array(item, expected(`must be a list of ${what}`))
+    .refine((list) => new Set(list).size === list.length, `lists the same ${what.replace(/s$/, '')} twice`);
+}
+
+const accountFilter = section({
+  accounts: uniqueList(accountId, 'account ids').optional(),
+  ous: uniqueList(ouId, 'OU ids').optional(),
+});
+
+const accountsSection = section({
+  /** organizations: every ACTIVE account of the Organization; static: `ids`; current: the caller's own account. */
+  source: z.enum(['organizations', 'static', 'current'], expected('must be one of: organizations, static, current')),
+  ids: uniqueList(accountId, 'account ids').min(1, 'must list at least one account id').optional(),
+  include: accountFilter.optional(),
+  exclude: accountFilter.optional(),
+});
+
+const roleSection = section({
+  /** The role to assume in each member account, optionally under a path (`kubeseg/Reader`). */
+  name: z.string(expected('must be an IAM role name'))
+    .regex(/^(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, 'must be an IAM role name (letters, digits and +=,.@_-, optionally under a path)'),
+  externalId: z.string(expected('must be a quoted string'))
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2 to 1224 characters of letters, digits and +=,.@:/-_').optional(),
+  sessionName: z.string(expected('must be a string'))
+    .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2 to 64 characters of letters, digits and +=,.@_-').default('kubeseg'),
+});
+
+function count(max: number, fallback: number) {
+  const message = `must be a whole number from 1 to ${max}`;
+  return z.int(expected(message)).min(1, message).max(max, message).default(fallback);
+}
+
+const concurrencySection = section({
+  /** Clusters (and, during discovery, AWS operations) in flight at once across the fleet. */
+  clusters: count(256, 16),
+  /** The same, within one account: AWS API rate limits are per account and region. */
+  perAccount: count(64, 4),
+  /** Kubernetes API requests in flight at once against one cluster. */
+  requestsPerCluster: count(32, 4),
+});
+
+const timeoutsSection = section({
+  /** One AWS or Kubernetes request; a slower one fails (and AWS requests are retried). */
+  requestSeconds: z.number(expected('must be a number of seconds from 1 to 300'))
+    .min(1, 'must be a number of seconds from 1 to 300').max(300, 'must be a number of seconds from 1 to 300').default(15),
+});
+
+/**
+ * Top-level sections. A later section (report, recipients, rules) is one more key here; unknown
+ * top-level keys stay errors, so a typo'd section name is reported, not ignored.
+ */
+const fleetSections = {
+  accounts: accountsSection,
+  role: roleSection.optional(),
+  regions: uniqueList(region, 'regions').min(1, 'must list at least one region, or be left out').optional(),
+  clusters: section({
+    include: uniqueList(clusterPattern, 'cluster names').optional(),
+    exclude: uniqueList(clusterPattern, 'cluster names').optional(),
+  }).optional(),
+  concurrency: concurrencySection.prefault({}),
+  timeouts: timeoutsSection.prefault({}),
+};
+
+const fleetConfigSchema = section(fleetSections).superRefine((config, ctx) => {
+  const { source, ids, include, exclude } = config.accounts;
+  if (source === 'static' && !ids) ctx.addIssue({ code: 'custom', path: ['accounts'], message: 'ids is required with source: static' });
+  if (source !== 'static' && ids) ctx.addIssue({ code: 'custom', path: ['accounts', 'ids'], message: 'only allowed with source: static' });
+  for (const [name, filter] of [['include', include], ['exclude', exclude]] as const) {
+    if (filter?.ous && source !== 'organizations') {
+      ctx.addIssue({ code: 'custom', path: ['accounts', name, 'ous'], message: 'OUs need source: organizations' });
+    }
+  }
+  if (source === 'current' && config.role) ctx.addIssue({ code: 'custom', path: ['role'], message: 'not used with accounts.source: current (no role is assumed); remove it' });
+  if (source !== 'current' && !config.role) ctx.addIssue({ code: 'custom', path: [], message: `role is required with accounts.source: ${source}` });
+});
+
+export type FleetConfig = z.output<typeof fleetConfigSchema>;
+export type AccountsConfig = FleetConfig['accounts'];
+export type RoleConfig = NonNullable<FleetConfig['role']>;
+export type ClusterFilter = NonNullable<FleetConfig['clusters']>;
+
+/** Parses and validates the text of a fleet configuration file; throws a {@link FleetConfigError}. */
+export function parseFleetConfig(text: string, file: string): FleetConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  const syntax = doc.errors[0];
+  if (syntax) throw new FleetConfigError(inertLine(`${at(syntax.pos[0])}: ${syntaxMessage(syntax.code)}`));
+  if (doc.contents === null) throw new FleetConfigError(inertLine(`${file}:1:1: the file is empty; it needs at least accounts: (see examples/fleet.yaml)`));
+
+  const result = fleetConfigSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (result.success) return result.data;
+
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const isKey = issue.code === 'unrecognized_keys';
+    return { path, message: issue.message, offset: offsetOf(doc, path as (string | number)[], isKey) };
+  }).sort((a, b) => a.offset - b.offset);
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  throw new FleetConfigError(inertLine(`${at(first.offset)}: ${fieldPath(first.path as (string | number)[])}: ${first.message}${more}`));
+}
+
+/**
+ * yaml's messages are fixed text except that some quote the source around the error, which may be
+ * the ExternalId; so the message comes from the error code alone.
+ */
+function syntaxMessage(code: string): string {
+  const known: Record<string, string> = {
+    DUPLICATE_KEY: 'a key appears twice in the same mapping',
+    MISSING_CHAR: 'a quote or bracket is not closed',
+    BAD_INDENT: 'bad indentation',
+    TAB_AS_INDENT: 'tabs cannot indent YAML; use spaces',
+    MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line (a missing colon or quote?)',
+    BLOCK_AS_IMPLICIT_KEY: 'a nested block cannot be a key (a missing colon?)',
+    UNEXPECTED_TOKEN: 'unexpected text',
+  };
+  return `YAML syntax error: ${known[code] ?? code.toLowerCase().replace(/_/g, ' ')}`;
+}
+
+/** `accounts.include.ous[1]`, or `(top level)` for the document itself. */
+function fieldPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/**
+ * Where a field is in the text: its value's node, or its key's for an unknown key; a field that is
+ * missing points at the nearest enclosing one that exists.
+ */
+function offsetOf(doc: Document.Parsed, path: (string | number)[], keyOfLast: boolean): number {
+  for (let depth = path.length; depth > 0; depth--) {
+    const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+    const segment = path[depth - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === segment);
+      const node = (keyOfLast && depth === path.length ? pair?.key : pair?.value ?? pair?.key) as Node | null | undefined;
+      if (node?.range) return node.range[0];
+    } else if (isSeq(parent) && typeof segment === 'number') {
+      const node = parent.items[segment] as Node | undefined;
+      if (node?.range) return node.range[0];
+    }
+  }
+  return (doc.contents as Node | null)?.range?.[0] ?? 0;
+}
