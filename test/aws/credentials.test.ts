@@ -71,7 +71,7 @@ describe('assumeRoleCredentials', () => {
   it('passes a failure on and asks again on the next call', async () => {
     // Prepare
     sts.on(AssumeRoleCommand).rejectsOnce(accessDenied()).resolves({ Credentials: {
-      AccessKeyId: 'ASIA9', SecretAccessKey: 's', Expiration: new Date(clock.now().getTime() + HOUR) } });
+      AccessKeyId: 'ASIA9', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(clock.now().getTime() + HOUR) } });
     const credentials = provider();
     // Act + Assess
     await expect(credentials()).rejects.toMatchObject({ name: 'AccessDeniedException' });
@@ -80,7 +80,7 @@ describe('assumeRoleCredentials', () => {
 
   it('runs each call through the given wrapper (retry)', async () => {
     sts.on(AssumeRoleCommand).rejectsOnce(throttling()).resolves({ Credentials: {
-      AccessKeyId: 'ASIA7', SecretAccessKey: 's', Expiration: new Date(clock.now().getTime() + HOUR) } });
+      AccessKeyId: 'ASIA7', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(clock.now().getTime() + HOUR) } });
     const credentials = provider({ call: (fn) => withRetry(fn, { sleep: async () => {} }) });
     expect((await credentials()).accessKeyId).toBe('ASIA7');
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
