@@ -224,7 +224,7 @@ describe('discoverFleet', () => {
       `accounts:\n  source: organizations\n  include: { accounts: ["${PROD}", "${DEV}", "${GONE}"] }\n  exclude: { accounts: ["${DEV}"] }\nrole: { name: R }\nregions: [eu-west-1]\n`, 'f'), deps());
     expect(result.accounts.map((a) => a.id)).toEqual([PROD]);
     expect(result.gaps).toEqual([{ account: GONE, step: 'list accounts', status: 'error',
-      detail: 'Error: accounts.include names it, but it is not an ACTIVE account of the fleet' }]);
+      detail: 'accounts.include names it, but it is not an ACTIVE account of the fleet' }]);
   });
 
   it('applies the cluster include and exclude patterns', async () => {
@@ -248,6 +248,26 @@ describe('discoverFleet', () => {
     expect(events[0]).toEqual({ type: 'accounts', count: 3 });
     expect(events.filter((e) => e.type === 'cluster')).toHaveLength(4);
     expect(events.filter((e) => e.type === 'gap')).toHaveLength(1);
+  });
+
+  it('hands out member credentials that renew before they expire', async () => {
+    // Prepare: the clock moves; AssumeRole hands out keys valid for one hour from "now"
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    const issued = new Map<string, number>();
+    sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
+      const account = input.RoleArn.split(':')[4]!;
+      issued.set(account, (issued.get(account) ?? 0) + 1);
+      return { Credentials: { AccessKeyId: `ASIA${account}`, SecretAccessKey: `secret-${issued.get(account)}`, SessionToken: 't', Expiration: new Date(now + 3_600_000) } };
+    });
+    const result = await discoverFleet(config('regions: [us-east-1]\n'), deps({ now: () => new Date(now) }));
+    const credentials = result.clusters[0]!.credentials!;
+    expect(result.clusters[0]!.account).toBe(PROD);
+    // Act + Assess: 50 minutes on, the cached keys still serve; at 56 minutes they are renewed
+    now += 50 * 60_000;
+    expect((await credentials()).secretAccessKey).toBe('secret-1');
+    now += 6 * 60_000;
+    expect((await credentials()).secretAccessKey).toBe('secret-2');
+    expect(issued.get(PROD)).toBe(2);
   });
 
   it('keeps AWS calls in flight within the overall and per-account bounds', async () => {

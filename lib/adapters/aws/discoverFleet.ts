@@ -85,11 +85,12 @@ export async function discoverFleet(config: FleetConfig, deps: DiscoveryDeps): P
 
   const clusters: DiscoveredCluster[] = [];
   const gaps: DiscoveryGap[] = [];
-  const gap = (g: Omit<DiscoveryGap, 'status' | 'detail'>, err: unknown) => {
-    const recorded: DiscoveryGap = { ...g, status: isAccessDenied(err) ? 'forbidden' : 'error', detail: describeAwsError(err) };
+  const record = (recorded: DiscoveryGap) => {
     gaps.push(recorded);
     onProgress?.({ type: 'gap', gap: recorded });
   };
+  const gap = (where: Omit<DiscoveryGap, 'status' | 'detail'>, err: unknown) =>
+    record({ ...where, status: isAccessDenied(err) ? 'forbidden' : 'error', detail: describeAwsError(err) });
 
   let accounts: FleetAccount[] = [];
   try {
@@ -100,7 +101,7 @@ export async function discoverFleet(config: FleetConfig, deps: DiscoveryDeps): P
     });
     accounts = listing.accounts;
     for (const id of listing.missing) {
-      gap({ account: id, step: 'list accounts' }, new Error('accounts.include names it, but it is not an ACTIVE account of the fleet'));
+      record({ account: id, step: 'list accounts', status: 'error', detail: 'accounts.include names it, but it is not an ACTIVE account of the fleet' });
     }
   } catch (err) {
     gap({ account: '*', step: 'list accounts' }, err);
