@@ -88,6 +88,7 @@ describe('parseFleetConfig', () => {
     ['an empty file', '# nothing yet\n', 'fleet.yaml:1:1: the file is empty; it needs at least accounts: (see examples/fleet.yaml)'],
     ['a duplicate key', `${ORG}regions: [eu-west-1]\nregions: [us-east-1]\n`, 'fleet.yaml:6:1: YAML syntax error: a key appears twice in the same mapping'],
     ['an unclosed quote', `${ORG}regions: "eu-west-1\n`, 'fleet.yaml:6:1: YAML syntax error: a quote or bracket is not closed'],
+    ['a second document', `${ORG}---\naccounts: {}\n`, 'fleet.yaml:5:1: YAML syntax error: the file holds more than one YAML document (---)'],
     ['an unclosed bracket', `${ORG}regions: [eu-west-1\n`, 'fleet.yaml:6:1: YAML syntax error: bad indentation'],
   ])('reports %s with file, line, column and field', (_, text, message) => {
     expect(errorOf(text)).toBe(message);

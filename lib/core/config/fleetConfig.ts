@@ -158,6 +158,7 @@ function syntaxMessage(code: string): string {
     MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line (a missing colon or quote?)',
     BLOCK_AS_IMPLICIT_KEY: 'a nested block cannot be a key (a missing colon?)',
     UNEXPECTED_TOKEN: 'unexpected text',
+    MULTIPLE_DOCS: 'the file holds more than one YAML document (---)',
   };
   return `YAML syntax error: ${known[code] ?? code.toLowerCase().replace(/_/g, ' ')}`;
 }
