@@ -29,6 +29,8 @@ export interface FakeKubeApiOptions {
   readonly gone?: { readonly resource: string; readonly times: number };
   /** Added before every answer. */
   readonly latencyMs?: number;
+  /** `/apis` answers 404, as a minimal API server might; every group is still served. */
+  readonly noGroupDiscovery?: boolean;
 }
 
 export interface FakeKubeApi {
@@ -105,6 +107,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions): Promise<Fak
     };
     if (req.headers.authorization !== `Bearer ${token}`) return answer(401, status(401, 'Unauthorized', 'Unauthorized'));
     if (url.pathname === '/api') return answer(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+    if (url.pathname === '/apis' && options.noGroupDiscovery) return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if (url.pathname === '/apis') return answer(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groupList(served) });
     const match = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/([a-z]+)$/.exec(url.pathname);
     const groupVersion = match?.[1] ?? match?.[2];
