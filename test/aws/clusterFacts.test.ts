@@ -10,6 +10,7 @@ import {
   ListNodegroupsCommand, ListPodIdentityAssociationsCommand, ResourceNotFoundException, type Cluster, type Nodegroup,
 } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { collectClusterFacts, networkPolicySetting } from '../../lib/adapters/aws/clusterFacts.js';
 import { DiagnosticList } from '../../lib/core/diagnostics.js';
