@@ -6,7 +6,8 @@
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
 import type { CheckContext, NetworkAnswer } from '../context.js';
 import { denyEgressToAddress } from '../remediation.js';
-import { metadataSourceText, nodeGroupMetadataText, nodeGroupsUnknownText, nodesOutsideNodeGroups } from '../cloudFacts.js';
+import { CLOUD_STEPS } from '../../evidence/snapshot.js';
+import { cloudStep, metadataSourceText, nodeGroupMetadataText, nodeGroupsUnknownText, nodesOutsideNodeGroups, stepProblem } from '../cloudFacts.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, hostNetworkFailure } from '../workloads.js';
 
@@ -88,5 +89,6 @@ function imdsFacts(ctx: CheckContext): string[] {
   const nodes = outside.length === 0 ? [] : [`Node${outside.length === 1 ? '' : 's'} ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ` and ${outside.length - 3} more` : ''} `
     + `${outside.length === 1 ? 'is' : 'are'} in no listed EKS managed node group (self-managed or Karpenter): ${outside.length === 1 ? 'its' : 'their'} metadata options are unknown`];
   const unknownGroups = nodeGroupsUnknownText(ctx.snapshot);
-  return [...(unknownGroups ? [unknownGroups] : groups.map(nodeGroupMetadataText)), ...nodes];
+  const templates = stepProblem(cloudStep(ctx.snapshot, CLOUD_STEPS.launchTemplates.step));
+  return [...(unknownGroups ? [unknownGroups] : groups.map(nodeGroupMetadataText)), ...(templates ? [templates] : []), ...nodes];
 }
