@@ -10,6 +10,7 @@ import {
   ListAccessEntriesCommand, ListAssociatedAccessPoliciesCommand, ListNodegroupsCommand, ListPodIdentityAssociationsCommand,
   type Cluster, type EKSClient, type Nodegroup,
 } from '@aws-sdk/client-eks';
+import pLimit from 'p-limit';
 import { parse } from 'yaml';
 import {
   CLOUD_STEPS, type AccessEntry, type CloudFacts, type CollectionStep, type NodeGroupFacts, type PodIdentityAssociation,
@@ -34,29 +35,24 @@ const once: Call = (fn) => fn();
 
 export async function collectClusterFacts({ eks, ec2, cluster, call = once }: ClusterFactsInput): Promise<ClusterFacts> {
   const name = cluster.name ?? '';
-  const steps: CollectionStep[] = [{ step: CLOUD_STEPS.cluster.step, status: 'ok', detail: `eks:DescribeCluster ${name}` }];
+  // The steps are independent: they run at once, and their results are assembled in a fixed order.
+  const [groups, vpcCni, associations, entries] = await Promise.all([
+    attempt(CLOUD_STEPS.nodeGroups.step, `eks:ListNodegroups/DescribeNodegroup on cluster ${name}`, () => describeNodegroups(eks, name, call)),
+    vpcCniAddOn(eks, name, call),
+    attempt(CLOUD_STEPS.podIdentity.step, `eks:ListPodIdentityAssociations on cluster ${name}`, () => podIdentityAssociations(eks, name, call)),
+    attempt(CLOUD_STEPS.accessEntries.step, `eks:ListAccessEntries on cluster ${name}`, () => accessEntries(eks, name, call)),
+  ]);
+  const templates = groups.facts && await launchTemplateOptions(ec2, groups.facts, call);
+
   const cloud: CloudFacts = { ...clusterFacts(cluster) };
-
-  const groups = await attempt(steps, CLOUD_STEPS.nodeGroups.step, `eks:ListNodegroups/DescribeNodegroup on cluster ${name}`,
-    () => describeNodegroups(eks, name, call));
-  if (groups) {
-    const templates = await launchTemplateOptions(ec2, groups, call);
-    steps.push(templates.step);
-    cloud.nodeGroups = groups.map((g) => nodeGroupFacts(g, templates.options.get(g.nodegroupName ?? '')));
-  }
-
-  const vpcCni = await vpcCniAddOn(eks, name, call);
-  steps.push(vpcCni.step);
+  if (groups.facts) cloud.nodeGroups = groups.facts.map((g) => nodeGroupFacts(g, templates?.options.get(g.nodegroupName ?? '')));
   if (vpcCni.facts) cloud.vpcCni = vpcCni.facts;
-
-  const associations = await attempt(steps, CLOUD_STEPS.podIdentity.step, `eks:ListPodIdentityAssociations on cluster ${name}`,
-    () => podIdentityAssociations(eks, name, call));
-  if (associations) cloud.podIdentityAssociations = associations;
-
-  const entries = await attempt(steps, CLOUD_STEPS.accessEntries.step, `eks:ListAccessEntries on cluster ${name}`,
-    () => accessEntries(eks, name, call));
-  if (entries) cloud.accessEntries = entries;
-
+  if (associations.facts) cloud.podIdentityAssociations = associations.facts;
+  if (entries.facts) cloud.accessEntries = entries.facts;
+  const steps: CollectionStep[] = [
+    { step: CLOUD_STEPS.cluster.step, status: 'ok', detail: `eks:DescribeCluster ${name}` },
+    groups.step, ...(templates ? [templates.step] : []), vpcCni.step, associations.step, entries.step,
+  ];
   return { cloud, steps };
 }
 
@@ -77,17 +73,21 @@ function clusterFacts(cluster: Cluster): CloudFacts {
   };
 }
 
-/** Runs one step: its facts, or undefined with the step recorded as forbidden or error. */
-async function attempt<T>(steps: CollectionStep[], step: string, what: string, fn: () => Promise<T>): Promise<T | undefined> {
+/** Runs one step: its facts and an `ok` step, or no facts and the step recorded as forbidden or error. */
+async function attempt<T>(step: string, what: string, fn: () => Promise<T>): Promise<{ step: CollectionStep; facts?: T }> {
   try {
-    const facts = await fn();
-    steps.push({ step, status: 'ok', detail: what });
-    return facts;
+    return { step: { step, status: 'ok', detail: what }, facts: await fn() };
   } catch (err) {
-    steps.push(failedStep(step, what, err));
-    return undefined;
+    return { step: failedStep(step, what, err) };
   }
 }
+
+/** A few describe calls of one step at a time, results in the order of the items. */
+function eachLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const limit = pLimit(DESCRIBE_CONCURRENCY);
+  return Promise.all(items.map((item) => limit(() => fn(item))));
+}
+const DESCRIBE_CONCURRENCY = 4;
 
 function failedStep(step: string, what: string, err: unknown): CollectionStep {
   return { step, status: isAccessDenied(err) ? 'forbidden' : 'error', detail: `${what}: ${errorName(err)}` };
@@ -125,12 +125,8 @@ async function allPages<P extends { nextToken?: string | undefined }, T>(
 
 async function describeNodegroups(eks: EKSClient, clusterName: string, call: Call): Promise<Nodegroup[]> {
   const names = await allPages(call, (nextToken) => eks.send(new ListNodegroupsCommand({ clusterName, nextToken })), (p) => p.nodegroups);
-  const groups: Nodegroup[] = [];
-  for (const nodegroupName of names) {
-    const out = await call(() => eks.send(new DescribeNodegroupCommand({ clusterName, nodegroupName })));
-    groups.push(out.nodegroup ?? { nodegroupName });
-  }
-  return groups;
+  return eachLimited(names, async (nodegroupName) =>
+    (await call(() => eks.send(new DescribeNodegroupCommand({ clusterName, nodegroupName })))).nodegroup ?? { nodegroupName });
 }
 
 type TemplateOptions = { readonly metadata?: LaunchTemplateInstanceMetadataOptions } | 'unreadable';
@@ -141,32 +137,31 @@ type TemplateOptions = { readonly metadata?: LaunchTemplateInstanceMetadataOptio
  * read leaves its node group's options unknown.
  */
 async function launchTemplateOptions(ec2: EC2Client, groups: readonly Nodegroup[], call: Call): Promise<{ step: CollectionStep; options: Map<string, TemplateOptions> }> {
-  const options = new Map<string, TemplateOptions>();
-  const failures: CollectionStep[] = [];
-  const read: string[] = [];
-  for (const g of groups) {
-    const lt = g.launchTemplate;
-    if (!lt || (!lt.id && !lt.name)) continue;
-    const ref = `${lt.id ?? lt.name} version ${lt.version ?? '$Default'}`;
-    const what = `ec2:DescribeLaunchTemplateVersions ${ref} (node group ${g.nodegroupName})`;
+  const withTemplate = groups.filter((g) => g.launchTemplate?.id || g.launchTemplate?.name);
+  const results = await eachLimited(withTemplate, async (g) => {
+    const lt = g.launchTemplate!;
+    const version = lt.version ?? '$Default';
+    const ref = `${lt.id ?? lt.name} version ${version}`;
     try {
       const out = await call(() => ec2.send(new DescribeLaunchTemplateVersionsCommand({
         ...(lt.id ? { LaunchTemplateId: lt.id } : { LaunchTemplateName: lt.name }),
-        Versions: [lt.version ?? '$Default'],
+        Versions: [version],
       })));
-      const version = out.LaunchTemplateVersions?.[0];
-      if (!version) throw Object.assign(new Error('no such version'), { name: 'LaunchTemplateVersionNotFound' });
-      const metadata = version.LaunchTemplateData?.MetadataOptions;
-      options.set(g.nodegroupName ?? '', metadata ? { metadata } : {});
-      read.push(ref);
+      const found = out.LaunchTemplateVersions?.[0];
+      if (!found) throw Object.assign(new Error('no such version'), { name: 'LaunchTemplateVersionNotFound' });
+      const metadata = found.LaunchTemplateData?.MetadataOptions;
+      return { group: g.nodegroupName ?? '', ref, options: (metadata ? { metadata } : {}) as TemplateOptions };
     } catch (err) {
-      options.set(g.nodegroupName ?? '', 'unreadable');
-      failures.push(failedStep(CLOUD_STEPS.launchTemplates.step, what, err));
+      const failure = failedStep(CLOUD_STEPS.launchTemplates.step, `ec2:DescribeLaunchTemplateVersions ${ref} (node group ${g.nodegroupName})`, err);
+      return { group: g.nodegroupName ?? '', ref, options: 'unreadable' as const, failure };
     }
-  }
+  });
+  const options = new Map(results.map((r) => [r.group, r.options]));
+  const failures = results.flatMap((r) => ('failure' in r && r.failure ? [r.failure] : []));
   const step: CollectionStep = failures.length === 0
-    ? { step: CLOUD_STEPS.launchTemplates.step, status: 'ok', detail: read.length > 0 ? `ec2:DescribeLaunchTemplateVersions ${read.join(', ')}` : 'no node group has a custom launch template' }
-    : { ...failures[0]!, status: failures.some((f) => f.status === 'error') ? 'error' : 'forbidden',
+    ? { step: CLOUD_STEPS.launchTemplates.step, status: 'ok',
+      detail: results.length > 0 ? `ec2:DescribeLaunchTemplateVersions ${results.map((r) => r.ref).join(', ')}` : 'no node group has a custom launch template' }
+    : { step: CLOUD_STEPS.launchTemplates.step, status: failures.some((f) => f.status === 'error') ? 'error' : 'forbidden',
       detail: failures.map((f) => f.detail).join('; ') };
   return { step, options };
 }
@@ -244,27 +239,23 @@ export function networkPolicySetting(configurationValues: string | undefined): b
 
 async function podIdentityAssociations(eks: EKSClient, clusterName: string, call: Call): Promise<PodIdentityAssociation[]> {
   const summaries = await allPages(call, (nextToken) => eks.send(new ListPodIdentityAssociationsCommand({ clusterName, nextToken })), (p) => p.associations);
-  const out: PodIdentityAssociation[] = [];
-  for (const s of summaries) {
-    if (!s.namespace || !s.serviceAccount) continue;
+  return eachLimited(summaries.filter((s) => s.namespace && s.serviceAccount), async (s): Promise<PodIdentityAssociation> => {
     const described = s.associationId
       ? (await call(() => eks.send(new DescribePodIdentityAssociationCommand({ clusterName, associationId: s.associationId })))).association
       : undefined;
     // With a target role, EKS chains into it: the pods end up with the target role's credentials.
     const roleArn = described?.targetRoleArn ?? described?.roleArn;
-    out.push({ namespace: s.namespace, serviceAccount: s.serviceAccount, ...(roleArn && { roleArn }) });
-  }
-  return out;
+    return { namespace: s.namespace!, serviceAccount: s.serviceAccount!, ...(roleArn && { roleArn }) };
+  });
 }
 
 async function accessEntries(eks: EKSClient, clusterName: string, call: Call): Promise<AccessEntry[]> {
   const principals = await allPages(call, (nextToken) => eks.send(new ListAccessEntriesCommand({ clusterName, nextToken })), (p) => p.accessEntries);
-  const out: AccessEntry[] = [];
-  for (const principalArn of principals) {
+  return eachLimited(principals, async (principalArn): Promise<AccessEntry> => {
     const entry = (await call(() => eks.send(new DescribeAccessEntryCommand({ clusterName, principalArn })))).accessEntry;
     const policies = await allPages(call,
       (nextToken) => eks.send(new ListAssociatedAccessPoliciesCommand({ clusterName, principalArn, nextToken })), (p) => p.associatedAccessPolicies);
-    out.push({
+    return {
       principalArn,
       ...(entry?.type && { type: entry.type }),
       ...(entry?.username && { username: entry.username }),
@@ -274,7 +265,6 @@ async function accessEntries(eks: EKSClient, clusterName: string, call: Call): P
         scope: p.accessScope?.type === 'namespace' ? 'namespace' as const : 'cluster' as const,
         ...(p.accessScope?.type === 'namespace' && { namespaces: p.accessScope.namespaces ?? [] }),
       }] : [])),
-    });
-  }
-  return out;
+    };
+  });
 }
