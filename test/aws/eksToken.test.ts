@@ -1,37 +1,15 @@
 /**
- * The EKS token against a SigV4 presign computed here from the specification with node:crypto
- * (canonical request, string to sign, derived signing key), not with the SDK's signer.
+ * The EKS token against a SigV4 presign computed from the specification with node:crypto
+ * (test/helpers/sigv4.ts: canonical request, string to sign, derived signing key), not with the SDK's signer.
  */
-import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEksToken, EKS_TOKEN_PREFIX, eksTokenSource } from '../../lib/adapters/aws/eksToken.js';
+import { presignedStsQuery } from '../helpers/sigv4.js';
 
 const SIGNED_AT = new Date('2026-12-03T12:00:00Z');
 const KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 // A session token with the characters URL encoding must get right.
 const SESSION = { ...KEYS, sessionToken: 'IQoJb3JpZ2luX2VjE/+Session=Token==' };
-
-const rfc3986 = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
-
-/** The query parameters of a presigned GetCallerIdentity, signature included, per the SigV4 specification. */
-function expectedQuery(creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string, cluster: string): Record<string, string> {
-  const host = `sts.${region}.amazonaws.com`;
-  const amzDate = '20261203T120000Z';
-  const scope = `20261203/${region}/sts/aws4_request`;
-  const params: Record<string, string> = {
-    Action: 'GetCallerIdentity', Version: '2011-06-15',
-    'X-Amz-Algorithm': 'AWS4-HMAC-SHA256', 'X-Amz-Credential': `${creds.accessKeyId}/${scope}`,
-    'X-Amz-Date': amzDate, 'X-Amz-Expires': '60', 'X-Amz-SignedHeaders': 'host;x-k8s-aws-id',
-    ...(creds.sessionToken !== undefined && { 'X-Amz-Security-Token': creds.sessionToken }),
-  };
-  const canonicalQuery = Object.keys(params).sort().map((k) => `${rfc3986(k)}=${rfc3986(params[k]!)}`).join('&');
-  const canonicalRequest = ['GET', '/', canonicalQuery, `host:${host}`, `x-k8s-aws-id:${cluster}`, '', 'host;x-k8s-aws-id', sha256Hex('')].join('\n');
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-  const signingKey = ['20261203', region, 'sts', 'aws4_request'].reduce<Buffer | string>((key, part) => hmac(key, part), `AWS4${creds.secretAccessKey}`);
-  return { ...params, 'X-Amz-Signature': hmac(signingKey, stringToSign).toString('hex') };
-}
 
 function decode(token: string): URL {
   expect(token.startsWith(EKS_TOKEN_PREFIX)).toBe(true);
@@ -51,13 +29,13 @@ describe('createEksToken', () => {
     // Assess
     const url = decode(token);
     expect(`${url.protocol}//${url.host}${url.pathname}`).toBe('https://sts.eu-west-1.amazonaws.com/');
-    expect(Object.fromEntries(url.searchParams)).toEqual(expectedQuery(credentials, 'eu-west-1', 'prod-a'));
+    expect(Object.fromEntries(url.searchParams)).toEqual(presignedStsQuery(credentials, 'eu-west-1', 'prod-a', '20261203T120000Z'));
     expect(expiresAt.toISOString()).toBe('2026-12-03T12:15:00.000Z');
   });
 
   it('takes a credential provider as the SDK clients hand it out', async () => {
     const { token } = await createEksToken({ credentials: async () => SESSION, region: 'us-east-1', clusterName: 'c', now: () => SIGNED_AT });
-    expect(decode(token).searchParams.get('X-Amz-Signature')).toBe(expectedQuery(SESSION, 'us-east-1', 'c')['X-Amz-Signature']);
+    expect(decode(token).searchParams.get('X-Amz-Signature')).toBe(presignedStsQuery(SESSION, 'us-east-1', 'c', '20261203T120000Z')['X-Amz-Signature']);
   });
 
   it('binds the token to its cluster: another name gives another signature', async () => {

@@ -1,6 +1,7 @@
 /**
  * grant-access against aws-sdk-client-mock (EKS) and the HTTPS fake Kubernetes API, which accepts
- * only well-formed EKS tokens for this cluster as the admin, and checks RBAC for a second token
+ * as the admin only EKS tokens signed with the caller's keys for this cluster (checked with an
+ * independent SigV4 computation), and checks RBAC for a second token
  * that holds nothing but the kubeseg:readers group.
  */
 import {
@@ -13,7 +14,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { EKS_TOKEN_PREFIX } from '../../lib/adapters/aws/eksToken.js';
 import { grantAccess, type GrantResult } from '../../lib/adapters/aws/grantAccess.js';
 import { collectCluster } from '../../lib/adapters/k8s/collectCluster.js';
 import { readerClusterRole, readerClusterRoleBinding } from '../../lib/core/access/readerRole.js';
@@ -21,6 +21,7 @@ import type { GrantRequest } from '../../lib/core/access/grantRequest.js';
 import { API_SERVER_STEP, EVIDENCE_KIND_NAMES } from '../../lib/core/evidence/snapshot.js';
 import { run } from '../helpers/cli.js';
 import { startFakeKubeApi, testTls, type FakeKubeApi } from '../helpers/fakeKubeApi.js';
+import { isEksTokenFor } from '../helpers/sigv4.js';
 
 const eksMock = mockClient(EKSClient);
 const CLUSTER = 'prod-a';
@@ -39,15 +40,6 @@ const OBJECTS = [
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'shop' }, rules: [] },
 ];
 
-/** The EKS token form: prefix, base64url without padding, a presigned GetCallerIdentity whose signature covers the cluster header. */
-function isEksTokenFor(cluster: string, token: string): boolean {
-  if (!token.startsWith(EKS_TOKEN_PREFIX) || !/^[A-Za-z0-9_-]+$/.test(token.slice(EKS_TOKEN_PREFIX.length))) return false;
-  const url = new URL(Buffer.from(token.slice(EKS_TOKEN_PREFIX.length), 'base64url').toString());
-  const q = url.searchParams;
-  return url.host === `sts.${REGION}.amazonaws.com` && q.get('Action') === 'GetCallerIdentity' && q.get('X-Amz-Expires') === '60'
-    && q.get('X-Amz-SignedHeaders') === 'host;x-k8s-aws-id' && /^[0-9a-f]{64}$/.test(q.get('X-Amz-Signature') ?? '') && cluster === CLUSTER;
-}
-
 let api: FakeKubeApi;
 let eksTokens: string[];
 
@@ -59,7 +51,7 @@ beforeEach(async () => {
     objects: OBJECTS,
     extraGroupVersions: ['route.openshift.io/v1', 'policy.networking.k8s.io/v1alpha1'],
     acceptsToken: (t) => {
-      const ok = isEksTokenFor(CLUSTER, t);
+      const ok = isEksTokenFor(t, KEYS, REGION, CLUSTER);
       if (ok) eksTokens.push(t);
       return ok;
     },
@@ -119,6 +111,12 @@ describe('grantAccess', () => {
     // Every Kubernetes request went as the caller's EKS identity (the fake knows no other admin token here).
     expect(eksTokens.length).toBe(api.requests.length);
     expect(writes()).toEqual(['POST /apis/rbac.authorization.k8s.io/v1/clusterroles', 'POST /apis/rbac.authorization.k8s.io/v1/clusterrolebindings']);
+  });
+
+  it('is refused by the API with a token signed for another cluster (the fake checks the signature)', async () => {
+    const error = await grant({ ...REQUEST, clusterName: 'prod-b' }).catch((e: Error) => e);
+    expect((error as Error).message).toContain('get clusterroles.rbac.authorization.k8s.io kubeseg-reader: HTTP 401');
+    expect(eksTokens).toEqual([]);
   });
 
   it('changes nothing on a second run', async () => {
