@@ -160,6 +160,13 @@ describe('grantAccess', () => {
     expect((restored.metadata as { labels: Record<string, string> }).labels.team).toBe('x');
   });
 
+  it('adds a second group to the binding without taking the role from the first', async () => {
+    await grant();
+    const result = await grant({ ...REQUEST, group: 'audit:readers' });
+    expect(result.kind === 'granted' && result.applied.map((a) => a.outcome)).toEqual(['unchanged', 'updated']);
+    expect((served('ClusterRoleBinding')!.subjects as { name: string }[]).map((s) => s.name)).toEqual(['kubeseg:readers', 'audit:readers']);
+  });
+
   it('stops at a cluster that authenticates through aws-auth only, and gives the mapRoles entry instead', async () => {
     describeCluster('CONFIG_MAP');
     const result = await grant();

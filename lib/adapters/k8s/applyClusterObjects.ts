@@ -2,7 +2,9 @@
  * Create-or-replace of the cluster-scoped RBAC objects kubeseg owns (its ClusterRole and
  * ClusterRoleBinding): read by name; create when absent; leave alone when the fields kubeseg sets
  * already hold; otherwise replace them at the read resourceVersion, keeping labels and annotations
- * others added.
+ * others added. A role's rules become exactly kubeseg's (a widened role is narrowed back); a
+ * binding keeps the subjects it has and gains kubeseg's, so granting a second group does not take
+ * the role from the first.
  */
 import { isDeepStrictEqual } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
@@ -23,8 +25,8 @@ type Obj = Record<string, unknown> & { metadata: { name: string; labels?: Record
 
 interface KindApi {
   readonly model: string;
-  /** The fields kubeseg sets besides metadata. */
-  readonly fields: readonly string[];
+  /** The fields besides metadata that the object should hold, given what it holds now. */
+  wanted(desired: Obj, current: Record<string, unknown>): Record<string, unknown>;
   readonly resource: string;
   read(name: string): Promise<object>;
   create(body: Obj): Promise<object>;
@@ -34,13 +36,20 @@ interface KindApi {
 function kindApis(rbac: k8s.RbacAuthorizationV1Api, options: k8s.ConfigurationOptions): Record<string, KindApi> {
   return {
     ClusterRole: {
-      model: 'V1ClusterRole', fields: ['rules'], resource: 'clusterroles.rbac.authorization.k8s.io',
+      model: 'V1ClusterRole', resource: 'clusterroles.rbac.authorization.k8s.io',
+      wanted: (desired) => ({ rules: desired.rules }),
       read: (name) => rbac.readClusterRole({ name }, options),
       create: (body) => rbac.createClusterRole({ body: typed(body, 'V1ClusterRole') }, options),
       replace: (name, body) => rbac.replaceClusterRole({ name, body: typed(body, 'V1ClusterRole') }, options),
     },
     ClusterRoleBinding: {
-      model: 'V1ClusterRoleBinding', fields: ['roleRef', 'subjects'], resource: 'clusterrolebindings.rbac.authorization.k8s.io',
+      model: 'V1ClusterRoleBinding', resource: 'clusterrolebindings.rbac.authorization.k8s.io',
+      wanted: (desired, current) => {
+        const have = (current.subjects ?? []) as unknown[];
+        const add = (plainJson(desired.subjects) as unknown[]).filter((s) => !have.some((h) => isDeepStrictEqual(h, s)));
+        // roleRef cannot change on a live binding: a binding of that name to another role fails the replace, which names it.
+        return { roleRef: desired.roleRef, subjects: [...have, ...add] };
+      },
       read: (name) => rbac.readClusterRoleBinding({ name }, options),
       create: (body) => rbac.createClusterRoleBinding({ body: typed(body, 'V1ClusterRoleBinding') }, options),
       replace: (name, body) => rbac.replaceClusterRoleBinding({ name, body: typed(body, 'V1ClusterRoleBinding') }, options),
@@ -83,9 +92,10 @@ async function applyOne(api: KindApi, desired: Obj, server: string): Promise<App
   }
   const meta = (current.metadata ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string };
   const labels = { ...meta.labels, ...desired.metadata.labels };
-  const same = api.fields.every((f) => isDeepStrictEqual(current[f], plainJson(desired[f]))) && isDeepStrictEqual(labels, meta.labels ?? {});
+  const wanted = plainJson(api.wanted(desired, current)) as Record<string, unknown>;
+  const same = Object.entries(wanted).every(([field, value]) => isDeepStrictEqual(current[field], value)) && isDeepStrictEqual(labels, meta.labels ?? {});
   if (same) return 'unchanged';
-  const body: Obj = { ...desired, metadata: { name, labels, ...(meta.annotations && { annotations: meta.annotations }), resourceVersion: meta.resourceVersion } };
+  const body: Obj = { ...desired, ...wanted, metadata: { name, labels, ...(meta.annotations && { annotations: meta.annotations }), resourceVersion: meta.resourceVersion } };
   await call('update', () => api.replace(name, body));
   return 'updated';
 }
