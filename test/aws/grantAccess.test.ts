@@ -243,6 +243,18 @@ describe('kubeseg grant-access', () => {
     ].join('\n'));
   });
 
+  it('exits 2 with one line naming the denied call', async () => {
+    eksMock.on(DescribeClusterCommand).rejects(new AccessDeniedException({ message: 'not authorized to perform: eks:DescribeCluster', $metadata: {} }));
+    vi.stubEnv('AWS_ACCESS_KEY_ID', KEYS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', KEYS.secretAccessKey);
+    const r = await run('grant-access', '--cluster', CLUSTER_ARN, '--principal', ROLE);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: eks:DescribeCluster was denied: not authorized to perform: eks:DescribeCluster\n');
+    expect(r.stdout).toBe('');
+    // The secret key never shows.
+    expect(r.stderr + r.stdout).not.toContain(KEYS.secretAccessKey);
+  });
+
   it('exits 2 with the aws-auth entry for a CONFIG_MAP cluster', async () => {
     describeCluster('CONFIG_MAP');
     vi.stubEnv('AWS_ACCESS_KEY_ID', KEYS.accessKeyId);
