@@ -15,9 +15,9 @@ describe('the kubeseg-reader role', () => {
     expect(readFileSync(MANIFEST, 'utf8')).toBe(readerRoleManifest());
   });
 
-  it('reads exactly the resources the live collector lists, apart from Secrets', () => {
+  it('reads exactly the resources the live collector lists', () => {
     // Prepare: every resource of every evidence step, as `group/plural`.
-    const collected = EVIDENCE_KIND_NAMES.flatMap(resourcesOf).map((r) => `${r.group}/${r.plural}`).filter((r) => r !== '/secrets');
+    const collected = EVIDENCE_KIND_NAMES.flatMap(resourcesOf).map((r) => `${r.group}/${r.plural}`);
     // Assess: a kind added to the collector without the role (or the reverse) fails here.
     expect([...readerRoleResources()].sort()).toEqual([...new Set(collected)].sort());
   });

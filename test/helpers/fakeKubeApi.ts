@@ -43,6 +43,8 @@ export interface FakeKubeApiOptions {
    * verb and resource, or the non-resource URL. No built-in binding applies, not even `system:discovery`.
    */
   readonly groupTokens?: Readonly<Record<string, readonly string[]>>;
+  /** `/apis` answers 404, as a minimal API server might; every group is still served. */
+  readonly noGroupDiscovery?: boolean;
 }
 
 export interface FakeKubeApi {
@@ -158,6 +160,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions): Promise<Fak
           return answer(403, status(403, 'Forbidden', `forbidden: User "test" cannot get path "${url.pathname}"`));
         }
         if (url.pathname === '/api') return answer(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+        if (options.noGroupDiscovery) return notFound();
         return answer(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groupList(served) });
       }
       const match = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/([a-z]+)(?:\/([^/]+))?$/.exec(url.pathname);

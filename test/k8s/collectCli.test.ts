@@ -167,7 +167,8 @@ describe('CANARY: live collection', () => {
       expect(collected.code).toBe(0);
       expect(written.length).toBeGreaterThan(5);
       expect([...written, ...printed].flatMap(leaks)).toEqual([]);
-      // Not vacuous: the key names are there, and the snapshot holds the Secret and ConfigMap.
+      // Not vacuous: the key names are there, and the snapshot holds the ConfigMap. Secrets are never even listed.
+      expect(secretApi.requests.filter((r) => r.includes('/secrets'))).toEqual([]);
       const snapshot = readFileSync(join(out, 'canary.json'), 'utf8');
       expect(snapshot).toContain('"dataKeys"');
       expect(snapshot).toContain('db.password');

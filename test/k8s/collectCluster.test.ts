@@ -168,6 +168,39 @@ describe('collectCluster', () => {
     // Assess
     expect(evidenceStatus(snapshot, 'workloads')).toEqual({ step: 'workloads', status: 'forbidden', detail: '401 Unauthorized: get /api' });
   });
+
+  it('tries every kind when the server lists no API groups, and a kind it does not serve is absent', async () => {
+    // Prepare / Act
+    const snapshot = await collect({ noGroupDiscovery: true });
+    // Assess
+    expect(evidenceStatus(snapshot, 'api server').status).toBe('ok');
+    expect(named(snapshot, 'Pod')).toHaveLength(12);
+    expect(evidenceStatus(snapshot, 'rbac')).toMatchObject({ status: 'ok' });
+    expect(evidenceStatus(snapshot, 'adminnetworkpolicies').status).toBe('absent');
+    expect(snapshot.policyEngineGroups).toBeUndefined();
+  });
+
+  it('asks a target\'s bearer token source on every request, over the kubeconfig user, and names the cluster by its identity', async () => {
+    // Prepare
+    api = await startFakeKubeApi({ objects: OBJECTS });
+    const file = writeKubeconfig(join(dir, 'config-stale'), [{ context: 'eks', server: api.url, caPem: api.caPem, token: 'stale-token' }]);
+    const [target] = loadKubeconfigTargets({ kubeconfig: file, contexts: ['eks'] });
+    let asked = 0;
+    const bearerToken = async (): Promise<string> => {
+      asked++;
+      return api!.token;
+    };
+    const identity = { name: 'payments', account: '123456789012', region: 'eu-west-1', source: 'eks' as const };
+
+    // Act
+    const snapshot = await collectCluster({ ...target!, identity, bearerToken }, { pageSize: 5, timeoutMs: 2000 });
+
+    // Assess
+    expect(snapshot.cluster).toEqual(identity);
+    expect(named(snapshot, 'Pod')).toHaveLength(12);
+    expect(snapshot.collection.every((s) => s.status === 'ok' || s.status === 'absent')).toBe(true);
+    expect(asked).toBe(api.requests.length);
+  });
 });
 
 describe('loadKubeconfigTargets', () => {
@@ -186,11 +219,28 @@ describe('loadKubeconfigTargets', () => {
     expect(() => loadKubeconfigTargets({ kubeconfig: join(dir, 'nope') })).toThrow('no such file');
   });
 
+  it('merges the files of KUBECONFIG as kubectl does: the first to name a context, cluster or user wins', () => {
+    // Prepare
+    const ca = testTls().caPem;
+    const first = writeKubeconfig(join(dir, 'first'), [{ context: 'a', server: 'https://127.0.0.1:1', caPem: ca, token: 't1' }]);
+    const second = writeKubeconfig(join(dir, 'second'), [
+      { context: 'a', server: 'https://127.0.0.1:9', caPem: ca, token: 'shadowed' },
+      { context: 'b', server: 'https://127.0.0.1:2', caPem: ca, token: 't2' },
+    ]);
+    const env = { KUBECONFIG: [first, join(dir, 'absent'), second].join(':') };
+    // Act
+    const targets = loadKubeconfigTargets({ env, allContexts: true });
+    // Assess
+    expect(targets.map((t) => [t.context, t.kubeConfig.getCurrentCluster()?.server, t.kubeConfig.getCurrentUser()?.token]))
+      .toEqual([['a', 'https://127.0.0.1:1', 't1'], ['b', 'https://127.0.0.1:2', 't2']]);
+    expect(() => loadKubeconfigTargets({ env: { KUBECONFIG: join(dir, 'absent') }, allContexts: true })).toThrow('no such file');
+  });
+
   it('reads KUBECONFIG, else ~/.kube/config', async () => {
     // Prepare
     const { kubeconfigPath } = await import('../../lib/adapters/k8s/kubeconfig.js');
     // Act / Assess
-    expect(kubeconfigPath({ env: { KUBECONFIG: '/x/one:/x/two' }, home: '/h' })).toBe('/x/one');
+    expect(kubeconfigPath({ env: { KUBECONFIG: '/x/one:/x/two' }, home: '/h' })).toBe('/x/one:/x/two');
     expect(kubeconfigPath({ env: {}, home: '/h' })).toBe('/h/.kube/config');
     expect(kubeconfigPath({ kubeconfig: '/k', env: { KUBECONFIG: '/x' } })).toBe('/k');
   });

@@ -1,17 +1,25 @@
 /**
- * Kubeconfig contexts → collection targets. The file is `--kubeconfig FILE`, else the first path in
- * KUBECONFIG, else ~/.kube/config. Each target holds its own KubeConfig, loaded afresh, so no
- * credentials, token cache or client is ever shared between clusters.
+ * Kubeconfig contexts → collection targets. The file is `--kubeconfig FILE`, else the files of
+ * KUBECONFIG merged as kubectl merges them, else ~/.kube/config. Each target holds its own
+ * KubeConfig, loaded afresh, so no credentials, token cache or client is ever shared between clusters.
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterIdentity } from '../../core/evidence/snapshot.js';
 
 export interface KubeTarget {
-  /** The context name, which names the cluster in the snapshot and the report. */
+  /** The context name, which names the cluster in the snapshot and the report unless `identity` does. */
   readonly context: string;
   readonly kubeConfig: KubeConfig;
+  /** The cluster as the snapshot names it (an EKS cluster's account and region); default: the context, from a kubeconfig. */
+  readonly identity?: ClusterIdentity;
+  /**
+   * A bearer token asked for on every request, for credentials that expire during a collection
+   * (an EKS token lives 15 minutes); it overrides the kubeconfig user's.
+   */
+  readonly bearerToken?: () => Promise<string>;
 }
 
 export interface KubeconfigOptions {
@@ -27,32 +35,67 @@ export interface KubeconfigOptions {
 /** A kubeconfig that cannot be read, or a context it does not have: one line naming what failed. */
 export class KubeconfigError extends Error {}
 
-export function kubeconfigPath(options: KubeconfigOptions): string {
-  if (options.kubeconfig !== undefined) return options.kubeconfig;
-  const fromEnv = (options.env ?? process.env).KUBECONFIG?.split(delimiter).find((p) => p !== '');
-  return fromEnv ?? join(options.home ?? homedir(), '.kube', 'config');
+/**
+ * The kubeconfig files, as kubectl reads them: `--kubeconfig FILE`, else every path in KUBECONFIG
+ * (merged), else ~/.kube/config.
+ */
+export function kubeconfigPaths(options: KubeconfigOptions): string[] {
+  if (options.kubeconfig !== undefined) return [options.kubeconfig];
+  const fromEnv = (options.env ?? process.env).KUBECONFIG?.split(delimiter).filter((p) => p !== '') ?? [];
+  return fromEnv.length > 0 ? fromEnv : [join(options.home ?? homedir(), '.kube', 'config')];
 }
 
+/** The kubeconfig files for messages and the snapshot index, joined as KUBECONFIG joins them. */
+export const kubeconfigPath = (options: KubeconfigOptions): string => kubeconfigPaths(options).join(delimiter);
+
 export function loadKubeconfigTargets(options: KubeconfigOptions): KubeTarget[] {
-  const file = kubeconfigPath(options);
-  const load = (): KubeConfig => {
-    const kc = new KubeConfig();
+  const files = kubeconfigPaths(options);
+  const where = `kubeconfig ${files.join(delimiter)}`;
+  const known = loadMerged(files).getContexts().map((c) => c.name);
+  const wanted = options.allContexts ? known : [...new Set(options.contexts ?? [])];
+  if (wanted.length === 0) throw new KubeconfigError(options.allContexts ? `${where}: no contexts` : 'no context given: name one with --context or use --all-contexts');
+  const missing = wanted.filter((c) => !known.includes(c));
+  if (missing.length > 0) throw new KubeconfigError(`${where}: no context ${missing.map((c) => `'${c}'`).join(', ')}`);
+  return wanted.map((context) => {
+    // Loaded afresh for each target, so that nothing (an exec credential's cache) is shared.
+    const kubeConfig = loadMerged(files);
+    kubeConfig.setCurrentContext(context);
+    return { context, kubeConfig };
+  });
+}
+
+/**
+ * The files merged as kubectl merges them: the first file to name a cluster, user or context (or
+ * the current context) wins. KUBECONFIG may list files that do not exist; one file named alone must.
+ */
+function loadMerged(files: readonly string[]): KubeConfig {
+  const present = files.length === 1 ? files : files.filter((f) => existsSync(f));
+  if (present.length === 0) throw new KubeconfigError(`kubeconfig ${files.join(delimiter)}: no such file`);
+  const configs = present.map((file) => {
     if (!existsSync(file)) throw new KubeconfigError(`kubeconfig ${file}: no such file`);
+    const kc = new KubeConfig();
     try {
       kc.loadFromFile(file);
     } catch (err) {
       throw new KubeconfigError(`kubeconfig ${file}: ${(err as Error).message.split('\n')[0]}`);
     }
     return kc;
-  };
-  const known = load().getContexts().map((c) => c.name);
-  const wanted = options.allContexts ? known : [...new Set(options.contexts ?? [])];
-  if (wanted.length === 0) throw new KubeconfigError(options.allContexts ? `kubeconfig ${file}: no contexts` : 'no context given: name one with --context or use --all-contexts');
-  const missing = wanted.filter((c) => !known.includes(c));
-  if (missing.length > 0) throw new KubeconfigError(`kubeconfig ${file}: no context ${missing.map((c) => `'${c}'`).join(', ')}`);
-  return wanted.map((context) => {
-    const kubeConfig = load();
-    kubeConfig.setCurrentContext(context);
-    return { context, kubeConfig };
   });
+  if (configs.length === 1) return configs[0]!;
+  const firstOfEach = <T extends { name: string }>(lists: T[][]): T[] => {
+    const seen = new Set<string>();
+    return lists.flat().filter((item) => {
+      if (seen.has(item.name)) return false;
+      seen.add(item.name);
+      return true;
+    });
+  };
+  const merged = new KubeConfig();
+  merged.loadFromOptions({
+    clusters: firstOfEach(configs.map((c) => c.getClusters())),
+    users: firstOfEach(configs.map((c) => c.getUsers())),
+    contexts: firstOfEach(configs.map((c) => c.getContexts())),
+    currentContext: configs.map((c) => c.getCurrentContext()).find((c) => c) ?? '',
+  });
+  return merged;
 }

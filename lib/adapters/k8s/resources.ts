@@ -71,8 +71,6 @@ const RESOURCES: Record<string, Resource> = Object.fromEntries(([
   ['Endpoints', '', 'v1', 'endpoints', (a, p, o) => a.core.listEndpointsForAllNamespaces(p, o)],
   ['ServiceAccount', '', 'v1', 'serviceaccounts', (a, p, o) => a.core.listServiceAccountForAllNamespaces(p, o)],
   ['ConfigMap', '', 'v1', 'configmaps', (a, p, o) => a.core.listConfigMapForAllNamespaces(p, o)],
-  // Values arrive with the list (there is no keys-only read); the sanitiser drops them on arrival.
-  ['Secret', '', 'v1', 'secrets', (a, p, o) => a.core.listSecretForAllNamespaces(p, o)],
   ['Node', '', 'v1', 'nodes', (a, p, o) => a.core.listNode(p, o)],
   ['Deployment', 'apps', 'v1', 'deployments', (a, p, o) => a.apps.listDeploymentForAllNamespaces(p, o)],
   ['ReplicaSet', 'apps', 'v1', 'replicasets', (a, p, o) => a.apps.listReplicaSetForAllNamespaces(p, o)],

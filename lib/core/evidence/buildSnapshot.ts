@@ -74,7 +74,7 @@ export function snapshotFromObjects({ objects, identity, cloudFile }: SnapshotIn
 
 export interface AssembledSnapshotInput {
   readonly identity: ClusterIdentity;
-  /** Already passed through `sanitizeObject` (it is not idempotent: a second pass loses Secret keys). */
+  /** Already passed through `sanitizeObject` (it is not idempotent: a second pass loses ConfigMap keys). */
   readonly objects: KubeObject[];
   readonly collection: CollectionStep[];
   readonly cloud?: CloudFacts;

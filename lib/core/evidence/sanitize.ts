@@ -1,6 +1,6 @@
 /**
  * Removes secret and configuration values from Kubernetes objects before they enter a snapshot.
- * What stays is what a check needs: Secret and ConfigMap keys (never values), environment variable
+ * What stays is what a check needs: ConfigMap keys (never values), environment variable
  * names with where their value comes from, and whether a literal value sits under a key that looks
  * like a credential. Applied by every evidence source, so no value can reach any output.
  */
@@ -55,16 +55,12 @@ const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 /** A sanitised copy; the input is not modified. */
 export function sanitizeObject(object: Json): KubeObject {
   const kind = String(object.kind ?? '');
-  // A kind no check reads (a PodTemplate, a kubeconfig among the manifests) keeps its metadata only.
+  // A kind no check reads (a Secret, a PodTemplate, a kubeconfig among the manifests) keeps its metadata only.
   const out: Json = EVIDENCE_OBJECT_KINDS.has(kind)
     ? { ...object, metadata: sanitizeMetadata(object.metadata) }
     : { apiVersion: object.apiVersion, kind, metadata: sanitizeMetadata(object.metadata) };
   delete out.status;
-  if (kind === 'Secret') {
-    delete out.data;
-    delete out.stringData;
-    out.dataKeys = keysOf(object.data, object.stringData);
-  } else if (kind === 'ConfigMap') {
+  if (kind === 'ConfigMap') {
     delete out.data;
     delete out.binaryData;
     out.dataKeys = keysOf(object.data, object.binaryData);

@@ -13,7 +13,8 @@ export type CollectionStatus = (typeof COLLECTION_STATUSES)[number];
 
 /**
  * What the checks read, by collection step. A step that is not `ok` makes every check that needs
- * it report `unknown` with the step's reason, never `pass`.
+ * it report `unknown` with the step's reason, never `pass`. Secrets are not among them: no check
+ * needs one, so kubeseg neither lists them live (a list returns their values) nor keeps them offline.
  */
 export const EVIDENCE_KINDS = {
   namespaces: ['Namespace'],
@@ -24,7 +25,6 @@ export const EVIDENCE_KINDS = {
   serviceaccounts: ['ServiceAccount'],
   rbac: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
   configmaps: ['ConfigMap'],
-  secrets: ['Secret'],
   nodes: ['Node'],
 } as const;
 export type EvidenceKind = keyof typeof EVIDENCE_KINDS;

@@ -23,7 +23,6 @@ const EXPORTS: Readonly<Record<string, { readonly noun: string; readonly resourc
   serviceaccounts: { noun: 'ServiceAccounts', resources: 'serviceaccounts', namespaced: true },
   rbac: { noun: 'RBAC objects', resources: 'roles,rolebindings,clusterroles,clusterrolebindings', namespaced: true },
   configmaps: { noun: 'ConfigMaps', resources: 'configmaps', namespaced: true },
-  secrets: { noun: 'Secrets', resources: 'secrets', namespaced: true },
   nodes: { noun: 'Nodes', resources: 'nodes', namespaced: false },
 };
 
