@@ -12,7 +12,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { awsAuthMapRolesYaml, readerClusterRole, readerClusterRoleBinding } from '../../core/access/readerRole.js';
 import { accessEntryParams, type GrantRequest } from '../../core/access/grantRequest.js';
 import { applyClusterObjects, KubeApplyError, type Applied } from '../k8s/applyClusterObjects.js';
-import { bearerTokenOptions, tokenKubeConfig } from '../k8s/tokenKubeConfig.js';
+import { requestOptions, tokenKubeConfig } from '../k8s/tokenKubeConfig.js';
 import { eksTokenSource } from './eksToken.js';
 
 export type EntryOutcome = 'created' | 'updated' | 'unchanged';
@@ -48,7 +48,7 @@ export async function grantAccess(request: GrantRequest, deps: GrantDeps): Promi
   });
   const kc = tokenKubeConfig({ name: request.clusterName, server: endpoint, caData });
   try {
-    const applied = await applyClusterObjects(kc, [readerClusterRole(), readerClusterRoleBinding(request.group)], bearerTokenOptions(token, deps.timeoutMs ?? 15_000));
+    const applied = await applyClusterObjects(kc, [readerClusterRole(), readerClusterRoleBinding(request.group)], requestOptions(deps.timeoutMs ?? 15_000, token));
     return { kind: 'granted', accessEntry, applied };
   } catch (err) {
     if (!(err instanceof KubeApplyError)) throw err;

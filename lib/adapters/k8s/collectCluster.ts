@@ -16,6 +16,7 @@ import {
   type CollectionStep, type EvidenceKind, type EvidenceSnapshot, type KubeObject,
 } from '../../core/evidence/snapshot.js';
 import type { KubeTarget } from './kubeconfig.js';
+import { requestOptions as perRequestOptions } from './tokenKubeConfig.js';
 import { groupVersion, listPage, makeClusterApis, resourceName, resourcesOf, type ClusterApis, type Resource } from './resources.js';
 
 export interface CollectOptions {
@@ -35,7 +36,7 @@ const MAX_RESTARTS = 2;
 export async function collectCluster(target: KubeTarget, options: CollectOptions = {}): Promise<EvidenceSnapshot> {
   const { timeoutMs, concurrency, pageSize } = { ...DEFAULT_COLLECT_OPTIONS, ...options };
   const identity = target.identity ?? { name: target.context, source: 'kubeconfig' as const };
-  const requestOptions = requestMiddleware(timeoutMs, target.bearerToken);
+  const requestOptions = perRequestOptions(timeoutMs, target.bearerToken);
   const limit = pLimit(concurrency);
   const served = await discover(target.kubeConfig, requestOptions, timeoutMs);
   if (!served.ok) {
@@ -56,27 +57,6 @@ export async function collectCluster(target: KubeTarget, options: CollectOptions
     collection: [{ step: API_SERVER_STEP, status: 'ok' }, ...results.map((r) => r.step)],
     ...(served.groups && { policyEngineGroups: POLICY_ENGINE_GROUPS.filter((g) => served.groups!.has(g)) }),
   });
-}
-
-/**
- * The per-request timeout and, when given, a fresh bearer token, as client-node 1.x takes them:
- * Observable middleware, which runs after the kubeconfig user's authentication and so overrides it.
- */
-function requestMiddleware(ms: number, bearerToken: (() => Promise<string>) | undefined): k8s.ConfigurationOptions {
-  return {
-    middlewareMergeStrategy: 'append',
-    middleware: [{
-      pre: (ctx) => {
-        ctx.setSignal(AbortSignal.timeout(ms));
-        if (!bearerToken) return new k8s.Observable(Promise.resolve(ctx));
-        return new k8s.Observable(bearerToken().then((token) => {
-          ctx.setHeaderParam('Authorization', `Bearer ${token}`);
-          return ctx;
-        }));
-      },
-      post: (rc) => new k8s.Observable(Promise.resolve(rc)),
-    }],
-  };
 }
 
 type Discovery =

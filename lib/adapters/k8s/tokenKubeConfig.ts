@@ -16,7 +16,7 @@ export function tokenKubeConfig(cluster: TokenCluster): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: cluster.name, server: cluster.server, caData: cluster.caData, skipTLSVerify: false }],
-    // No token here: bearerTokenOptions adds a current one to every request.
+    // No token here: requestOptions adds a current one to every request.
     users: [{ name: 'kubeseg' }],
     contexts: [{ name: cluster.name, cluster: cluster.name, user: 'kubeseg' }],
     currentContext: cluster.name,
@@ -25,18 +25,23 @@ export function tokenKubeConfig(cluster: TokenCluster): k8s.KubeConfig {
 }
 
 /**
- * Request options that set `Authorization: Bearer <token>` from the source, asked afresh for each
- * request (the source decides when to renew), and abort a request after `timeoutMs`.
+ * Request options for client-node 1.x: abort each request after `timeoutMs` and, given a token
+ * source, set `Authorization: Bearer <token>` from it, asked afresh for each request (the source
+ * decides when to renew). Middleware runs after the kubeconfig user's authentication, so the
+ * token overrides the user's. (1.x takes Observable middleware; promise middleware fails at run time.)
  */
-export function bearerTokenOptions(token: () => Promise<string>, timeoutMs: number): k8s.ConfigurationOptions {
+export function requestOptions(timeoutMs: number, bearerToken?: () => Promise<string>): k8s.ConfigurationOptions {
   return {
     middlewareMergeStrategy: 'append',
     middleware: [{
-      pre: (ctx) => new k8s.Observable(token().then((t) => {
-        ctx.setHeaderParam('Authorization', `Bearer ${t}`);
+      pre: (ctx) => {
         ctx.setSignal(AbortSignal.timeout(timeoutMs));
-        return ctx;
-      })),
+        if (!bearerToken) return new k8s.Observable(Promise.resolve(ctx));
+        return new k8s.Observable(bearerToken().then((token) => {
+          ctx.setHeaderParam('Authorization', `Bearer ${token}`);
+          return ctx;
+        }));
+      },
       post: (rc) => new k8s.Observable(Promise.resolve(rc)),
     }],
   };
