@@ -169,6 +169,17 @@ describe('collectCluster', () => {
     expect(evidenceStatus(snapshot, 'workloads')).toEqual({ step: 'workloads', status: 'forbidden', detail: '401 Unauthorized: get /api' });
   });
 
+  it('tries every kind when the server lists no API groups, and a kind it does not serve is absent', async () => {
+    // Prepare / Act
+    const snapshot = await collect({ noGroupDiscovery: true });
+    // Assess
+    expect(evidenceStatus(snapshot, 'api server').status).toBe('ok');
+    expect(named(snapshot, 'Pod')).toHaveLength(12);
+    expect(evidenceStatus(snapshot, 'rbac')).toMatchObject({ status: 'ok' });
+    expect(evidenceStatus(snapshot, 'adminnetworkpolicies').status).toBe('absent');
+    expect(snapshot.policyEngineGroups).toBeUndefined();
+  });
+
   it('asks a target\'s bearer token source on every request, over the kubeconfig user, and names the cluster by its identity', async () => {
     // Prepare
     api = await startFakeKubeApi({ objects: OBJECTS });

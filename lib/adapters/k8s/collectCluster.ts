@@ -16,6 +16,7 @@ import {
   type CollectionStep, type EvidenceKind, type EvidenceSnapshot, type KubeObject,
 } from '../../core/evidence/snapshot.js';
 import type { KubeTarget } from './kubeconfig.js';
+import { requestOptions as perRequestOptions } from './tokenKubeConfig.js';
 import { groupVersion, listPage, makeClusterApis, resourceName, resourcesOf, type ClusterApis, type Resource } from './resources.js';
 
 export interface CollectOptions {
@@ -35,7 +36,7 @@ const MAX_RESTARTS = 2;
 export async function collectCluster(target: KubeTarget, options: CollectOptions = {}): Promise<EvidenceSnapshot> {
   const { timeoutMs, concurrency, pageSize } = { ...DEFAULT_COLLECT_OPTIONS, ...options };
   const identity = target.identity ?? { name: target.context, source: 'kubeconfig' as const };
-  const requestOptions = requestMiddleware(timeoutMs, target.bearerToken);
+  const requestOptions = perRequestOptions(timeoutMs, target.bearerToken);
   const limit = pLimit(concurrency);
   const served = await discover(target.kubeConfig, requestOptions, timeoutMs);
   if (!served.ok) {
@@ -49,38 +50,18 @@ export async function collectCluster(target: KubeTarget, options: CollectOptions
   }
   const apis = makeClusterApis(target.kubeConfig);
   const list = (r: Resource): Promise<Listed> => listAll(apis, r, { pageSize, timeoutMs, requestOptions, limit });
-  const results = await Promise.all(EVIDENCE_KIND_NAMES.map((step) => collectStep(step, served.groupVersions, list)));
+  const results = await Promise.all(EVIDENCE_KIND_NAMES.map((step) => collectStep(step, served.serves, list)));
   return assembleSnapshot({
     identity,
     objects: results.flatMap((r) => r.objects),
     collection: [{ step: API_SERVER_STEP, status: 'ok' }, ...results.map((r) => r.step)],
-    policyEngineGroups: POLICY_ENGINE_GROUPS.filter((g) => served.groups.has(g)),
+    ...(served.groups && { policyEngineGroups: POLICY_ENGINE_GROUPS.filter((g) => served.groups!.has(g)) }),
   });
 }
 
-/**
- * The per-request timeout and, when given, a fresh bearer token, as client-node 1.x takes them:
- * Observable middleware, which runs after the kubeconfig user's authentication and so overrides it.
- */
-function requestMiddleware(ms: number, bearerToken: (() => Promise<string>) | undefined): k8s.ConfigurationOptions {
-  return {
-    middlewareMergeStrategy: 'append',
-    middleware: [{
-      pre: (ctx) => {
-        ctx.setSignal(AbortSignal.timeout(ms));
-        if (!bearerToken) return new k8s.Observable(Promise.resolve(ctx));
-        return new k8s.Observable(bearerToken().then((token) => {
-          ctx.setHeaderParam('Authorization', `Bearer ${token}`);
-          return ctx;
-        }));
-      },
-      post: (rc) => new k8s.Observable(Promise.resolve(rc)),
-    }],
-  };
-}
-
 type Discovery =
-  | { ok: true; groupVersions: ReadonlySet<string>; groups: ReadonlySet<string> }
+  /** `groups` is undefined when the server would not list them; every kind is then tried. */
+  | { ok: true; serves: (groupVersion: string) => boolean; groups: ReadonlySet<string> | undefined }
   | { ok: false; status: 'error' | 'forbidden'; detail: string };
 
 async function discover(kc: k8s.KubeConfig, requestOptions: k8s.ConfigurationOptions, timeoutMs: number): Promise<Discovery> {
@@ -88,9 +69,14 @@ async function discover(kc: k8s.KubeConfig, requestOptions: k8s.ConfigurationOpt
   try {
     const core = await kc.makeApiClient(k8s.CoreApi).getAPIVersions({}, requestOptions);
     path = '/apis';
-    const groups = await kc.makeApiClient(k8s.ApisApi).getAPIVersions({}, requestOptions);
+    const groups = await kc.makeApiClient(k8s.ApisApi).getAPIVersions({}, requestOptions).catch((err: unknown) => {
+      // A server that answers /api but not /apis (a minimal or proxied one) is reachable: try every kind, a 404 is then absent.
+      if (err instanceof k8s.ApiException && err.code === 404) return undefined;
+      throw err;
+    });
+    if (!groups) return { ok: true, serves: () => true, groups: undefined };
     const groupVersions = new Set([...core.versions, ...groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion))]);
-    return { ok: true, groupVersions, groups: new Set(groups.groups.map((g) => g.name)) };
+    return { ok: true, serves: (gv) => groupVersions.has(gv), groups: new Set(groups.groups.map((g) => g.name)) };
   } catch (err) {
     if (err instanceof k8s.ApiException && (err.code === 401 || err.code === 403)) {
       return { ok: false, status: 'forbidden', detail: `${httpStatus(err.code)}: get ${path}` };
@@ -143,11 +129,11 @@ async function listAll(apis: ClusterApis, r: Resource, settings: ListSettings): 
  * does not serve are absent, and a step whose every kind is absent is absent.
  */
 async function collectStep(
-  step: EvidenceKind, served: ReadonlySet<string>, list: (r: Resource) => Promise<Listed>,
+  step: EvidenceKind, serves: (groupVersion: string) => boolean, list: (r: Resource) => Promise<Listed>,
 ): Promise<{ step: CollectionStep; objects: KubeObject[] }> {
   const resources = resourcesOf(step);
-  const present = resources.filter((r) => served.has(groupVersion(r)));
-  const notServed = resources.filter((r) => !served.has(groupVersion(r))).map(groupVersion);
+  const present = resources.filter((r) => serves(groupVersion(r)));
+  const notServed = resources.filter((r) => !serves(groupVersion(r))).map(groupVersion);
   if (present.length === 0) {
     return { step: { step, status: 'absent', detail: `not served by the API server: ${[...new Set(notServed)].join(', ')}` }, objects: [] };
   }
