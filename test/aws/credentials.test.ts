@@ -1,5 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { assumeRoleCredentials } from '../../lib/adapters/aws/credentials.js';
 import { withRetry } from '../../lib/adapters/aws/retry.js';

@@ -6,6 +6,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { mockClient } from 'aws-sdk-client-mock';
+import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultAwsClients } from '../../lib/adapters/aws/clients.js';
 import { discoverFleet, type DiscoveryDeps, type DiscoveryEvent } from '../../lib/adapters/aws/discoverFleet.js';
