@@ -7,8 +7,9 @@
  * the cluster is done.
  */
 import * as https from 'node:https';
+import type { RequestContext } from '@kubernetes/client-node';
 
-type AnyAgent = ReturnType<import('@kubernetes/client-node').RequestContext['getAgent']>;
+type AnyAgent = ReturnType<RequestContext['getAgent']>;
 
 /** The options that decide whom a connection trusts and who it says it is. */
 const IDENTITY_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
