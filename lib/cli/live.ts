@@ -13,6 +13,7 @@ import { API_SERVER_STEP, type EvidenceSnapshot } from '../core/evidence/snapsho
 import { inertLine } from '../core/format/inert.js';
 import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
+import { DEFAULT_CLUSTER_CONCURRENCY } from './liveDefaults.js';
 
 export interface LiveOptions {
   readonly kubeconfig?: string;
@@ -23,9 +24,6 @@ export interface LiveOptions {
   /** Clusters collected at once (default DEFAULT_CLUSTER_CONCURRENCY); each has its own bound on requests in flight. */
   readonly concurrency?: number;
 }
-
-/** Clusters collected at once: see bench/README.md for the measurements behind it. */
-export const DEFAULT_CLUSTER_CONCURRENCY = 16;
 
 export async function collectLive(options: LiveOptions, diagnostics: DiagnosticList, io: Io): Promise<EvidenceSnapshot[]> {
   let targets;
