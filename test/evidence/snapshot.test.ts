@@ -25,6 +25,25 @@ describe('evidence snapshots', () => {
     }
   });
 
+  it('read version-1 cloud facts written before the EKS facts, and keep unknown cloud fields out', () => {
+    // Prepare
+    const document = (cloud: unknown): unknown => ({ snapshotVersion: 1, cluster: { name: 'x', source: 'eks' }, objects: [], cloud, collection: [] });
+    const before = { apiServer: { endpoint: 'https://x.eks.amazonaws.com' }, vpcCni: { enableNetworkPolicy: true }, nodeGroups: [{ name: 'a', httpTokens: 'required', httpPutResponseHopLimit: 1 }] };
+    const now = {
+      ...before,
+      eks: { kubernetesVersion: '1.33', authenticationMode: 'API' },
+      nodeGroups: [{ name: 'a', amiType: 'AL2023_x86_64_STANDARD', metadataSource: 'eks-default', httpTokens: 'required', httpPutResponseHopLimit: 1 }],
+      podIdentityAssociations: [{ namespace: 'shop', serviceAccount: 'reports', roleArn: 'arn:aws:iam::123456789012:role/r' }],
+      accessEntries: [{ principalArn: 'arn:aws:iam::123456789012:role/Admin', accessPolicies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', scope: 'cluster' }] }],
+    };
+
+    // Act
+    const results = [before, now, { ...now, fargateProfiles: [] }].map((cloud) => snapshotSchema.safeParse(document(cloud)).success);
+
+    // Assess
+    expect(results).toEqual([true, true, false]);
+  });
+
   it('reject a document of another version', () => {
     const result = snapshotSchema.safeParse({ snapshotVersion: 2, cluster: { name: 'x', source: 'manifests' }, objects: [], cloud: {}, collection: [] });
     expect(result.success).toBe(false);

@@ -5,6 +5,12 @@
  * resource that answers 403, one that answers too slowly, a 410 Gone in the middle of a list, and
  * latency on every request. The CA and the server certificate (SAN IP:127.0.0.1) are made with
  * openssl at test time.
+ *
+ * Writes, for what `kubeseg grant-access` applies: cluster-scoped objects can be read by name,
+ * created (POST, 409 when they exist) and replaced (PUT, 409 on a stale resourceVersion), and the
+ * lists serve them from then on. Other bearer tokens can be let in: as the admin (`acceptsToken`),
+ * or as a principal in Kubernetes groups that holds only what the served ClusterRoleBindings grant
+ * those groups (`groupTokens`), RBAC-checked on every request.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +35,14 @@ export interface FakeKubeApiOptions {
   readonly gone?: { readonly resource: string; readonly times: number };
   /** Added before every answer. */
   readonly latencyMs?: number;
+  /** Further bearer tokens that act as the admin (beside the fixed `token`), e.g. any well-formed EKS token. */
+  readonly acceptsToken?: (token: string) => boolean;
+  /**
+   * Bearer tokens of principals with only their groups' RBAC: a request passes when a ClusterRole
+   * bound to one of the groups by a ClusterRoleBinding (as served at that moment) has a rule for the
+   * verb and resource, or the non-resource URL. No built-in binding applies, not even `system:discovery`.
+   */
+  readonly groupTokens?: Readonly<Record<string, readonly string[]>>;
   /** `/apis` answers 404, as a minimal API server might; every group is still served. */
   readonly noGroupDiscovery?: boolean;
 }
@@ -40,6 +54,8 @@ export interface FakeKubeApi {
   readonly caPem: string;
   /** Every request, as `GET /api/v1/pods?limit=500`. */
   readonly requests: string[];
+  /** The objects served now: those given, then those created or replaced through the API. */
+  objects(): readonly Record<string, unknown>[];
   /** The most requests that were in flight at once. */
   maxInFlight(): number;
   close(): Promise<void>;
@@ -85,15 +101,42 @@ const KIND_OF = new Map(Object.entries(PLURALS).map(([kind, plural]) => [plural,
 
 const status = (code: number, reason: string, message: string): object => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message });
 
+type Rule = { apiGroups?: string[]; resources?: string[]; nonResourceURLs?: string[]; verbs?: string[] };
+type Obj = Record<string, unknown> & { metadata?: { name?: string; resourceVersion?: string } };
+
+const nameOf = (o: Obj): string | undefined => o.metadata?.name;
+
+/** RBAC as the API server evaluates cluster-wide grants: any rule of any ClusterRole bound to one of the groups. */
+function rbacAllows(store: readonly Obj[], groups: readonly string[], verb: string, target: { group: string; plural: string } | { path: string }): boolean {
+  const roleNames = store
+    .filter((o) => o.kind === 'ClusterRoleBinding')
+    .filter((b) => ((b.subjects ?? []) as { kind?: string; name?: string }[]).some((s) => s.kind === 'Group' && groups.includes(s.name ?? '')))
+    .map((b) => (b.roleRef as { kind?: string; name?: string } | undefined)?.name);
+  const rules = store
+    .filter((o) => o.kind === 'ClusterRole' && roleNames.includes(nameOf(o)))
+    .flatMap((r) => (r.rules ?? []) as Rule[]);
+  const has = (list: string[] | undefined, value: string): boolean => (list ?? []).some((v) => v === '*' || v === value);
+  return rules.some((rule) => has(rule.verbs, verb) && ('path' in target
+    ? has(rule.nonResourceURLs, target.path)
+    : has(rule.apiGroups, target.group) && has(rule.resources, target.plural)));
+}
+
+const VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+
 export async function startFakeKubeApi(options: FakeKubeApiOptions): Promise<FakeKubeApi> {
   const { caPem, key, cert } = testTls();
   const token = 'fake-token-0123456789';
   const requests: string[] = [];
   const served = new Set([...BUILT_IN, ...(options.extraGroupVersions ?? [])]);
+  const store: Obj[] = [...options.objects];
+  let resourceVersion = 1;
   let goneLeft = options.gone?.times ?? 0;
   let inFlight = 0;
   let maxInFlight = 0;
   const server: Server = createServer({ key, cert }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => handle(req.method ?? 'GET', Buffer.concat(chunks).toString('utf8')));
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     maxInFlight = Math.max(maxInFlight, ++inFlight);
@@ -105,41 +148,95 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions): Promise<Fak
         res.end(JSON.stringify(body));
       }, delay);
     };
-    if (req.headers.authorization !== `Bearer ${token}`) return answer(401, status(401, 'Unauthorized', 'Unauthorized'));
-    if (url.pathname === '/api') return answer(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
-    if (url.pathname === '/apis' && options.noGroupDiscovery) return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
-    if (url.pathname === '/apis') return answer(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groupList(served) });
-    const match = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/([a-z]+)$/.exec(url.pathname);
-    const groupVersion = match?.[1] ?? match?.[2];
-    const plural = match?.[3] ?? '';
-    const kind = KIND_OF.get(plural);
-    if (!groupVersion || !kind || !(groupVersion === 'v1' || served.has(groupVersion))) return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
-    const resource = groupVersion === 'v1' ? plural : `${plural}.${groupVersion.split('/')[0]}`;
-    if (options.missing?.includes(resource)) return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
-    if (options.forbidden?.includes(resource)) {
-      return answer(403, status(403, 'Forbidden', `${resource} is forbidden: User "test" cannot list resource "${plural}" at the cluster scope`));
+    const notFound = (): void => answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+
+    function handle(method: string, body: string): void {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const admin = bearer === token || (options.acceptsToken?.(bearer) ?? false);
+      const groups = admin ? undefined : options.groupTokens?.[bearer];
+      if (!admin && !groups) return answer(401, status(401, 'Unauthorized', 'Unauthorized'));
+      if (url.pathname === '/api' || url.pathname === '/apis') {
+        if (groups && !rbacAllows(store, groups, 'get', { path: url.pathname })) {
+          return answer(403, status(403, 'Forbidden', `forbidden: User "test" cannot get path "${url.pathname}"`));
+        }
+        if (url.pathname === '/api') return answer(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+        if (options.noGroupDiscovery) return notFound();
+        return answer(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groupList(served) });
+      }
+      const match = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\/([a-z]+)(?:\/([^/]+))?$/.exec(url.pathname);
+      const groupVersion = match?.[1] ?? match?.[2];
+      const plural = match?.[3] ?? '';
+      const name = match?.[4] === undefined ? undefined : decodeURIComponent(match[4]);
+      const kind = KIND_OF.get(plural);
+      if (!groupVersion || !kind || !(groupVersion === 'v1' || served.has(groupVersion))) return notFound();
+      const apiGroup = groupVersion === 'v1' ? '' : groupVersion.split('/')[0]!;
+      const resource = apiGroup === '' ? plural : `${plural}.${apiGroup}`;
+      const verb = VERBS[method] ?? (name === undefined ? 'list' : 'get');
+      if (options.missing?.includes(resource)) return notFound();
+      if (options.forbidden?.includes(resource)) {
+        return answer(403, status(403, 'Forbidden', `${resource} is forbidden: User "test" cannot list resource "${plural}" at the cluster scope`));
+      }
+      if (groups && !rbacAllows(store, groups, verb, { group: apiGroup, plural })) {
+        return answer(403, status(403, 'Forbidden', `${resource} is forbidden: User "test" cannot ${verb} resource "${plural}" in API group "${apiGroup}" at the cluster scope`));
+      }
+      const ofResource = (o: Obj): boolean => o.kind === kind && o.apiVersion === groupVersion;
+      if (method !== 'GET' || name !== undefined) return write(method, body, { kind, groupVersion, name, ofResource });
+      const items = store
+        .filter(ofResource)
+        .map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest); // list items carry neither
+      const limit = Number(url.searchParams.get('limit') ?? items.length) || items.length;
+      const start = Number(url.searchParams.get('continue') ?? '0');
+      if (start > 0 && options.gone?.resource === resource && goneLeft > 0) {
+        goneLeft--;
+        return answer(410, status(410, 'Expired', 'The provided continue parameter is too old'));
+      }
+      const next = start + limit < items.length ? String(start + limit) : undefined;
+      const delay = options.slow?.includes(resource) ? (options.slowMs ?? 5000) : options.latencyMs;
+      answer(200, {
+        kind: `${kind}List`, apiVersion: groupVersion,
+        metadata: { resourceVersion: '1', ...(next !== undefined && { continue: next }) },
+        items: items.slice(start, start + limit),
+      }, delay);
     }
-    const items = options.objects
-      .filter((o) => o.kind === kind && o.apiVersion === groupVersion)
-      .map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest); // list items carry neither
-    const limit = Number(url.searchParams.get('limit') ?? items.length) || items.length;
-    const start = Number(url.searchParams.get('continue') ?? '0');
-    if (start > 0 && options.gone?.resource === resource && goneLeft > 0) {
-      goneLeft--;
-      return answer(410, status(410, 'Expired', 'The provided continue parameter is too old'));
+
+    /** GET by name, POST to the collection, PUT by name: cluster-scoped objects only. */
+    function write(method: string, body: string, r: { kind: string; groupVersion: string; name: string | undefined; ofResource: (o: Obj) => boolean }): void {
+      const index = store.findIndex((o) => r.ofResource(o) && nameOf(o) === (r.name ?? nameOf(parse())));
+      function parse(): Obj {
+        try {
+          return JSON.parse(body) as Obj;
+        } catch {
+          return {};
+        }
+      }
+      if (method === 'GET') return index < 0 ? notFound() : answer(200, store[index]!);
+      const incoming = parse();
+      if (incoming.kind !== r.kind || incoming.apiVersion !== r.groupVersion || !nameOf(incoming)) {
+        return answer(400, status(400, 'BadRequest', `the body is not a ${r.kind} of ${r.groupVersion} with a name`));
+      }
+      const stored = (): Obj => ({ ...incoming, metadata: { ...incoming.metadata, resourceVersion: String(++resourceVersion) } });
+      if (method === 'POST' && r.name === undefined) {
+        if (index >= 0) return answer(409, status(409, 'AlreadyExists', `${r.kind} "${nameOf(incoming)}" already exists`));
+        store.push(stored());
+        return answer(201, store.at(-1)!);
+      }
+      if (method === 'PUT' && r.name !== undefined) {
+        if (index < 0) return notFound();
+        if (nameOf(incoming) !== r.name) return answer(400, status(400, 'BadRequest', 'the name in the body does not match the URL'));
+        const current = store[index]!.metadata?.resourceVersion;
+        if (incoming.metadata?.resourceVersion !== undefined && incoming.metadata.resourceVersion !== current) {
+          return answer(409, status(409, 'Conflict', 'the object has been modified; please apply your changes to the latest version and try again'));
+        }
+        store[index] = stored();
+        return answer(200, store[index]!);
+      }
+      return answer(405, status(405, 'MethodNotAllowed', `${method} is not supported by the fake API`));
     }
-    const next = start + limit < items.length ? String(start + limit) : undefined;
-    const delay = options.slow?.includes(resource) ? (options.slowMs ?? 5000) : options.latencyMs;
-    answer(200, {
-      kind: `${kind}List`, apiVersion: groupVersion,
-      metadata: { resourceVersion: '1', ...(next !== undefined && { continue: next }) },
-      items: items.slice(start, start + limit),
-    }, delay);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `https://127.0.0.1:${port}`, token, caPem, requests, maxInFlight: () => maxInFlight,
+    url: `https://127.0.0.1:${port}`, token, caPem, requests, maxInFlight: () => maxInFlight, objects: () => store,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -7,9 +7,9 @@
  * the cluster is done.
  */
 import * as https from 'node:https';
-import type { RequestContext } from '@kubernetes/client-node';
+import * as k8s from '@kubernetes/client-node';
 
-type AnyAgent = ReturnType<RequestContext['getAgent']>;
+type AnyAgent = ReturnType<k8s.RequestContext['getAgent']>;
 
 /** The options that decide whom a connection trusts and who it says it is. */
 const IDENTITY_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
@@ -29,6 +29,22 @@ export class ClusterAgent {
     this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true, maxSockets: this.maxSockets });
     const same = IDENTITY_OPTIONS.every((o) => sameValue(fresh.options[o], this.agent!.options[o]));
     return same ? this.agent : fresh;
+  }
+
+  /** `options` with one more middleware, which puts this agent on every request (after authentication made its own). */
+  options(options: k8s.ConfigurationOptions): k8s.ConfigurationOptions {
+    return {
+      ...options,
+      middlewareMergeStrategy: 'append',
+      middleware: [...(options.middleware ?? []), {
+        pre: (ctx) => {
+          const agent = this.reuse(ctx.getAgent());
+          if (agent) ctx.setAgent(agent);
+          return new k8s.Observable(Promise.resolve(ctx));
+        },
+        post: (rc) => new k8s.Observable(Promise.resolve(rc)),
+      }],
+    };
   }
 
   /** Closes the kept connections. */

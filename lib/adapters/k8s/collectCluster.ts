@@ -17,6 +17,7 @@ import {
 } from '../../core/evidence/snapshot.js';
 import { ClusterAgent } from './clusterAgent.js';
 import type { KubeTarget } from './kubeconfig.js';
+import { requestOptions as perRequestOptions } from './tokenKubeConfig.js';
 import { groupVersion, listPage, makeClusterApis, resourceName, resourcesOf, type ClusterApis, type Resource } from './resources.js';
 
 export interface CollectOptions {
@@ -38,7 +39,8 @@ export async function collectCluster(target: KubeTarget, options: CollectOptions
   const identity = target.identity ?? { name: target.context, source: 'kubeconfig' as const };
   const agent = new ClusterAgent(concurrency);
   try {
-    return await collectWith(target, identity, { timeoutMs, pageSize, requestOptions: requestMiddleware(timeoutMs, target.bearerToken, agent), limit: pLimit(concurrency) });
+    const requestOptions = agent.options(perRequestOptions(timeoutMs, target.bearerToken));
+    return await collectWith(target, identity, { timeoutMs, pageSize, requestOptions, limit: pLimit(concurrency) });
   } finally {
     agent.close();
   }
@@ -65,30 +67,6 @@ async function collectWith(target: KubeTarget, identity: ClusterIdentity, settin
     collection: [{ step: API_SERVER_STEP, status: 'ok' }, ...results.map((r) => r.step)],
     ...(served.groups && { policyEngineGroups: POLICY_ENGINE_GROUPS.filter((g) => served.groups!.has(g)) }),
   });
-}
-
-/**
- * The per-request timeout, the cluster's keep-alive agent and, when given, a fresh bearer token, as
- * client-node 1.x takes them: Observable middleware, which runs after the kubeconfig user's
- * authentication and so overrides it.
- */
-function requestMiddleware(ms: number, bearerToken: (() => Promise<string>) | undefined, agent: ClusterAgent): k8s.ConfigurationOptions {
-  return {
-    middlewareMergeStrategy: 'append',
-    middleware: [{
-      pre: (ctx) => {
-        ctx.setSignal(AbortSignal.timeout(ms));
-        const reused = agent.reuse(ctx.getAgent());
-        if (reused) ctx.setAgent(reused);
-        if (!bearerToken) return new k8s.Observable(Promise.resolve(ctx));
-        return new k8s.Observable(bearerToken().then((token) => {
-          ctx.setHeaderParam('Authorization', `Bearer ${token}`);
-          return ctx;
-        }));
-      },
-      post: (rc) => new k8s.Observable(Promise.resolve(rc)),
-    }],
-  };
 }
 
 type Discovery =

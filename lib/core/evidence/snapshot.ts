@@ -47,6 +47,50 @@ export const clusterIdentitySchema = z.object({
 });
 export type ClusterIdentity = z.infer<typeof clusterIdentitySchema>;
 
+/** Where a node group's metadata options come from (the evidence names it). */
+export const METADATA_SOURCES = ['launch-template', 'eks-default', 'ec2-default'] as const;
+export type MetadataSource = (typeof METADATA_SOURCES)[number];
+
+export const nodeGroupFactsSchema = z.object({
+  name: z.string().min(1),
+  httpTokens: z.enum(['required', 'optional']).optional(),
+  httpPutResponseHopLimit: z.number().int().min(1).max(64).optional(),
+  /**
+   * `launch-template`: the node group's own launch template sets them; `eks-default`: no custom
+   * launch template, so EKS's defaults for the AMI type apply; `ec2-default`: the launch template
+   * sets no metadata options, so EC2's defaults (from the AMI and the account) apply.
+   */
+  metadataSource: z.enum(METADATA_SOURCES).optional(),
+  /** The node group's AMI type (`AL2023_x86_64_STANDARD`...), which decides EKS's defaults. */
+  amiType: z.string().min(1).optional(),
+  launchTemplate: z.object({ id: z.string().optional(), name: z.string().optional(), version: z.string().optional() }).strict().optional(),
+}).strict();
+export type NodeGroupFacts = z.infer<typeof nodeGroupFactsSchema>;
+
+/** An EKS Pod Identity association: pods of that ServiceAccount get the IAM role's credentials. */
+export const podIdentityAssociationSchema = z.object({
+  namespace: z.string().min(1),
+  serviceAccount: z.string().min(1),
+  roleArn: z.string().min(1).optional(),
+}).strict();
+export type PodIdentityAssociation = z.infer<typeof podIdentityAssociationSchema>;
+
+/** An EKS access entry: an IAM principal's access to the cluster, through Kubernetes groups or EKS access policies. */
+export const accessEntrySchema = z.object({
+  principalArn: z.string().min(1),
+  /** `STANDARD`, `EC2_LINUX`, `FARGATE_LINUX`... */
+  type: z.string().min(1).optional(),
+  username: z.string().optional(),
+  kubernetesGroups: z.array(z.string()).optional(),
+  accessPolicies: z.array(z.object({
+    /** `arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`. */
+    policyArn: z.string().min(1),
+    scope: z.enum(['cluster', 'namespace']),
+    namespaces: z.array(z.string()).optional(),
+  }).strict()).optional(),
+}).strict();
+export type AccessEntry = z.infer<typeof accessEntrySchema>;
+
 export const cloudFactsSchema = z.object({
   apiServer: z.object({
     endpoint: z.string().optional(),
@@ -54,16 +98,24 @@ export const cloudFactsSchema = z.object({
     endpointPrivateAccess: z.boolean().optional(),
     publicAccessCidrs: z.array(z.string()).optional(),
   }).strict().optional(),
+  /** What DescribeCluster says of the cluster itself. */
+  eks: z.object({
+    kubernetesVersion: z.string().optional(),
+    platformVersion: z.string().optional(),
+    /** `CONFIG_MAP` (aws-auth only), `API_AND_CONFIG_MAP` or `API` (access entries only). */
+    authenticationMode: z.string().optional(),
+  }).strict().optional(),
   vpcCni: z.object({
+    /** `absent`: no vpc-cni EKS add-on (the VPC CNI, if any, is self-managed and its setting unknown). */
+    addOn: z.enum(['installed', 'absent']).optional(),
     version: z.string().optional(),
     /** The add-on's `enableNetworkPolicy` configuration value. */
     enableNetworkPolicy: z.boolean().optional(),
   }).strict().optional(),
-  nodeGroups: z.array(z.object({
-    name: z.string().min(1),
-    httpTokens: z.enum(['required', 'optional']).optional(),
-    httpPutResponseHopLimit: z.number().int().min(1).max(64).optional(),
-  }).strict()).optional(),
+  /** EKS managed node groups (self-managed nodes and Fargate are not listed). */
+  nodeGroups: z.array(nodeGroupFactsSchema).optional(),
+  podIdentityAssociations: z.array(podIdentityAssociationSchema).optional(),
+  accessEntries: z.array(accessEntrySchema).optional(),
 }).strict();
 export type CloudFacts = z.infer<typeof cloudFactsSchema>;
 
@@ -79,6 +131,19 @@ export type KubeObject = z.infer<typeof kubeObjectSchema>;
  * timeout on discovery); its detail is the reason, and the cluster is reported `unreachable`.
  */
 export const API_SERVER_STEP = 'api server';
+
+/**
+ * The cloud collection steps of an EKS cluster and the IAM actions each needs. A step that is not
+ * `ok` leaves its facts undefined, and the checks that read them say so.
+ */
+export const CLOUD_STEPS = {
+  cluster: { step: 'describe cluster', actions: 'eks:DescribeCluster' },
+  nodeGroups: { step: 'node groups', actions: 'eks:ListNodegroups and eks:DescribeNodegroup' },
+  launchTemplates: { step: 'launch templates', actions: 'ec2:DescribeLaunchTemplateVersions' },
+  vpcCni: { step: 'vpc-cni add-on', actions: 'eks:DescribeAddon' },
+  podIdentity: { step: 'pod identity associations', actions: 'eks:ListPodIdentityAssociations and eks:DescribePodIdentityAssociation' },
+  accessEntries: { step: 'access entries', actions: 'eks:ListAccessEntries, eks:DescribeAccessEntry and eks:ListAssociatedAccessPolicies' },
+} as const;
 
 /** Policy-engine CRD groups whose policies could also filter traffic (DESIGN §4 reads NetworkPolicy and ANP only). */
 export const POLICY_ENGINE_GROUPS = ['cilium.io', 'crd.projectcalico.org', 'projectcalico.org'] as const;

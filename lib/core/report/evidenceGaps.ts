@@ -2,6 +2,7 @@
  * Evidence a cluster's report lacks, with the reason in words a reader can act on: what is missing
  * and how to get it (the kubectl command that exports it, or the permission a collector needs).
  */
+import { CLOUD_STEPS } from '../evidence/snapshot.js';
 import type { JsonReport } from './jsonReport.js';
 
 type CollectionStep = JsonReport['clusters'][number]['collection'][number];
@@ -26,6 +27,9 @@ const EXPORTS: Readonly<Record<string, { readonly noun: string; readonly resourc
   nodes: { noun: 'Nodes', resources: 'nodes', namespaced: false },
 };
 
+/** Cloud steps by name → the IAM actions the collector's role needs for them. */
+const CLOUD_ACTIONS: ReadonlyMap<string, string> = new Map(Object.values(CLOUD_STEPS).map((s) => [s.step, s.actions]));
+
 /** The steps that are not `ok`, in collection order, each with its reason. */
 export function evidenceGaps(collection: readonly CollectionStep[]): EvidenceGap[] {
   return collection.flatMap((s) => (s.status === 'ok' ? [] : [{ step: s.step, status: s.status, reason: reason(s) }]));
@@ -37,6 +41,10 @@ function reason(s: CollectionStep): string {
   if (s.status === 'absent') {
     if (!known) return detail || `no ${s.step} in the input`;
     return `no ${known.noun} in the input: export them with \`kubectl get ${known.resources}${known.namespaced ? ' -A' : ''} -o yaml\``;
+  }
+  const actions = CLOUD_ACTIONS.get(s.step);
+  if (s.status === 'forbidden' && actions) {
+    return `${s.step} could not be read (${detail || 'access denied'}): allow ${actions} to the collector's IAM role`;
   }
   if (s.status === 'forbidden') {
     const what = known ? known.noun : s.step;

@@ -4,7 +4,8 @@
  * never `enforced`.
  */
 import type { EvidenceSnapshot, KubeObject } from '../evidence/snapshot.js';
-import { evidenceStatus } from '../evidence/snapshot.js';
+import { CLOUD_STEPS, evidenceStatus } from '../evidence/snapshot.js';
+import { cloudStep, stepProblem } from './cloudFacts.js';
 import { at, mapsIn, stringsIn } from './json.js';
 
 export type EnforcementStatus = 'enforced' | 'not-enforced' | 'unknown';
@@ -45,7 +46,16 @@ export function detectEnforcement(snapshot: EvidenceSnapshot): Enforcement {
     const why = addOn === false ? 'the VPC CNI add-on has enableNetworkPolicy=false' : 'aws-node runs without the network policy agent enabled';
     return { status: 'not-enforced', reason: `No CNI enforces NetworkPolicies: ${why}, and no Calico, Cilium or other enforcing CNI was found. Every NetworkPolicy is ignored` };
   }
-  return { status: 'unknown', reason: 'whether a CNI enforces NetworkPolicies could not be determined: the evidence holds no CNI DaemonSet (aws-node, calico-node, cilium) and no VPC CNI add-on configuration' };
+  return { status: 'unknown', reason: `whether a CNI enforces NetworkPolicies could not be determined: the evidence holds no CNI DaemonSet (aws-node, calico-node, cilium) and ${addOnText(snapshot)}` };
+}
+
+/** What the evidence says of the vpc-cni EKS add-on when it does not decide enforcement. */
+function addOnText(snapshot: EvidenceSnapshot): string {
+  const problem = stepProblem(cloudStep(snapshot, CLOUD_STEPS.vpcCni.step));
+  if (problem) return `the VPC CNI add-on's configuration could not be read (${problem})`;
+  if (snapshot.cloud.vpcCni?.addOn === 'absent') return 'the vpc-cni EKS add-on is not installed';
+  if (snapshot.cloud.vpcCni?.addOn === 'installed') return 'the vpc-cni add-on\'s enableNetworkPolicy value could not be read';
+  return 'no VPC CNI add-on configuration';
 }
 
 /** The network policy agent's `--enable-network-policy` flag, when aws-node runs the agent. */

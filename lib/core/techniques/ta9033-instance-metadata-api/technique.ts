@@ -6,6 +6,8 @@
 import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
 import type { CheckContext, NetworkAnswer } from '../context.js';
 import { denyEgressToAddress } from '../remediation.js';
+import { CLOUD_STEPS } from '../../evidence/snapshot.js';
+import { cloudStep, metadataSourceText, nodeGroupMetadataText, nodeGroupsUnknownText, nodesOutsideNodeGroups, stepProblem } from '../cloudFacts.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, hostNetworkFailure } from '../workloads.js';
 
@@ -26,7 +28,9 @@ export const technique: Technique = {
     evidence: ['workloads', 'networkpolicies'],
     description: 'Cloud providers serve instance metadata, including the node\'s credentials, at 169.254.169.254. '
       + 'kubeseg asks, for every workload, whether its egress can reach that address on port 80, and whether the node groups '
-      + 'require IMDSv2 with a hop limit of 1 (which keeps pods off the host network away from it). Node agents (host-network '
+      + 'require IMDSv2 with a hop limit of 1 (which keeps pods off the host network away from it). Each node group\'s metadata '
+      + 'options come from its launch template, or are EKS\'s defaults when it has none (documented for AL2023 only: IMDSv2 required, '
+      + 'hop limit 1); a Node that no listed managed node group holds (self-managed, Karpenter) keeps the hop limit from counting. Node agents (host-network '
       + 'DaemonSets in kube-system, such as aws-node) act as the node and are not assessed.',
   },
   checks: [imdsEgress],
@@ -59,20 +63,32 @@ export function judgeImdsAccess(ctx: CheckContext, answer: NetworkAnswer, hopLim
   if (answer.status === 'unknown') {
     return unknown(CHECK, w.ref, `whether ${w.id} can reach the instance metadata API is unknown`, answer.reasons);
   }
-  return fail(CHECK, w.ref, `${w.id} can reach the instance metadata API at ${IMDS_ADDRESS}:80`, [...answer.reasons, imdsFacts(ctx)],
+  return fail(CHECK, w.ref, `${w.id} can reach the instance metadata API at ${IMDS_ADDRESS}:80`, [...answer.reasons, ...imdsFacts(ctx)],
     denyEgressToAddress(ctx, w, `${IMDS_ADDRESS}/32`, 'instance metadata'));
 }
 
-/** Evidence sentence when every node group keeps pods away from IMDSv2, else undefined. */
+/**
+ * Evidence sentence when every node group keeps pods away from IMDSv2, else undefined. A Node in the
+ * evidence that no listed node group holds (self-managed, Karpenter) may not: then undefined.
+ */
 export function imdsHopLimited(ctx: CheckContext): string | undefined {
   const groups = ctx.snapshot.cloud.nodeGroups ?? [];
   if (groups.length === 0) return undefined;
   const safe = groups.every((g) => g.httpTokens === 'required' && g.httpPutResponseHopLimit === 1);
-  return safe ? `node groups ${groups.map((g) => g.name).join(', ')}: HttpTokens=required, HttpPutResponseHopLimit=1` : undefined;
+  if (!safe || nodesOutsideNodeGroups(ctx.snapshot).length > 0) return undefined;
+  const named = groups.map((g) => {
+    const source = metadataSourceText(g);
+    return source ? `${g.name} (${source})` : g.name;
+  });
+  return `node groups ${named.join(', ')}: HttpTokens=required, HttpPutResponseHopLimit=1`;
 }
 
-function imdsFacts(ctx: CheckContext): string {
+function imdsFacts(ctx: CheckContext): string[] {
   const groups = ctx.snapshot.cloud.nodeGroups ?? [];
-  if (groups.length === 0) return 'node-group metadata options are unknown';
-  return groups.map((g) => `node group ${g.name}: HttpTokens=${g.httpTokens ?? 'unknown'}, HttpPutResponseHopLimit=${g.httpPutResponseHopLimit ?? 'unknown'}`).join('; ');
+  const outside = nodesOutsideNodeGroups(ctx.snapshot);
+  const nodes = outside.length === 0 ? [] : [`Node${outside.length === 1 ? '' : 's'} ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ` and ${outside.length - 3} more` : ''} `
+    + `${outside.length === 1 ? 'is' : 'are'} in no listed EKS managed node group (self-managed or Karpenter): ${outside.length === 1 ? 'its' : 'their'} metadata options are unknown`];
+  const unknownGroups = nodeGroupsUnknownText(ctx.snapshot);
+  const templates = stepProblem(cloudStep(ctx.snapshot, CLOUD_STEPS.launchTemplates.step));
+  return [...(unknownGroups ? [unknownGroups] : groups.map(nodeGroupMetadataText)), ...(templates ? [templates] : []), ...nodes];
 }

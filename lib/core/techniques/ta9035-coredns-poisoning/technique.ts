@@ -4,6 +4,8 @@
  * the network identity of any service. Mitigated by least-privilege RBAC on that ConfigMap.
  */
 import { fail, pass, unknown, type CheckOutcome, type ResourceRef } from '../../findings/finding.js';
+import { CLOUD_STEPS } from '../../evidence/snapshot.js';
+import { accessEntryMembers, cloudStep, clusterAdminEntries, stepProblem } from '../cloudFacts.js';
 import type { CheckContext } from '../context.js';
 import { bindingText, RbacIndex, subjectText, type RbacSubject } from '../rbac.js';
 import type { Technique } from '../types.js';
@@ -45,6 +47,9 @@ export const technique: Technique = {
       + 'kube-system and ClusterRoleBindings; built-in cluster-admin/admin/edit approximated when absent) and fails every '
       + 'ServiceAccount, User and Group that may, except the control plane and the managed platform (group system:masters, '
       + 'user system:kube-controller-manager, users eks:*, kube-system controllers bound to system:controller:* roles). '
+      + 'IAM principals with a cluster-admin EKS access policy (AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy at cluster scope) '
+      + 'are the cluster administrators, like system:masters: named in the pass evidence, not failed; an access entry that puts a '
+      + 'principal in a group that may change the ConfigMap is named in that group\'s finding. '
       + 'When nobody else may, one pass finding names the ConfigMap. A binding to a role the evidence lacks makes its subject '
       + 'unknown. Only RBAC is read: the permission matters whether or not the ConfigMap is in the evidence.',
   },
@@ -59,7 +64,7 @@ function coreDnsWriters(ctx: CheckContext): CheckOutcome[] {
   const failures = [...bySubject.values()].map(({ subject, grants: own }) => {
     const bindings = [...new Set(own.map((g) => bindingText(g.binding)))];
     return fail(CHECK, resourceOf(subject), `${subjectText(subject)} may change ${COREDNS_TEXT} and so poison the cluster's DNS`,
-      [...new Set(own.map((g) => g.evidence))], {
+      [...new Set(own.map((g) => g.evidence)), ...groupMembers(ctx, subject)], {
         text: `Remove update and patch on ${COREDNS_TEXT} from ${subjectText(subject)}: delete or narrow ${bindings.join(', ')}. `
           + 'Grant ConfigMap writes in kube-system only to the components that own them, in Roles with resourceNames that do not '
           + 'include coredns, and bind broad roles (cluster-admin, admin, edit) to people through short-lived access, not to workloads.',
@@ -74,8 +79,33 @@ function coreDnsWriters(ctx: CheckContext): CheckOutcome[] {
   const evidence = system.length > 0
     ? [...new Set(system.map((g) => `system component: ${g.evidence}`))]
     : [`no RoleBinding in kube-system or ClusterRoleBinding grants update or patch on ${COREDNS_TEXT}`];
+  const admins = accessPolicyWriters(ctx);
   return [pass(CHECK, { kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns' },
-    `only the control plane may change ${COREDNS_TEXT}`, evidence)];
+    `only the control plane${admins.some((a) => a.startsWith('cluster administrator')) ? ' and cluster administrators' : ''} may change ${COREDNS_TEXT}`, [...evidence, ...admins])];
+}
+
+/** IAM principals that EKS access entries put in a group which may change the ConfigMap. */
+function groupMembers(ctx: CheckContext, subject: RbacSubject): string[] {
+  if (subject.kind !== 'Group') return [];
+  const members = accessEntryMembers(ctx.snapshot, subject.name);
+  return members.length === 0 ? [] : [`EKS access entries put ${members.join(', ')} in Group ${subject.name}`];
+}
+
+/**
+ * People's cluster access through EKS access policies (outside RBAC): like group system:masters,
+ * the cluster administrators by design, named in the evidence rather than failed. With the aws-auth
+ * ConfigMap in the authentication mode, IAM principals it maps (not read: values stay out) may be too.
+ */
+function accessPolicyWriters(ctx: CheckContext): string[] {
+  const admins = clusterAdminEntries(ctx.snapshot).map(({ entry, policy }) =>
+    `cluster administrator through an EKS access entry (outside RBAC): ${entry.principalArn} holds ${policy} at cluster scope`);
+  const mode = ctx.snapshot.cloud.eks?.authenticationMode;
+  const awsAuth = mode && mode !== 'API'
+    ? [`authentication mode ${mode}: IAM principals that the ConfigMap kube-system/aws-auth maps to system:masters are cluster administrators too (its values are not read)`]
+    : [];
+  const problem = stepProblem(cloudStep(ctx.snapshot, CLOUD_STEPS.accessEntries.step));
+  const unread = problem ? [`EKS access entries could not be read (${problem}): cluster administrators outside RBAC are unknown`] : [];
+  return [...admins, ...awsAuth, ...unread];
 }
 
 function isSystemWriter(subject: RbacSubject, roleName: string): boolean {
