@@ -5,11 +5,12 @@
  * See bench/README.md.
  *
  * Exit code: 0 when everything ran (even if a target is MISSED); 1 on an engine/oracle
- * disagreement or a crashed child.
+ * disagreement, a crashed child, or a live collection that missed objects or steps.
  *
  * Options: --seed <n> (default 42), --sizes 1k,10k,50k (engine and scan sizes to run), --repeat <n>
  * (runs per engine, scan or render measurement, median reported; default 1), --skip-oracle,
- * --skip-scan, --skip-render.
+ * --skip-scan, --skip-render, --skip-collect, --collect-concurrency <n> (clusters at once in the
+ * live-collection benchmark; default: the CLI's).
  */
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -20,6 +21,7 @@ import {
   type ScanResult,
 } from './protocol.js';
 import { pinPrefix, runChild, type ChildOutcome as GenericOutcome } from './child.js';
+import { FLEET, runCollectBenchmark } from './collect.js';
 import { runRenderBenchmark } from './render.js';
 import { formatTable, mib, ms } from './table.js';
 
@@ -240,11 +242,16 @@ async function main(): Promise<void> {
       'skip-oracle': { type: 'boolean', default: false },
       'skip-scan': { type: 'boolean', default: false },
       'skip-render': { type: 'boolean', default: false },
+      'skip-collect': { type: 'boolean', default: false },
+      'collect-concurrency': { type: 'string' },
     },
   });
   const seed = Number(values.seed);
   const repeat = Math.max(1, Number(values.repeat));
-  if (!Number.isInteger(seed) || !Number.isInteger(repeat)) throw new Error('--seed and --repeat take integers');
+  const collectConcurrency = values['collect-concurrency'] === undefined ? undefined : Number(values['collect-concurrency']);
+  if (!Number.isInteger(seed) || !Number.isInteger(repeat) || (collectConcurrency !== undefined && !(Number.isInteger(collectConcurrency) && collectConcurrency >= 1))) {
+    throw new Error('--seed, --repeat and --collect-concurrency take integers');
+  }
   const wanted = values.sizes?.split(',');
   const sizes = ENGINE_SIZES.filter((s) => !wanted || wanted.includes(s.label));
   const scanSizes = values['skip-scan'] ? [] : SCAN_SIZES.filter((s) => !wanted || wanted.includes(s.label));
@@ -255,6 +262,8 @@ async function main(): Promise<void> {
   const engineRows = await runSizes(pin, 'engine', sizes, seed, repeat);
   const scanRows = await runSizes(pin, 'scan', scanSizes, seed, repeat);
   const render = values['skip-render'] ? undefined : await runRenderBenchmark(pin, seed, repeat, log);
+  const collect = values['skip-collect'] ? undefined
+    : await runCollectBenchmark(pin, { seed, ...(collectConcurrency !== undefined && { concurrency: collectConcurrency }) }, log);
   let oracleRun: OracleRun | undefined;
   let oracleSkipped = '';
   if (values['skip-oracle']) oracleSkipped = 'skipped (--skip-oracle)';
@@ -269,10 +278,14 @@ async function main(): Promise<void> {
   console.log(scanRows.length > 0 ? scanTable(scanRows) : values['skip-scan'] ? 'skipped (--skip-scan)' : 'no scan size selected (--sizes)');
   console.log(`\nRender: synthetic fleet report → report model → HTML and PDF, one fresh process per run${repeat > 1 ? `; median of ${repeat} runs` : ''}\n`);
   console.log(render ? render.table : 'skipped (--skip-render)');
+  console.log(`\nLive collection: ${FLEET.clusters} clusters × 300 pods behind HTTPS fake API servers (${FLEET.latencyMs} ms per request, ` +
+    `in their own processes), collected and scanned as \`kubeseg scan --all-contexts\` does; the naive run is a sample of ${FLEET.naiveSample} ` +
+    `clusters one request at a time, extrapolated linearly to ${FLEET.clusters}\n`);
+  console.log(collect ? collect.table : 'skipped (--skip-collect)');
   console.log('\nOracle comparison: same generated cluster, engine and bruteForceReachCounts in one process\n');
   console.log(oracleRun ? oracleTable(oracleRun) : oracleSkipped);
-  console.log('\nTargets (one core)\n');
-  const targets = [...sizeTargets('engine', engineRows), ...sizeTargets('scan', scanRows), ...(render?.targets ?? []), oracleTarget(oracleRun, oracleSkipped)];
+  console.log('\nTargets (one core for the measured process)\n');
+  const targets = [...sizeTargets('engine', engineRows), ...sizeTargets('scan', scanRows), ...(render?.targets ?? []), ...(collect?.targets ?? []), oracleTarget(oracleRun, oracleSkipped)];
   console.log(formatTable(['target', 'measured', 'status'], targets));
 
   const crashed = [...engineRows, ...scanRows].some((r) => r.outcome.kind === 'crash') || (oracleRun?.crashed ?? false) || (render?.crashed ?? false);
@@ -280,7 +293,8 @@ async function main(): Promise<void> {
   if (crashed) console.log('\nFAILED: a benchmark child crashed (see above).');
   const whatIfDisagrees = scanRows.some((r) => r.outcome.kind === 'ok' && !(r.outcome.result as ScanResult).whatIfAgrees);
   if (whatIfDisagrees) console.log('\nFAILED: the what-if and the naive what-if score differently (see above).');
-  process.exitCode = crashed || oracleRun?.disagreement || whatIfDisagrees ? 1 : 0;
+  if (collect?.failed) console.log('\nFAILED: the live collection missed objects or steps, or a child crashed (see above).');
+  process.exitCode = crashed || oracleRun?.disagreement || whatIfDisagrees || collect?.failed ? 1 : 0;
 }
 
 await main();

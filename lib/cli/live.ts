@@ -3,16 +3,17 @@
  * side (each with its own KubeConfig, clients and request limit), one progress line per cluster on
  * stderr. A kubeconfig problem is an input error; a cluster that fails is reported in its snapshot.
  */
-import pLimit from 'p-limit';
 import { outputRootProblem } from '../adapters/files/writeReportFiles.js';
 import { collectCluster } from '../adapters/k8s/collectCluster.js';
 import { KubeconfigError, kubeconfigPath, loadKubeconfigTargets } from '../adapters/k8s/kubeconfig.js';
+import { runBounded } from '../adapters/k8s/runBounded.js';
 import { collectedStatus, writeSnapshotDir } from '../adapters/snapshots/snapshotDir.js';
 import { DiagnosticList } from '../core/diagnostics.js';
 import { API_SERVER_STEP, type EvidenceSnapshot } from '../core/evidence/snapshot.js';
 import { inertLine } from '../core/format/inert.js';
 import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
+import { DEFAULT_CLUSTER_CONCURRENCY } from './liveDefaults.js';
 
 export interface LiveOptions {
   readonly kubeconfig?: string;
@@ -20,10 +21,9 @@ export interface LiveOptions {
   readonly allContexts?: boolean;
   /** Client-side timeout of each request. */
   readonly timeoutSeconds: number;
+  /** Clusters collected at once (default DEFAULT_CLUSTER_CONCURRENCY); each has its own bound on requests in flight. */
+  readonly concurrency?: number;
 }
-
-/** Clusters collected at once; each has its own bound on requests in flight. */
-const CLUSTER_CONCURRENCY = 4;
 
 export async function collectLive(options: LiveOptions, diagnostics: DiagnosticList, io: Io): Promise<EvidenceSnapshot[]> {
   let targets;
@@ -34,12 +34,11 @@ export async function collectLive(options: LiveOptions, diagnostics: DiagnosticL
     diagnostics.fatal(err.message);
     return [];
   }
-  const limit = pLimit(CLUSTER_CONCURRENCY);
-  return Promise.all(targets.map((target) => limit(async () => {
+  return runBounded(targets, { concurrency: options.concurrency ?? DEFAULT_CLUSTER_CONCURRENCY }, async (target) => {
     const snapshot = await collectCluster(target, { timeoutMs: options.timeoutSeconds * 1000 });
     io.stderr(`${inertLine(progressLine(snapshot))}\n`);
     return snapshot;
-  })));
+  });
 }
 
 function progressLine(snapshot: EvidenceSnapshot): string {

@@ -13,8 +13,9 @@ import { assembleSnapshot } from '../../core/evidence/buildSnapshot.js';
 import { sanitizeObject } from '../../core/evidence/sanitize.js';
 import {
   API_SERVER_STEP, EVIDENCE_KIND_NAMES, POLICY_ENGINE_GROUPS,
-  type CollectionStep, type EvidenceKind, type EvidenceSnapshot, type KubeObject,
+  type ClusterIdentity, type CollectionStep, type EvidenceKind, type EvidenceSnapshot, type KubeObject,
 } from '../../core/evidence/snapshot.js';
+import { ClusterAgent } from './clusterAgent.js';
 import type { KubeTarget } from './kubeconfig.js';
 import { requestOptions as perRequestOptions } from './tokenKubeConfig.js';
 import { groupVersion, listPage, makeClusterApis, resourceName, resourcesOf, type ClusterApis, type Resource } from './resources.js';
@@ -36,8 +37,17 @@ const MAX_RESTARTS = 2;
 export async function collectCluster(target: KubeTarget, options: CollectOptions = {}): Promise<EvidenceSnapshot> {
   const { timeoutMs, concurrency, pageSize } = { ...DEFAULT_COLLECT_OPTIONS, ...options };
   const identity = target.identity ?? { name: target.context, source: 'kubeconfig' as const };
-  const requestOptions = perRequestOptions(timeoutMs, target.bearerToken);
-  const limit = pLimit(concurrency);
+  const agent = new ClusterAgent(concurrency);
+  try {
+    const requestOptions = agent.options(perRequestOptions(timeoutMs, target.bearerToken));
+    return await collectWith(target, identity, { timeoutMs, pageSize, requestOptions, limit: pLimit(concurrency) });
+  } finally {
+    agent.close();
+  }
+}
+
+async function collectWith(target: KubeTarget, identity: ClusterIdentity, settings: ListSettings): Promise<EvidenceSnapshot> {
+  const { timeoutMs, requestOptions } = settings;
   const served = await discover(target.kubeConfig, requestOptions, timeoutMs);
   if (!served.ok) {
     // The cluster is still listed: the API server step holds the reason, and every step says nothing was collected.
@@ -49,7 +59,7 @@ export async function collectCluster(target: KubeTarget, options: CollectOptions
     return assembleSnapshot({ identity, objects: [], collection });
   }
   const apis = makeClusterApis(target.kubeConfig);
-  const list = (r: Resource): Promise<Listed> => listAll(apis, r, { pageSize, timeoutMs, requestOptions, limit });
+  const list = (r: Resource): Promise<Listed> => listAll(apis, r, settings);
   const results = await Promise.all(EVIDENCE_KIND_NAMES.map((step) => collectStep(step, served.serves, list)));
   return assembleSnapshot({
     identity,

@@ -3,11 +3,9 @@
  * EVIDENCE_KINDS, and the client-node call that lists it across all namespaces, one page at a time.
  */
 import * as k8s from '@kubernetes/client-node';
-// Not re-exported by the package root; the same serializer client-node uses to read responses.
-import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { EVIDENCE_KINDS, type EvidenceKind } from '../../core/evidence/snapshot.js';
 
-/** One page of a list, as plain JSON (client-node's typed models turned back into API objects). */
+/** One page of a list, as plain JSON: the objects as the API server sent them. */
 export interface Page {
   readonly items: readonly Record<string, unknown>[];
   readonly continueToken: string | undefined;
@@ -52,11 +50,7 @@ export interface Resource {
   readonly version: string;
   readonly plural: string;
   readonly list: Lister;
-  /** The client-node model a typed list returns (`V1Pod`); undefined for custom resources, which come back as plain JSON. */
-  readonly model: string | undefined;
 }
-
-const CUSTOM_KINDS = new Set(['Route', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
 
 /** A custom resource lists as untyped JSON through the CustomObjectsApi. */
 function custom(group: string, version: string, plural: string): Lister {
@@ -89,7 +83,7 @@ const RESOURCES: Record<string, Resource> = Object.fromEntries(([
   ['ClusterRole', 'rbac.authorization.k8s.io', 'v1', 'clusterroles', (a, p, o) => a.rbac.listClusterRole(p, o)],
   ['RoleBinding', 'rbac.authorization.k8s.io', 'v1', 'rolebindings', (a, p, o) => a.rbac.listRoleBindingForAllNamespaces(p, o)],
   ['ClusterRoleBinding', 'rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', (a, p, o) => a.rbac.listClusterRoleBinding(p, o)],
-] satisfies [string, string, string, string, Lister][]).map(([kind, group, version, plural, list]) => [kind, { kind, group, version, plural, list, model: CUSTOM_KINDS.has(kind) ? undefined : `V1${kind}` }]));
+] satisfies [string, string, string, string, Lister][]).map(([kind, group, version, plural, list]) => [kind, { kind, group, version, plural, list }]));
 
 /** The resources of an evidence step, in EVIDENCE_KINDS order. */
 export function resourcesOf(step: EvidenceKind): Resource[] {
@@ -104,11 +98,40 @@ export const resourceName = (r: Resource): string => (r.group === '' ? r.plural 
 /** One page, each item a plain API object with the kind and apiVersion a list leaves out of its items. */
 export async function listPage(apis: ClusterApis, r: Resource, request: PageRequest, options: k8s.ConfigurationOptions): Promise<Page> {
   const params: ListParams = { limit: request.limit, ...(request.continueToken !== undefined && { _continue: request.continueToken }) };
-  const page = await r.list(apis, params, options);
-  // Typed models rename fields (`from` is `_from`) and hold Dates: serialising gives the API's JSON back.
-  const items = (page.items ?? []).map((item): Record<string, unknown> => ({
-    ...(r.model === undefined ? item : (ObjectSerializer.serialize(item, r.model, '') as Record<string, unknown>)),
-    apiVersion: groupVersion(r), kind: r.kind,
-  }));
-  return { items, continueToken: page.metadata?._continue || undefined };
+  const raw: { page?: RawList } = {};
+  await r.list(apis, params, capturingRawPage(options, raw));
+  if (!raw.page) throw new Error(`list ${resourceName(r)}: no list in the answer`);
+  const items = (raw.page.items ?? []).map((item) => ({ ...item, apiVersion: groupVersion(r), kind: r.kind }));
+  return { items, continueToken: raw.page.metadata?.continue || undefined };
+}
+
+interface RawList {
+  readonly items?: readonly Record<string, unknown>[];
+  readonly metadata?: { readonly continue?: string };
+}
+
+/**
+ * The typed call still makes the request (authentication, TLS, errors as ApiException), but a 200
+ * answer's JSON is taken here and client-node is handed the list without its items. Otherwise it
+ * turns every item into its typed model, with an `undefined` key for every absent attribute, and
+ * serialising that back to the API's JSON costs as much again: measured, these passes were a large
+ * part of a collection's CPU and memory (bench/README.md).
+ */
+function capturingRawPage(options: k8s.ConfigurationOptions, into: { page?: RawList }): k8s.ConfigurationOptions {
+  return {
+    ...options,
+    middlewareMergeStrategy: 'append',
+    middleware: [...(options.middleware ?? []), {
+      pre: (ctx) => new k8s.Observable(Promise.resolve(ctx)),
+      post: (rc) => new k8s.Observable(takeItems(rc, into)),
+    }],
+  };
+}
+
+async function takeItems(rc: k8s.ResponseContext, into: { page?: RawList }): Promise<k8s.ResponseContext> {
+  if (rc.httpStatusCode !== 200) return rc;
+  const page = JSON.parse(await rc.body.text()) as RawList;
+  into.page = page;
+  const rest = JSON.stringify({ ...page, items: [] });
+  return new k8s.ResponseContext(rc.httpStatusCode, rc.headers, { text: async () => rest, binary: async () => Buffer.from(rest) });
 }
