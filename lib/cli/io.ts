@@ -14,6 +14,9 @@ export const processIo: Io = {
   exitCode: (code) => void (process.exitCode = code),
 };
 
+/** The live progress display only draws on a real terminal; in tests and pipes each cluster gets a plain line. */
+export const stderrIsTerminal = (io: Io): boolean => io === processIo && process.stderr.isTTY === true;
+
 /**
  * A reader that stops early (`kubeseg demo | head -1`) closes the pipe: the run is then over, and
  * ends with the exit code it has so far instead of an EPIPE trace. Installed once per process.

@@ -1,19 +1,20 @@
 /**
  * Live clusters for `collect` and `scan`: kubeconfig contexts → one snapshot each, clusters side by
- * side (each with its own KubeConfig, clients and request limit), one progress line per cluster on
- * stderr. A kubeconfig problem is an input error; a cluster that fails is reported in its snapshot.
+ * side (each with its own KubeConfig, clients and request limit), with progress on stderr. A kubeconfig problem is an input error; a cluster that fails is reported in its snapshot.
  */
 import { outputRootProblem } from '../adapters/files/writeReportFiles.js';
 import { collectCluster } from '../adapters/k8s/collectCluster.js';
 import { KubeconfigError, kubeconfigPath, loadKubeconfigTargets } from '../adapters/k8s/kubeconfig.js';
 import { runBounded } from '../adapters/k8s/runBounded.js';
-import { collectedStatus, writeSnapshotDir } from '../adapters/snapshots/snapshotDir.js';
+import { writeSnapshotDir, type SnapshotRequest } from '../adapters/snapshots/snapshotDir.js';
 import { DiagnosticList } from '../core/diagnostics.js';
-import { API_SERVER_STEP, type EvidenceSnapshot } from '../core/evidence/snapshot.js';
+import type { EvidenceSnapshot } from '../core/evidence/snapshot.js';
 import { inertLine } from '../core/format/inert.js';
 import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
 import { DEFAULT_CLUSTER_CONCURRENCY } from './liveDefaults.js';
+import { createProgress } from './progress.js';
+import type { SnapshotSource } from './scan.js';
 
 export interface LiveOptions {
   readonly kubeconfig?: string;
@@ -23,6 +24,8 @@ export interface LiveOptions {
   readonly timeoutSeconds: number;
   /** Clusters collected at once (default DEFAULT_CLUSTER_CONCURRENCY); each has its own bound on requests in flight. */
   readonly concurrency?: number;
+  /** Draw the live progress display (stderr is a terminal) rather than a line per cluster. */
+  readonly terminal?: boolean;
 }
 
 export async function collectLive(options: LiveOptions, diagnostics: DiagnosticList, io: Io): Promise<EvidenceSnapshot[]> {
@@ -34,44 +37,44 @@ export async function collectLive(options: LiveOptions, diagnostics: DiagnosticL
     diagnostics.fatal(err.message);
     return [];
   }
-  return runBounded(targets, { concurrency: options.concurrency ?? DEFAULT_CLUSTER_CONCURRENCY }, async (target) => {
-    const snapshot = await collectCluster(target, { timeoutMs: options.timeoutSeconds * 1000 });
-    io.stderr(`${inertLine(progressLine(snapshot))}\n`);
-    return snapshot;
-  });
+  const progress = createProgress(io, options.terminal ?? false);
+  progress.expect(targets.length);
+  progress.phase(`collecting ${targets.length} context${targets.length === 1 ? '' : 's'}`);
+  try {
+    return await runBounded(targets, { concurrency: options.concurrency ?? DEFAULT_CLUSTER_CONCURRENCY }, async (target) => {
+      const snapshot = await collectCluster(target, { timeoutMs: options.timeoutSeconds * 1000 });
+      progress.collected(snapshot);
+      return snapshot;
+    });
+  } finally {
+    await progress.end();
+  }
 }
 
-function progressLine(snapshot: EvidenceSnapshot): string {
-  const status = collectedStatus(snapshot);
-  const problems = snapshot.collection.filter((s) => s.status === 'forbidden' || s.status === 'error');
-  if (status === 'unreachable') {
-    const reason = snapshot.collection.find((s) => s.step === API_SERVER_STEP)?.detail ?? '';
-    return `${snapshot.cluster.name}: unreachable: ${reason.replace(/^unreachable: /, '')}`;
-  }
-  if (status === 'partial') return `${snapshot.cluster.name}: partial: ${problems.map((s) => `${s.step} ${s.status} (${s.detail ?? ''})`).join('; ')}`;
-  return `${snapshot.cluster.name}: collected (${snapshot.objects.length} objects)`;
-}
+/** What `kubeseg collect` was asked for, for the index; the snapshots come from `load`. */
+export const kubeconfigRequest = (options: LiveOptions): Omit<SnapshotRequest, 'collectedAt'> => ({
+  kubeconfig: kubeconfigPath(options), requested: options.allContexts ? 'all-contexts' : [...(options.contexts ?? [])],
+});
 
 /** `kubeseg collect`: snapshots and index.json into `dir`; exit 3 when a cluster was not fully collected. */
-export async function runCollect(options: LiveOptions & { readonly snapshot: string; readonly now: Date }, io: Io): Promise<void> {
+export async function runCollect(
+  load: SnapshotSource, request: Omit<SnapshotRequest, 'collectedAt'>, options: { readonly snapshot: string; readonly now: Date }, io: Io,
+): Promise<void> {
   // Checked before any cluster is contacted, so that a typo does not cost a whole collection.
   const problem = await outputRootProblem(options.snapshot);
   if (problem) {
-    io.stderr(`error: ${inertLine(`--snapshot ${options.snapshot}: ${problem}`)}
-`);
+    io.stderr(`error: ${inertLine(`--snapshot ${options.snapshot}: ${problem}`)}\n`);
     io.exitCode(EXIT.inputError);
     return;
   }
   const diagnostics = new DiagnosticList();
-  const snapshots = await collectLive(options, diagnostics, io);
+  const snapshots = await load(diagnostics);
   reportDiagnostics(diagnostics, io);
   if (diagnostics.hasFatal) {
     io.exitCode(EXIT.inputError);
     return;
   }
-  const index = await writeSnapshotDir(options.snapshot, {
-    kubeconfig: kubeconfigPath(options), requested: options.allContexts ? 'all-contexts' : [...(options.contexts ?? [])], collectedAt: options.now,
-  }, snapshots);
+  const index = await writeSnapshotDir(options.snapshot, { ...request, collectedAt: options.now }, snapshots);
   io.stdout(`Snapshots written to ${inertLine(options.snapshot)}:\n${index.clusters.map((c) => `  ${inertLine(c.file)}  ${c.status}\n`).join('')}`);
   io.exitCode(index.clusters.every((c) => c.status === 'collected') ? EXIT.ok : EXIT.partial);
 }

@@ -22,9 +22,10 @@ export function addLiveOptions(command: Command): Command {
 
 export const wantsLive = (flags: LiveFlags): boolean => flags.allContexts === true || (flags.context?.length ?? 0) > 0;
 
-/** The LiveOptions of the flags (`--all-contexts` wins over `--context`). */
-export function liveOptions(flags: LiveFlags): LiveOptions {
+/** The LiveOptions of the flags (`--all-contexts` wins over `--context`); `terminal` draws the live progress display. */
+export function liveOptions(flags: LiveFlags, terminal = false): LiveOptions {
   return {
+    terminal,
     ...(flags.kubeconfig !== undefined && { kubeconfig: flags.kubeconfig }),
     ...(flags.context && { contexts: flags.context }),
     ...(flags.allContexts && { allContexts: true }),

@@ -4,6 +4,7 @@ import { registerCollect } from './commands/collect.js';
 import { registerConnectivity } from './commands/connectivity.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGrantAccess } from './commands/grantAccess.js';
+import { registerReport } from './commands/report.js';
 import { registerScan } from './commands/scan.js';
 import { EXIT } from './exitCodes.js';
 import { endQuietlyWhenOutputCloses, processIo, type Io } from './io.js';
@@ -19,6 +20,7 @@ export function buildProgram(io: Io, isTty = false): Command {
   registerConnectivity(program, io);
   registerScan(program, io, isTty);
   registerCollect(program, io);
+  registerReport(program, io, isTty);
   registerDemo(program, io, isTty);
   registerGrantAccess(program, io);
   program.addHelpText('after', () => `\nUsage of every command:\n${program.commands.map((c) => `  kubeseg ${c.name()} ${c.usage()}\n${c.options.map((o) => `      ${o.flags.padEnd(24)} ${o.description}${o.argChoices ? ` (${o.argChoices.join('|')})` : ''}`).join('\n')}`).join('\n')}\n\nExit codes: 0 done; 1 score below --fail-below; 2 usage or input error; 3 partial.\n`);

@@ -42,9 +42,8 @@ export function progressLine(snapshot: EvidenceSnapshot): string {
 class PlainLines implements Progress {
   constructor(private readonly io: Io) {}
 
-  phase(text: string): void {
-    this.io.stderr(`${inertLine(text)}\n`);
-  }
+  // A log gets a line per cluster and per problem; phases are for the live display.
+  phase(): void {}
 
   expect(): void {}
 

@@ -180,7 +180,7 @@ describe('collectClusterFacts', () => {
 
     // Assess
     expect(stepStatuses(steps)).toMatchObject({ 'access entries': 'forbidden', 'node groups': 'ok', 'vpc-cni add-on': 'ok', 'pod identity associations': 'ok' });
-    expect(steps.find((s) => s.step === 'access entries')!.detail).toBe('eks:ListAccessEntries on cluster shop: AccessDeniedException (HTTP 403)');
+    expect(steps.find((s) => s.step === 'access entries')!.detail).toBe('eks:ListAccessEntries on cluster shop: AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/kubeseg-reader/s is not authorized to perform: eks:ListAccessEntries');
     expect(cloud.accessEntries).toBeUndefined();
     expect(cloud.nodeGroups).toHaveLength(5);
   });
@@ -197,7 +197,7 @@ describe('collectClusterFacts', () => {
     // Assess
     expect(steps.find((s) => s.step === 'launch templates')).toEqual({
       step: 'launch templates', status: 'forbidden',
-      detail: 'ec2:DescribeLaunchTemplateVersions lt-0legacy version $Default (node group legacy): UnauthorizedOperation (HTTP 403)',
+      detail: 'ec2:DescribeLaunchTemplateVersions lt-0legacy version $Default (node group legacy): UnauthorizedOperation: not authorized',
     });
     expect(cloud.nodeGroups?.[0]).toEqual({ name: 'legacy', amiType: 'AL2_x86_64', launchTemplate: { id: 'lt-0legacy', version: '$Default' } });
     expect(cloud.nodeGroups?.[2]).toMatchObject({ name: 'gpu', httpTokens: 'required', metadataSource: 'launch-template' });
@@ -308,6 +308,6 @@ spec:
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.run.findings[0]!.evidence).toContain('EKS Pod Identity associations could not be read (pod identity associations: forbidden '
-      + '(eks:ListPodIdentityAssociations on cluster shop: AccessDeniedException (HTTP 403))), so a Pod Identity role of ServiceAccount shop/reports is unknown');
+      + '(eks:ListPodIdentityAssociations on cluster shop: AccessDeniedException: denied)), so a Pod Identity role of ServiceAccount shop/reports is unknown');
   });
 });

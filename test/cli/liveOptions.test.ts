@@ -11,7 +11,7 @@ function parse(args: string[]): LiveFlags {
 
 describe('--concurrency', () => {
   it('passes the number of clusters collected at once to the collection', () => {
-    expect(liveOptions(parse(['--all-contexts', '--concurrency', '3']))).toEqual({ allContexts: true, timeoutSeconds: 15, concurrency: 3 });
+    expect(liveOptions(parse(['--all-contexts', '--concurrency', '3']))).toEqual({ allContexts: true, timeoutSeconds: 15, concurrency: 3, terminal: false });
   });
 
   it('leaves the default to the collection when not given', () => {

@@ -105,7 +105,7 @@ describe('kubeseg collect and scan of live clusters', () => {
     // Assess
     expect([both.code, none.code, missing.code]).toEqual([2, 2, 2]);
     expect(both.stderr).toContain('scan one of: manifest paths, --snapshot DIR, or --context NAME... | --all-contexts');
-    expect(none.stderr).toContain('name the clusters: --context NAME... or --all-contexts');
+    expect(none.stderr).toContain('name the clusters: --context NAME..., --all-contexts, or --config FLEET.yaml');
     expect(missing.stderr).toBe(`error: kubeconfig ${kubeconfig}: no context 'nope'\n`);
   });
 

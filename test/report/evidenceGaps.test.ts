@@ -12,7 +12,7 @@ describe('evidenceGaps', () => {
     ];
 
     // Act
-    const gaps = evidenceGaps(collection);
+    const gaps = evidenceGaps(collection, 'manifests');
 
     // Assess
     expect(gaps.map((g) => g.reason)).toEqual([
@@ -21,5 +21,21 @@ describe('evidenceGaps', () => {
       'RBAC objects could not be read (403 Forbidden: list roles.rbac.authorization.k8s.io): give the collector\'s role list and get on them (`kubeseg grant-access`)',
       'eks:DescribeAddon vpc-cni on cluster shop: not installed as an EKS add-on',
     ]);
+  });
+
+  it('does not count what a live API server does not serve as a gap: none of those objects exist there', () => {
+    // Prepare
+    const collection = [
+      { step: 'adminnetworkpolicies', status: 'absent' as const, detail: 'not served by the API server: policy.networking.k8s.io/v1alpha1' },
+      { step: 'rbac', status: 'forbidden' as const, detail: '403 Forbidden: list roles.rbac.authorization.k8s.io' },
+    ];
+
+    // Act
+    const live = evidenceGaps(collection, 'eks');
+    const offline = evidenceGaps(collection, 'manifests');
+
+    // Assess
+    expect(live.map((g) => g.step)).toEqual(['rbac']);
+    expect(offline.map((g) => g.step)).toEqual(['adminnetworkpolicies', 'rbac']);
   });
 });

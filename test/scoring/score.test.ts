@@ -235,15 +235,27 @@ describe('scoreFleet', () => {
 
   it('adds nothing to the score for a cluster without a score, but lowers the coverage', () => {
     // Prepare: an unreachable cluster (no score, no workloads, coverage 0) is listed beside a scored one
-    const clusters = [{ score: 70, coverage: 1, workloads: 9 }, { score: null, coverage: 0, workloads: 0 }];
+    const clusters = [{ score: 70, coverage: 1, workloads: 9 }, { score: null, coverage: 0, workloads: 0, unreachable: true }];
 
     // Act
     const f = scoreFleet(clusters);
 
-    // Assess: the unscored cluster counts as one workload for coverage: 9 / 10
+    // Assess: the unreachable cluster weighs as much as the average collected one (9 workloads), none covered: 9 / 18
     expect(f.score).toBe(70);
     expect(f.grade).toBe('C');
-    expect(f.coverage).toBe(0.9);
+    expect(f.coverage).toBe(0.5);
+  });
+
+  it('gives a fleet of which two clusters in three could not be collected a third of its coverage, whatever their size', () => {
+    // Act
+    const f = scoreFleet([
+      { score: 100, coverage: 1, workloads: 27 },
+      { score: null, coverage: 0, workloads: 0, unreachable: true },
+      { score: null, coverage: 0, workloads: 0, unreachable: true },
+    ]);
+
+    // Assess
+    expect(f).toEqual({ score: 100, grade: 'A', coverage: 0.33 });
   });
 
   it('leaves out a cluster with a score but no workloads', () => {

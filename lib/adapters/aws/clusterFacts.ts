@@ -15,6 +15,8 @@ import { parse } from 'yaml';
 import {
   CLOUD_STEPS, type AccessEntry, type CloudFacts, type CollectionStep, type NodeGroupFacts, type PodIdentityAssociation,
 } from '../../core/evidence/snapshot.js';
+import { allPages, type Call } from './pages.js';
+import { describeAwsError, isAccessDenied } from './retry.js';
 
 export interface ClusterFactsInput {
   readonly eks: EKSClient;
@@ -22,7 +24,7 @@ export interface ClusterFactsInput {
   /** DescribeCluster's `cluster`, already fetched by discovery. */
   readonly cluster: Cluster;
   /** Wraps every AWS call (retries with backoff); by default each call runs once. */
-  readonly call?: <T>(fn: () => Promise<T>) => Promise<T>;
+  readonly call?: Call;
 }
 
 export interface ClusterFacts {
@@ -30,7 +32,6 @@ export interface ClusterFacts {
   readonly steps: CollectionStep[];
 }
 
-type Call = <T>(fn: () => Promise<T>) => Promise<T>;
 const once: Call = (fn) => fn();
 
 export async function collectClusterFacts({ eks, ec2, cluster, call = once }: ClusterFactsInput): Promise<ClusterFacts> {
@@ -90,41 +91,13 @@ function eachLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Pr
 const DESCRIBE_CONCURRENCY = 4;
 
 function failedStep(step: string, what: string, err: unknown): CollectionStep {
-  return { step, status: isAccessDenied(err) ? 'forbidden' : 'error', detail: `${what}: ${errorName(err)}` };
-}
-
-/** The error's name only: AWS messages can quote request details, and a name says enough. */
-function errorName(err: unknown): string {
-  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: number } };
-  const name = typeof e?.name === 'string' && e.name !== 'Error' ? e.name : 'request failed';
-  const status = e?.$metadata?.httpStatusCode;
-  return status ? `${name} (HTTP ${status})` : name;
-}
-
-function isAccessDenied(err: unknown): boolean {
-  const e = err as { name?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number } };
-  const name = String(e?.name ?? e?.Code ?? '');
-  return /AccessDenied|UnauthorizedOperation|Forbidden|NotAuthorized/i.test(name) || e?.$metadata?.httpStatusCode === 403;
+  return { step, status: isAccessDenied(err) ? 'forbidden' : 'error', detail: `${what}: ${describeAwsError(err)}` };
 }
 
 const isNotFound = (err: unknown): boolean => (err as { name?: unknown })?.name === 'ResourceNotFoundException';
 
-/** Follows `nextToken` until the last page; each page is one call through the retry wrapper. */
-async function allPages<P extends { nextToken?: string | undefined }, T>(
-  call: Call, page: (nextToken: string | undefined) => Promise<P>, items: (p: P) => readonly T[] | undefined,
-): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const p = await call(() => page(token));
-    out.push(...(items(p) ?? []));
-    token = p.nextToken;
-  } while (token);
-  return out;
-}
-
 async function describeNodegroups(eks: EKSClient, clusterName: string, call: Call): Promise<Nodegroup[]> {
-  const names = await allPages(call, (nextToken) => eks.send(new ListNodegroupsCommand({ clusterName, nextToken })), (p) => p.nodegroups);
+  const names = await allPages(call, (nextToken) => eks.send(new ListNodegroupsCommand({ clusterName, nextToken })), (p) => p.nodegroups, (p) => p.nextToken);
   return eachLimited(names, async (nodegroupName) =>
     (await call(() => eks.send(new DescribeNodegroupCommand({ clusterName, nodegroupName })))).nodegroup ?? { nodegroupName });
 }
@@ -238,7 +211,7 @@ export function networkPolicySetting(configurationValues: string | undefined): b
 }
 
 async function podIdentityAssociations(eks: EKSClient, clusterName: string, call: Call): Promise<PodIdentityAssociation[]> {
-  const summaries = await allPages(call, (nextToken) => eks.send(new ListPodIdentityAssociationsCommand({ clusterName, nextToken })), (p) => p.associations);
+  const summaries = await allPages(call, (nextToken) => eks.send(new ListPodIdentityAssociationsCommand({ clusterName, nextToken })), (p) => p.associations, (p) => p.nextToken);
   return eachLimited(summaries.filter((s) => s.namespace && s.serviceAccount), async (s): Promise<PodIdentityAssociation> => {
     const described = s.associationId
       ? (await call(() => eks.send(new DescribePodIdentityAssociationCommand({ clusterName, associationId: s.associationId })))).association
@@ -250,11 +223,11 @@ async function podIdentityAssociations(eks: EKSClient, clusterName: string, call
 }
 
 async function accessEntries(eks: EKSClient, clusterName: string, call: Call): Promise<AccessEntry[]> {
-  const principals = await allPages(call, (nextToken) => eks.send(new ListAccessEntriesCommand({ clusterName, nextToken })), (p) => p.accessEntries);
+  const principals = await allPages(call, (nextToken) => eks.send(new ListAccessEntriesCommand({ clusterName, nextToken })), (p) => p.accessEntries, (p) => p.nextToken);
   return eachLimited(principals, async (principalArn): Promise<AccessEntry> => {
     const entry = (await call(() => eks.send(new DescribeAccessEntryCommand({ clusterName, principalArn })))).accessEntry;
     const policies = await allPages(call,
-      (nextToken) => eks.send(new ListAssociatedAccessPoliciesCommand({ clusterName, principalArn, nextToken })), (p) => p.associatedAccessPolicies);
+      (nextToken) => eks.send(new ListAssociatedAccessPoliciesCommand({ clusterName, principalArn, nextToken })), (p) => p.associatedAccessPolicies, (p) => p.nextToken);
     return {
       principalArn,
       ...(entry?.type && { type: entry.type }),

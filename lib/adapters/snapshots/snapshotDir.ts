@@ -15,9 +15,11 @@ export const INDEX_FILE = 'index.json';
 export const COLLECTED_STATUSES = ['collected', 'partial', 'unreachable'] as const;
 
 const indexSchema = z.object({
-  kubeconfig: z.string(),
-  /** The context names asked for, or every context of the file. */
-  requested: z.union([z.array(z.string()), z.literal('all-contexts')]),
+  /** Where the clusters were asked for: the kubeconfig files (contexts), or the fleet file (AWS). */
+  kubeconfig: z.string().optional(),
+  fleetConfig: z.string().optional(),
+  /** The context names asked for, every context of the kubeconfig, or every cluster the fleet file's discovery found. */
+  requested: z.union([z.array(z.string()), z.literal('all-contexts'), z.literal('fleet')]),
   collectedAt: z.string(),
   clusters: z.array(z.object({
     context: z.string(),
@@ -29,11 +31,7 @@ const indexSchema = z.object({
 }).strict();
 export type SnapshotIndex = z.infer<typeof indexSchema>;
 
-export interface SnapshotRequest {
-  readonly kubeconfig: string;
-  readonly requested: SnapshotIndex['requested'];
-  readonly collectedAt: Date;
-}
+export type SnapshotRequest = Pick<SnapshotIndex, 'kubeconfig' | 'fleetConfig' | 'requested'> & { readonly collectedAt: Date };
 
 /** Unreachable when the API server step failed; partial when any other step is forbidden or an error. */
 export function collectedStatus(snapshot: EvidenceSnapshot): SnapshotIndex['clusters'][number]['status'] {
@@ -54,7 +52,8 @@ export async function writeSnapshotDir(dir: string, request: SnapshotRequest, sn
   const files = fileNames(snapshots.map((s) => s.cluster.name));
   for (const [i, snapshot] of snapshots.entries()) await writeAtomically(join(dir, files[i]!), `${JSON.stringify(snapshot, null, 2)}\n`);
   const index: SnapshotIndex = {
-    kubeconfig: request.kubeconfig,
+    ...(request.kubeconfig !== undefined && { kubeconfig: request.kubeconfig }),
+    ...(request.fleetConfig !== undefined && { fleetConfig: request.fleetConfig }),
     requested: request.requested,
     collectedAt: request.collectedAt.toISOString(),
     clusters: snapshots.map((s, i) => ({ context: s.cluster.name, file: files[i]!, status: collectedStatus(s), problems: problems(s) })),

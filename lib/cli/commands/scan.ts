@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EXIT } from '../exitCodes.js';
 import { formatOption } from '../formatOption.js';
-import type { Io } from '../io.js';
+import { stderrIsTerminal, type Io } from '../io.js';
 import { addLiveOptions, liveOptions, wantsLive, type LiveFlags } from '../liveOptions.js';
 import type { SnapshotSource } from '../scan.js';
 import { SCAN_FORMATS, type ScanFormat } from '../scanFormats.js';
@@ -40,7 +40,7 @@ async function snapshotSource(paths: readonly string[], opts: ScanFlags, io: Io)
   }
   if (wantsLive(opts)) {
     const { collectLive } = await import('../live.js');
-    return (diagnostics) => collectLive(liveOptions(opts), diagnostics, io);
+    return (diagnostics) => collectLive(liveOptions(opts, stderrIsTerminal(io)), diagnostics, io);
   }
   const { loadSnapshots } = await import('../../adapters/manifests/loadSnapshots.js');
   return (diagnostics) => loadSnapshots(paths, 'manifests', diagnostics);

@@ -27,7 +27,8 @@ const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 const METHOD = [
   'kubeseg reads each cluster\'s Kubernetes objects (workloads, Services, NetworkPolicies, AdminNetworkPolicies, RBAC, nodes) '
     + 'and, for EKS, the cloud facts that decide network exposure: API endpoint access, the VPC CNI network-policy setting and '
-    + 'node-group instance metadata options. Secret and ConfigMap values never leave the collector; only key names are kept.',
+    + 'node-group instance metadata options, Pod Identity associations and access entries. Secrets are never read; ConfigMap '
+    + 'values never leave the collector, only their key names are kept.',
   'A reachability engine works out which workloads and address ranges can open connections to which, from the policies alone, '
     + 'and explains each answer by the rule that allowed or the lack of a policy that would block it. Policies that no CNI '
     + 'enforces block nothing.',
@@ -35,6 +36,9 @@ const METHOD = [
     + 'evidence: can a workload reach the API server, the kubelet, the instance metadata API, a dashboard or tiller, or other '
     + 'namespaces? A check that lacks its evidence (forbidden, error, unreachable) reports unknown, which lowers coverage and '
     + 'never counts as a pass.',
+  'A technique scores 100 × (1 − exposed / assessed). A cluster\'s score is the weighted mean of its scored techniques, and the '
+    + 'fleet\'s the mean of its clusters\' scores weighted by their workloads. Fleet coverage counts every cluster asked for: one '
+    + 'that could not be collected weighs as much as the average collected cluster, with nothing covered.',
   'Remediations are least-privilege NetworkPolicies (or ServiceAccount and pod-spec changes) that close the finding without '
     + 'widening what any other pod may do; the what-if score is recomputed with all of them applied.',
 ];
@@ -109,7 +113,7 @@ function clusterSection(
     })),
     findingGroups,
     keyIssues: keyIssues(findingGroups),
-    evidenceGaps: evidenceGaps(c.collection).map((g) => ({ ...g, reason: proseSpans(g.reason, [c.name]) })),
+    evidenceGaps: evidenceGaps(c.collection, c.source).map((g) => ({ ...g, reason: proseSpans(g.reason, [c.name]) })),
     ...(remediationFile !== undefined && { remediationFile }),
   };
 }

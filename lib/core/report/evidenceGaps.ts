@@ -30,9 +30,16 @@ const EXPORTS: Readonly<Record<string, { readonly noun: string; readonly resourc
 /** Cloud steps by name → the IAM actions the collector's role needs for them. */
 const CLOUD_ACTIONS: ReadonlyMap<string, string> = new Map(Object.values(CLOUD_STEPS).map((s) => [s.step, s.actions]));
 
-/** The steps that are not `ok`, in collection order, each with its reason. */
-export function evidenceGaps(collection: readonly CollectionStep[]): EvidenceGap[] {
-  return collection.flatMap((s) => (s.status === 'ok' ? [] : [{ step: s.step, status: s.status, reason: reason(s) }]));
+type Source = JsonReport['clusters'][number]['source'];
+
+/**
+ * The steps that are not `ok`, in collection order, each with its reason. From a live API server an
+ * `absent` step is no gap: the server does not serve that API, so none of its objects exist; from
+ * files, it may be a kind left out of the export.
+ */
+export function evidenceGaps(collection: readonly CollectionStep[], source: Source): EvidenceGap[] {
+  const live = source === 'eks' || source === 'kubeconfig';
+  return collection.flatMap((s) => (s.status === 'ok' || (live && s.status === 'absent') ? [] : [{ step: s.step, status: s.status, reason: reason(s) }]));
 }
 
 function reason(s: CollectionStep): string {

@@ -80,7 +80,9 @@ export interface ReportMeta {
 }
 
 export function buildJsonReport(clusters: readonly ClusterAssessment[], meta: ReportMeta): JsonReport {
-  const fleet = scoreFleet(clusters.map((c) => ({ score: c.score.score, coverage: c.score.coverage, workloads: c.workloads })));
+  const fleet = scoreFleet(clusters.map((c) => ({
+    score: c.score.score, coverage: c.score.coverage, workloads: c.workloads, unreachable: c.status === 'unreachable',
+  })));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: meta.generatedAt,

@@ -40,14 +40,14 @@ export function formatTextSummary(input: JsonReport, options: { color: boolean; 
     }
     if (c.status === 'unreachable') {
       // One reason says it all: every other step and technique is unknown because of it.
-      for (const gap of evidenceGaps(c.collection).filter((g) => g.step === API_SERVER_STEP)) {
+      for (const gap of evidenceGaps(c.collection, c.source).filter((g) => g.step === API_SERVER_STEP)) {
         out.push(paint(`  ! ${proseText(proseSpans(gap.reason, [c.name]))}`, 'red'));
       }
       out.push('  Nothing could be collected: every technique is unknown.', '');
       return;
     }
     if (c.enforcement && c.enforcement.status !== 'enforced') out.push(paint(`  ! ${c.enforcement.reason}`, c.enforcement.status === 'not-enforced' ? 'red' : 'yellow'));
-    for (const gap of evidenceGaps(c.collection)) {
+    for (const gap of evidenceGaps(c.collection, c.source)) {
       out.push(paint(`  ! ${gap.step} (${gap.status}): ${proseText(proseSpans(gap.reason, [c.name]))}`, gap.status === 'absent' ? 'dim' : 'yellow'));
     }
     out.push(...techniqueTable(c.techniques, (status) => paint(status, STATUS_COLOR[status] ?? 'dim'), pct));

@@ -106,13 +106,21 @@ export interface FleetScore {
   readonly coverage: number;
 }
 
-/** Clusters weighted by their workloads; clusters without a score are listed but add nothing. */
-export function scoreFleet(clusters: readonly { score: number | null; coverage: number; workloads: number }[]): FleetScore {
+/**
+ * Clusters weighted by their workloads; clusters without a score are listed but add nothing to it.
+ * Coverage counts every cluster asked for: one that could not be collected has an unknown number
+ * of workloads and weighs as much as the average collected cluster, with nothing covered, so
+ * that one reachable cluster out of three never shows as a well-covered fleet.
+ */
+export function scoreFleet(clusters: readonly { score: number | null; coverage: number; workloads: number; unreachable?: boolean }[]): FleetScore {
   const scored = clusters.filter((c) => c.score !== null && c.workloads > 0);
   const weight = scored.reduce((w, c) => w + c.workloads, 0);
   const score = weight > 0 ? Math.round(scored.reduce((s, c) => s + c.workloads * c.score!, 0) / weight) : null;
-  const all = clusters.reduce((w, c) => w + Math.max(c.workloads, 1), 0);
-  const coverage = all > 0 ? clusters.reduce((s, c) => s + Math.max(c.workloads, 1) * c.coverage, 0) / all : 0;
+  const reached = clusters.filter((c) => !c.unreachable);
+  const averageSize = reached.length > 0 ? reached.reduce((w, c) => w + Math.max(c.workloads, 1), 0) / reached.length : 1;
+  const size = (c: (typeof clusters)[number]): number => (c.unreachable ? averageSize : Math.max(c.workloads, 1));
+  const all = clusters.reduce((w, c) => w + size(c), 0);
+  const coverage = all > 0 ? clusters.reduce((s, c) => s + size(c) * (c.unreachable ? 0 : c.coverage), 0) / all : 0;
   return { score, grade: grade(score), coverage: round2(coverage) };
 }
 

@@ -1,0 +1,89 @@
+/**
+ * The AWS fleet → one evidence snapshot per cluster: discovery (accounts, regions, clusters), then
+ * every cluster collected with bounded concurrency, overall and per account. Nothing asked for is
+ * dropped: an account, region or cluster that discovery could not see becomes a snapshot of its
+ * own, `unreachable` with the reason, so the report lists it.
+ */
+import { assembleSnapshot } from '../../core/evidence/buildSnapshot.js';
+import type { FleetConfig } from '../../core/config/fleetConfig.js';
+import {
+  API_SERVER_STEP, EVIDENCE_KIND_NAMES, type ClusterIdentity, type CollectionStep, type EvidenceSnapshot,
+} from '../../core/evidence/snapshot.js';
+import { runBounded } from '../k8s/runBounded.js';
+import type { AwsClientFactory } from './clients.js';
+import { collectEksCluster } from './collectEksCluster.js';
+import { discoverFleet, type DiscoveredCluster, type DiscoveryGap } from './discoverFleet.js';
+
+/** What a caller is told as the run goes (the CLI's progress display satisfies it). */
+export interface FleetProgress {
+  phase(text: string): void;
+  expect(total: number): void;
+  collected(snapshot: EvidenceSnapshot): void;
+  problem(line: string): void;
+}
+
+export interface FleetDeps {
+  readonly clients: AwsClientFactory;
+  readonly now: () => Date;
+  readonly progress?: FleetProgress;
+}
+
+export async function collectFleet(config: FleetConfig, deps: FleetDeps): Promise<EvidenceSnapshot[]> {
+  const progress = deps.progress;
+  progress?.phase('discovering accounts, regions and clusters');
+  const { clusters, gaps } = await discoverFleet(config, { clients: deps.clients, now: deps.now });
+  for (const gap of gaps) progress?.problem(gapLine(gap));
+  progress?.expect(clusters.length);
+  progress?.phase(`collecting ${clusters.length} cluster${clusters.length === 1 ? '' : 's'}`);
+  const identities = clusterIdentities(clusters);
+  const collectOptions = { timeoutMs: config.timeouts.requestSeconds * 1000, concurrency: config.concurrency.requestsPerCluster };
+  const snapshots = await runBounded(clusters, {
+    concurrency: config.concurrency.clusters, group: (c) => c.account, perGroup: config.concurrency.perAccount,
+  }, async (found, i) => {
+    const snapshot = await collectEksCluster(found, identities[i]!, { clients: deps.clients, now: deps.now, collect: collectOptions })
+      .catch((err: unknown) => notCollected(identities[i]!, { step: API_SERVER_STEP, status: 'error', detail: `collection failed: ${oneLine(err)}` }));
+    progress?.collected(snapshot);
+    return snapshot;
+  });
+  return [...snapshots, ...gaps.map(gapSnapshot)];
+}
+
+/**
+ * How each cluster is named in the report: its EKS name, unless another account or region has a
+ * cluster of the same name; then both carry their account and region.
+ */
+function clusterIdentities(clusters: readonly DiscoveredCluster[]): ClusterIdentity[] {
+  const count = new Map<string, number>();
+  for (const c of clusters) count.set(c.name, (count.get(c.name) ?? 0) + 1);
+  return clusters.map((c) => ({
+    name: count.get(c.name)! > 1 ? `${c.name} (${c.account} ${c.region})` : c.name,
+    account: c.account, region: c.region, source: 'eks',
+  }));
+}
+
+/** A cluster, region or account that discovery could not see, listed as an unreachable cluster with the reason. */
+function gapSnapshot(gap: DiscoveryGap): EvidenceSnapshot {
+  const name = gap.cluster ?? `account ${gap.account}${gap.accountName ? ` (${gap.accountName})` : ''}${gap.region ? ` ${gap.region}` : ''}`;
+  const identity: ClusterIdentity = { name, account: gap.account, ...(gap.region && { region: gap.region }), source: 'eks' };
+  return notCollected(identity, { step: gap.step, status: gap.status, detail: gap.detail });
+}
+
+function notCollected(identity: ClusterIdentity, cause: CollectionStep): EvidenceSnapshot {
+  const reason = `${cause.step} ${cause.status}${cause.detail ? `: ${cause.detail}` : ''}`;
+  return assembleSnapshot({
+    identity,
+    objects: [],
+    collection: [
+      ...(cause.step === API_SERVER_STEP ? [] : [cause]),
+      { step: API_SERVER_STEP, status: 'error', detail: cause.step === API_SERVER_STEP ? cause.detail : reason },
+      ...EVIDENCE_KIND_NAMES.map((step): CollectionStep => ({ step, status: 'error', detail: 'not collected' })),
+    ],
+  });
+}
+
+function gapLine(gap: DiscoveryGap): string {
+  const where = [gap.cluster && `cluster ${gap.cluster}`, `account ${gap.account}`, gap.region].filter(Boolean).join(', ');
+  return `${where}: ${gap.step} ${gap.status}: ${gap.detail}`;
+}
+
+const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;

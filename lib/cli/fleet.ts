@@ -1,0 +1,58 @@
+/**
+ * The AWS fleet for `report --config` and `collect --config`: the fleet file → discovery and
+ * collection (lib/adapters/aws/collectFleet.ts) with a progress display. A fleet file that cannot
+ * be read or is invalid is an input error, named in one line; an account or cluster that fails is
+ * reported in its snapshot.
+ */
+import { defaultAwsClients } from '../adapters/aws/clients.js';
+import { collectFleet } from '../adapters/aws/collectFleet.js';
+import { InputFileError, readInputFile } from '../adapters/files/inputFile.js';
+import { FleetConfigError, parseFleetConfig, type FleetConfig } from '../core/config/fleetConfig.js';
+import type { DiagnosticList } from '../core/diagnostics.js';
+import type { EvidenceSnapshot } from '../core/evidence/snapshot.js';
+import type { Io } from './io.js';
+import { createProgress } from './progress.js';
+
+export interface FleetOptions {
+  /** The fleet file (accounts, role, regions, concurrency, timeouts). */
+  readonly config: string;
+  /** An AWS profile instead of the default credential chain. */
+  readonly profile?: string;
+  /** The hub identity's region (STS, the partition). */
+  readonly region?: string;
+  /** Draw a live display on stderr (a terminal) rather than one line per cluster. */
+  readonly terminal: boolean;
+}
+
+/** A fleet file is small; anything larger is not one. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export async function readFleetConfig(path: string, diagnostics: DiagnosticList): Promise<FleetConfig | undefined> {
+  try {
+    return parseFleetConfig(await readInputFile(path, MAX_CONFIG_BYTES), path);
+  } catch (err) {
+    if (err instanceof InputFileError) diagnostics.fatal(err.message, { source: path });
+    else if (err instanceof FleetConfigError) diagnostics.fatal(err.message); // names the file, line and field itself
+    else throw err;
+    return undefined;
+  }
+}
+
+export async function collectAwsFleet(options: FleetOptions, diagnostics: DiagnosticList, io: Io): Promise<EvidenceSnapshot[]> {
+  const config = await readFleetConfig(options.config, diagnostics);
+  if (!config) return [];
+  const progress = createProgress(io, options.terminal);
+  try {
+    return await collectFleet(config, {
+      clients: defaultAwsClients({
+        ...(options.profile !== undefined && { profile: options.profile }),
+        ...(options.region !== undefined && { region: options.region }),
+        requestTimeoutMs: config.timeouts.requestSeconds * 1000,
+      }),
+      now: () => new Date(),
+      progress,
+    });
+  } finally {
+    await progress.end();
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * `kubeseg report --config` and `collect --config` end to end: mocked AWS APIs (STS, EKS, EC2) in
+ * front of an HTTPS fake Kubernetes API that accepts only an EKS token signed with the assumed
+ * role's keys for that cluster. One account's role cannot be assumed, one cluster's endpoint is
+ * private and out of reach; both are listed with the reason, and the run exits 3. The reachable
+ * cluster (the demo's payments-prod) scores exactly as its manifests do offline with the same facts.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeAddonCommand, DescribeClusterCommand, DescribeNodegroupCommand, EKSClient, ListAccessEntriesCommand, ListClustersCommand,
+  ListNodegroupsCommand, ListPodIdentityAssociationsCommand,
+} from '@aws-sdk/client-eks';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import type {} from 'aws-sdk-client-mock-vitest/extend';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
+import { readManifestFiles } from '../../lib/adapters/manifests/readManifestFiles.js';
+import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
+import { DiagnosticList } from '../../lib/core/diagnostics.js';
+import { CLOUD_FILE_NAME } from '../../lib/core/evidence/buildSnapshot.js';
+import { EVIDENCE_OBJECT_KINDS } from '../../lib/core/evidence/sanitize.js';
+import type { EvidenceSnapshot } from '../../lib/core/evidence/snapshot.js';
+import { admitObjects } from '../../lib/core/netpol/buildClusterModel.js';
+import { assessCluster } from '../../lib/core/report/assessCluster.js';
+import { buildJsonReport, type JsonReport } from '../../lib/core/report/jsonReport.js';
+import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
+import { run } from '../helpers/cli.js';
+import { startFakeKubeApi, type FakeKubeApi } from '../helpers/fakeKubeApi.js';
+import { isEksTokenFor } from '../helpers/sigv4.js';
+import { accessDenied } from './awsErrors.js';
+
+const sts = mockClient(STSClient);
+const eks = mockClient(EKSClient);
+const ec2 = mockClient(EC2Client);
+
+const MEMBER = '123456789012';
+const LOCKED = '210987654321';
+const REGION = 'eu-west-1';
+const EXTERNAL_ID = 'ext-id-never-printed-7Hq2x';
+const KEYS = { accessKeyId: 'ASIAMEMBERKEY0000001', secretAccessKey: 'member-secret-key', sessionToken: 'member-session-token' };
+const NODE_GROUPS = ['general-arm64', 'pci-x86', 'system-x86'];
+
+let dir: string;
+let api: FakeKubeApi;
+let offline: EvidenceSnapshot;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kubeseg-fleet-'));
+  const clusterDir = join(DEMO_FLEET, 'payments-prod');
+  const diagnostics = new DiagnosticList();
+  [offline] = (await loadSnapshots([clusterDir], 'demo', diagnostics)) as [EvidenceSnapshot];
+  const raw = admitObjects(await readManifestFiles([clusterDir], diagnostics, [CLOUD_FILE_NAME]), EVIDENCE_OBJECT_KINDS, diagnostics);
+  api = await startFakeKubeApi({ objects: raw.map((o) => o.object), acceptsToken: (t) => isEksTokenFor(t, KEYS, REGION, 'payments-prod') });
+  writeFileSync(join(dir, 'fleet.yaml'), [
+    'accounts:', `  source: static`, `  ids: ["${MEMBER}", "${LOCKED}"]`,
+    'role:', '  name: KubesegReader', `  externalId: "${EXTERNAL_ID}"`,
+    `regions: [${REGION}]`,
+    'timeouts: { requestSeconds: 5 }',
+  ].join('\n'));
+});
+afterAll(async () => {
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  for (const mock of [sts, eks, ec2]) mock.reset();
+  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
+    if (input.RoleArn.includes(LOCKED)) throw accessDenied(`not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
+    return { Credentials: { AccessKeyId: KEYS.accessKeyId, SecretAccessKey: KEYS.secretAccessKey, SessionToken: KEYS.sessionToken, Expiration: new Date(Date.now() + 3_600_000) } };
+  });
+  eks.on(ListClustersCommand).resolves({ clusters: ['payments-prod', 'private-only'] });
+  eks.on(DescribeClusterCommand, { name: 'payments-prod' }).resolves({ cluster: {
+    name: 'payments-prod', arn: `arn:aws:eks:${REGION}:${MEMBER}:cluster/payments-prod`, endpoint: api.url,
+    certificateAuthority: { data: Buffer.from(api.caPem).toString('base64') },
+    resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true, publicAccessCidrs: [] },
+    version: '1.31', accessConfig: { authenticationMode: 'API' },
+  } });
+  eks.on(DescribeClusterCommand, { name: 'private-only' }).resolves({ cluster: {
+    // Nothing listens there: the collector cannot reach it, as from outside a private endpoint's VPC.
+    name: 'private-only', arn: `arn:aws:eks:${REGION}:${MEMBER}:cluster/private-only`, endpoint: 'https://127.0.0.1:9',
+    certificateAuthority: { data: Buffer.from(api.caPem).toString('base64') },
+    resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true },
+  } });
+  eks.on(ListNodegroupsCommand, { clusterName: 'payments-prod' }).resolves({ nodegroups: NODE_GROUPS });
+  eks.on(ListNodegroupsCommand, { clusterName: 'private-only' }).resolves({ nodegroups: [] });
+  eks.on(DescribeNodegroupCommand).callsFake((input: { nodegroupName: string }) => ({
+    nodegroup: { nodegroupName: input.nodegroupName, amiType: 'AL2023_x86_64_STANDARD', launchTemplate: { id: `lt-${input.nodegroupName}`, version: '1' } },
+  }));
+  ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake((input: { LaunchTemplateId: string }) => ({
+    LaunchTemplateVersions: [{ LaunchTemplateId: input.LaunchTemplateId, VersionNumber: 1, LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } } }],
+  }));
+  eks.on(DescribeAddonCommand).resolves({ addon: { addonName: 'vpc-cni', addonVersion: 'v1.19.2-eksbuild.1', configurationValues: '{"enableNetworkPolicy":"true"}' } });
+  eks.on(ListPodIdentityAssociationsCommand).resolves({ associations: [] });
+  eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [] });
+});
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+const outputs = (root: string): string[] => readdirSync(root, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'));
+
+describe('kubeseg report --config', () => {
+  it('reports every cluster asked for: the reachable one scored, the others unreachable with the reason; exit 3', async () => {
+    // Act
+    const out = join(dir, 'reports');
+    const result = await run('report', '--config', join(dir, 'fleet.yaml'), '--region', REGION, '--out', out, '--format', 'json');
+
+    // Assess
+    expect(result.code).toBe(3);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    const byName = new Map(report.clusters.map((c) => [c.name, c]));
+    expect([...byName.keys()].sort()).toEqual(['account 210987654321', 'payments-prod', 'private-only']);
+    // Scored from the one cluster collected, and covering a third of what was asked for.
+    expect(report.fleet).toMatchObject({ score: 100, clusters: 3, coverage: 0.33 });
+    expect(byName.get('payments-prod')).toMatchObject({ account: MEMBER, region: REGION, source: 'eks', status: 'assessed' });
+    expect(byName.get('private-only')).toMatchObject({ status: 'unreachable' });
+    expect(JSON.stringify(byName.get('private-only')!.collection)).toContain('the endpoint is private (public access disabled)');
+    const locked = byName.get('account 210987654321')!;
+    expect(locked).toMatchObject({ account: LOCKED, status: 'unreachable' });
+    expect(JSON.stringify(locked.collection)).toContain('assume role');
+    expect(JSON.stringify(locked.collection)).toContain('AccessDeniedException');
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { ExternalId: EXTERNAL_ID, RoleSessionName: 'kubeseg' });
+    // One line per cluster on stderr, and the report files written.
+    expect(result.stderr).toContain('payments-prod: collected');
+    expect(result.stderr).toContain('private-only: unreachable');
+    expect(result.stderr).toContain(`account ${LOCKED}: assume role forbidden`);
+    const written = outputs(out);
+    expect(written.length).toBeGreaterThanOrEqual(4);
+    // The ExternalId is configuration: it never shows in any output.
+    for (const text of [result.stdout, result.stderr, ...written]) expect(text).not.toContain(EXTERNAL_ID);
+  });
+
+  it('collects the reachable cluster exactly as its manifests read offline, with the cloud facts EKS and EC2 gave', async () => {
+    // Act
+    const snapshots = join(dir, 'snapshots');
+    const result = await run('collect', '--config', join(dir, 'fleet.yaml'), '--region', REGION, '--snapshot', snapshots);
+
+    // Assess
+    expect(result.code).toBe(3);
+    const index = readJson(join(snapshots, 'index.json')) as { fleetConfig: string; requested: string; clusters: { context: string; status: string }[] };
+    expect(index).toMatchObject({ fleetConfig: join(dir, 'fleet.yaml'), requested: 'fleet' });
+    expect(index.clusters.map((c) => [c.context, c.status]).sort()).toEqual([
+      ['account 210987654321', 'unreachable'], ['payments-prod', 'collected'], ['private-only', 'unreachable'],
+    ]);
+    const live = readJson(join(snapshots, 'payments-prod.json')) as EvidenceSnapshot;
+    expect(live.cluster).toEqual({ name: 'payments-prod', account: MEMBER, region: REGION, source: 'eks' });
+    expect(live.cloud.vpcCni?.enableNetworkPolicy).toBe(true);
+    expect(live.cloud.nodeGroups?.map((g) => [g.name, g.httpTokens, g.httpPutResponseHopLimit])).toEqual(NODE_GROUPS.map((n) => [n, 'required', 1]));
+    // Same objects and facts, same answers: every finding's status and the scores agree with the offline scan.
+    const summary = (s: EvidenceSnapshot) => {
+      const c = buildJsonReport([assessCluster(s, TECHNIQUES)], { generatedAt: 'now', version: 'test' }).clusters[0]!;
+      return { score: c.score, findings: c.findings.map((f) => `${f.id} ${f.status}`).sort() };
+    };
+    const expected = summary({ ...offline, cluster: live.cluster, cloud: live.cloud });
+    expect(expected.findings.length).toBeGreaterThan(10);
+    expect(summary(live)).toEqual(expected);
+  });
+
+  it('refuses an invalid fleet file in one line naming file, line and field, and contacts nothing', async () => {
+    // Prepare
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, `accounts:\n  source: static\n  ids: ["123"]\nrole: { name: R, externalId: "${EXTERNAL_ID}" }\n`);
+    // Act
+    const result = await run('report', '--config', bad, '--out', join(dir, 'none'));
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^error: ${bad}:3:\\d+: accounts\\.ids\\[0\\]: [^\\n]+\\n$`));
+    expect(result.stderr).not.toContain(EXTERNAL_ID);
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+  });
+});
