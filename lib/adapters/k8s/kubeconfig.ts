@@ -51,17 +51,28 @@ export const kubeconfigPath = (options: KubeconfigOptions): string => kubeconfig
 export function loadKubeconfigTargets(options: KubeconfigOptions): KubeTarget[] {
   const files = kubeconfigPaths(options);
   const where = `kubeconfig ${files.join(delimiter)}`;
-  const known = loadMerged(files).getContexts().map((c) => c.name);
+  const merged = loadMerged(files);
+  const known = merged.getContexts().map((c) => c.name);
   const wanted = options.allContexts ? known : [...new Set(options.contexts ?? [])];
   if (wanted.length === 0) throw new KubeconfigError(options.allContexts ? `${where}: no contexts` : 'no context given: name one with --context or use --all-contexts');
   const missing = wanted.filter((c) => !known.includes(c));
   if (missing.length > 0) throw new KubeconfigError(`${where}: no context ${missing.map((c) => `'${c}'`).join(', ')}`);
-  return wanted.map((context) => {
-    // Loaded afresh for each target, so that nothing (an exec credential's cache) is shared.
-    const kubeConfig = loadMerged(files);
-    kubeConfig.setCurrentContext(context);
-    return { context, kubeConfig };
-  });
+  return wanted.map((context) => ({ context, kubeConfig: isolated(merged, context) }));
+}
+
+/**
+ * A KubeConfig of one context alone, its cluster and user deep-copied, so that no target shares
+ * state (an exec credential's cache) with another. The files are parsed once for all targets.
+ */
+function isolated(merged: KubeConfig, name: string): KubeConfig {
+  const context = merged.getContextObject(name)!;
+  const cluster = merged.getCluster(context.cluster);
+  const user = merged.getUser(context.user);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions(structuredClone({
+    clusters: cluster ? [cluster] : [], users: user ? [user] : [], contexts: [context], currentContext: name,
+  }));
+  return kubeConfig;
 }
 
 /**
