@@ -80,6 +80,7 @@ class StringPool {
   private readonly texts = new Map<string, string>();
 
   lines(lines: readonly string[]): readonly string[] {
+    if (lines.length === 0) return lines;
     return lines.map((line) => {
       const kept = this.texts.get(line);
       if (kept !== undefined) return kept;
@@ -108,5 +109,7 @@ function missingEvidence(snapshot: EvidenceSnapshot, kinds: readonly EvidenceKin
 
 /** Stable across runs and clusters' object order: technique, check and resource. */
 export function findingId(technique: string, check: string, r: ResourceRef): string {
-  return hash('sha256', JSON.stringify([technique, check, r.kind, r.namespace, r.name]), 'hex').slice(0, 16);
+  // The first 8 bytes as hex: the same 16 characters as slicing the hex digest, without keeping the
+  // whole digest alive behind every id (a sliced string holds its parent).
+  return hash('sha256', JSON.stringify([technique, check, r.kind, r.namespace, r.name]), 'buffer').toString('hex', 0, 8);
 }
