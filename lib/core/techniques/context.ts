@@ -104,6 +104,18 @@ export class CheckContext {
   }
   private byNamespace: Map<string, WorkloadInfo[]> | undefined;
 
+  /**
+   * Work that several checks share (one workload's IMDS judgement serves two techniques), done once
+   * per context. `key` names the work and its inputs; the value must depend on nothing else.
+   */
+  shared<T>(key: string, compute: () => T): T {
+    if (this.sharedWork.has(key)) return this.sharedWork.get(key) as T;
+    const value = compute();
+    this.sharedWork.set(key, value);
+    return value;
+  }
+  private readonly sharedWork = new Map<string, unknown>();
+
   workload(id: string): WorkloadInfo | undefined {
     return this.byId.get(id);
   }

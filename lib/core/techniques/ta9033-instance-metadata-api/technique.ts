@@ -50,6 +50,11 @@ function imdsEgress(ctx: CheckContext): CheckOutcome[] {
  * 169.254.169.254:80) and the node groups' metadata options (`imdsHopLimited`).
  */
 export function judgeImdsAccess(ctx: CheckContext, answer: NetworkAnswer, hopLimited: string | undefined): CheckOutcome {
+  // MS-TA9020 judges the same access for the same workloads: its remediation is worked out once.
+  return ctx.shared(`imds-access|${hopLimited ?? ''}|${answer.workload.id}`, () => judgedImdsAccess(ctx, answer, hopLimited));
+}
+
+function judgedImdsAccess(ctx: CheckContext, answer: NetworkAnswer, hopLimited: string | undefined): CheckOutcome {
   const w = answer.workload;
   if (isHostNetwork(w)) {
     return hostNetworkFailure(CHECK, w, 'NetworkPolicies do not apply and it reaches the instance metadata API as the node does');
@@ -83,7 +88,12 @@ export function imdsHopLimited(ctx: CheckContext): string | undefined {
   return `node groups ${named.join(', ')}: HttpTokens=required, HttpPutResponseHopLimit=1`;
 }
 
-function imdsFacts(ctx: CheckContext): string[] {
+/** The same for every workload of a cluster: worked out once. */
+function imdsFacts(ctx: CheckContext): readonly string[] {
+  return ctx.shared('imds-facts', () => nodeMetadataFacts(ctx));
+}
+
+function nodeMetadataFacts(ctx: CheckContext): string[] {
   const groups = ctx.snapshot.cloud.nodeGroups ?? [];
   const outside = nodesOutsideNodeGroups(ctx.snapshot);
   const nodes = outside.length === 0 ? [] : [`Node${outside.length === 1 ? '' : 's'} ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ` and ${outside.length - 3} more` : ''} `
