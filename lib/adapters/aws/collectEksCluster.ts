@@ -23,19 +23,20 @@ export interface EksCollectDeps {
 
 export async function collectEksCluster(found: DiscoveredCluster, identity: ClusterIdentity, deps: EksCollectDeps): Promise<EvidenceSnapshot> {
   const { region, credentials, cluster } = found;
-  const facts = await collectClusterFacts({
-    eks: deps.clients.eks(region, credentials), ec2: deps.clients.ec2(region, credentials), cluster, call: withRetry,
-  });
   const endpoint = cluster.endpoint;
   const caData = cluster.certificateAuthority?.data;
-  const live = endpoint && caData
-    ? await collectCluster({
-      context: found.name,
-      kubeConfig: tokenKubeConfig({ name: found.name, server: endpoint, caData }),
-      identity,
-      bearerToken: eksTokenSource({ credentials: credentials ?? callerCredentials(deps.clients, region), region, clusterName: found.name, now: deps.now }),
-    }, deps.collect)
-    : undefined;
+  // The cloud facts and the objects come from different APIs: both are asked for at once.
+  const [facts, live] = await Promise.all([
+    collectClusterFacts({ eks: deps.clients.eks(region, credentials), ec2: deps.clients.ec2(region, credentials), cluster, call: withRetry }),
+    endpoint && caData
+      ? collectCluster({
+        context: found.name,
+        kubeConfig: tokenKubeConfig({ name: found.name, server: endpoint, caData }),
+        identity,
+        bearerToken: eksTokenSource({ credentials: credentials ?? callerCredentials(deps.clients, region), region, clusterName: found.name, now: deps.now }),
+      }, deps.collect)
+      : undefined,
+  ]);
   const collection = live
     ? live.collection.map((s) => (s.step === API_SERVER_STEP && s.status !== 'ok' ? { ...s, detail: explained(s.detail ?? '', facts.cloud) } : s))
     : [{ step: API_SERVER_STEP, status: 'error' as const, detail: `not collected: DescribeCluster gave no ${endpoint ? 'certificate authority' : 'endpoint'} (is the cluster still being created?)` }];
