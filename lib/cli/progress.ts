@@ -20,6 +20,7 @@ export interface Progress {
   end(): Promise<void>;
 }
 
+/** `terminal` is only true for the process's own stderr (`stderrIsTerminal`), which the live display draws on. */
 export function createProgress(io: Io, terminal: boolean): Progress {
   return terminal ? new LiveDisplay() : new PlainLines(io);
 }
