@@ -12,7 +12,7 @@ import {
 import { runBounded } from '../k8s/runBounded.js';
 import type { AwsClientFactory } from './clients.js';
 import { collectEksCluster } from './collectEksCluster.js';
-import { discoverFleet, type DiscoveredCluster, type DiscoveryGap } from './discoverFleet.js';
+import { discoverFleet, type DiscoveredCluster, type DiscoveryEvent, type DiscoveryGap } from './discoverFleet.js';
 
 /** What a caller is told as the run goes (the CLI's progress display satisfies it). */
 export interface FleetProgress {
@@ -31,8 +31,16 @@ export interface FleetDeps {
 export async function collectFleet(config: FleetConfig, deps: FleetDeps): Promise<EvidenceSnapshot[]> {
   const progress = deps.progress;
   progress?.phase('discovering accounts, regions and clusters');
-  const { clusters, gaps } = await discoverFleet(config, { clients: deps.clients, now: deps.now });
-  for (const gap of gaps) progress?.problem(gapLine(gap));
+  let found = 0;
+  const { clusters, gaps } = await discoverFleet(config, {
+    clients: deps.clients, now: deps.now,
+    // Problems are shown as they happen, not after the whole discovery.
+    onProgress: (event: DiscoveryEvent) => {
+      if (event.type === 'gap') progress?.problem(gapLine(event.gap));
+      else if (event.type === 'accounts') progress?.phase(`discovering clusters in ${event.count} account${event.count === 1 ? '' : 's'}`);
+      else if (event.type === 'cluster') progress?.phase(`discovering clusters: ${++found} found`);
+    },
+  });
   progress?.expect(clusters.length);
   progress?.phase(`collecting ${clusters.length} cluster${clusters.length === 1 ? '' : 's'}`);
   const identities = clusterIdentities(clusters);

@@ -4,6 +4,7 @@
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { renewing } from './renewing.js';
 
 /** How long before `Expiration` the credentials are renewed. */
 export const REFRESH_BEFORE_MS = 5 * 60_000;
@@ -21,12 +22,8 @@ export interface AssumeRoleOptions {
 
 export function assumeRoleCredentials(options: AssumeRoleOptions): AwsCredentialIdentityProvider {
   const { sts, roleArn, externalId, sessionName, now, call = (fn) => fn() } = options;
-  let cached: AwsCredentialIdentity | undefined;
-  // Concurrent callers share one AssumeRole instead of each starting their own.
-  let pending: Promise<AwsCredentialIdentity> | undefined;
-
-  const fresh = (c: AwsCredentialIdentity | undefined): c is AwsCredentialIdentity =>
-    c?.expiration !== undefined && now().getTime() < c.expiration.getTime() - REFRESH_BEFORE_MS;
+  // Without an expiration the credentials are asked for again each time.
+  const fresh = (c: AwsCredentialIdentity): boolean => c.expiration !== undefined && now().getTime() < c.expiration.getTime() - REFRESH_BEFORE_MS;
 
   async function assume(): Promise<AwsCredentialIdentity> {
     const out = await call(() => sts.send(new AssumeRoleCommand({
@@ -42,11 +39,5 @@ export function assumeRoleCredentials(options: AssumeRoleOptions): AwsCredential
     };
   }
 
-  return async () => {
-    if (fresh(cached)) return cached;
-    pending ??= assume().then(
-      (c) => { cached = c; pending = undefined; return c; },
-      (err: unknown) => { pending = undefined; throw err; });
-    return pending;
-  };
+  return renewing(assume, fresh);
 }

@@ -9,6 +9,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { renewing } from './renewing.js';
 
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
 /** How long EKS accepts a token after signing. */
@@ -58,17 +59,7 @@ export async function createEksToken(options: EksTokenOptions): Promise<EksToken
  */
 export function eksTokenSource(options: EksTokenOptions): () => Promise<string> {
   const now = options.now ?? (() => new Date());
-  let current: { token: string; signedAt: number } | undefined;
-  let signing: Promise<string> | undefined;
-  return () => {
-    const at = now();
-    if (current && at.getTime() - current.signedAt < EKS_TOKEN_REFRESH_AFTER_MS) return Promise.resolve(current.token);
-    signing ??= createEksToken({ ...options, now: () => at })
-      .then(({ token }) => {
-        current = { token, signedAt: at.getTime() };
-        return token;
-      })
-      .finally(() => { signing = undefined; });
-    return signing;
-  };
+  const signedAt = (t: EksToken): number => t.expiresAt.getTime() - EKS_TOKEN_LIFETIME_MS;
+  const token = renewing(() => createEksToken({ ...options, now }), (t) => now().getTime() - signedAt(t) < EKS_TOKEN_REFRESH_AFTER_MS);
+  return async () => (await token()).token;
 }
