@@ -4,7 +4,9 @@
  *
  *   node --import tsx bench/collectOne.ts cli <kubeconfig> <clusterConcurrency>
  *     what `kubeseg scan --all-contexts` does before rendering: collectLive (kubeconfig → targets →
- *     runBounded + collectCluster with the production defaults), then assessCluster per snapshot.
+ *     runBounded + collectCluster with the production defaults), each snapshot assessed as it arrives.
+ *   node --import tsx bench/collectOne.ts collect <kubeconfig> <clusterConcurrency>
+ *     what `kubeseg collect --all-contexts` does before writing: the same collection, snapshots kept.
  *   node --import tsx bench/collectOne.ts naive <kubeconfig> <clusters>
  *     the baseline: the first <clusters> contexts one request at a time (one cluster at a time,
  *     one request in flight per cluster), then assessCluster per snapshot.
@@ -30,13 +32,15 @@ export interface CollectedCluster {
   readonly notOk: readonly string[];
 }
 
+export type CollectMode = 'cli' | 'collect' | 'naive';
+
 export interface CollectResult {
-  readonly mode: 'cli' | 'naive';
+  readonly mode: CollectMode;
   readonly clusters: number;
   readonly concurrency: number;
-  /** Kubeconfig → snapshots. */
+  /** Kubeconfig → the last snapshot (in `cli` mode the assessments run meanwhile). */
   readonly collectMs: number;
-  /** assessCluster of every snapshot. */
+  /** Time spent in assessCluster, summed over the clusters (0 in `collect` mode). */
   readonly assessMs: number;
   readonly totalMs: number;
   /** CPU time (user + system) of this process from the start of collection to the end of the scan. */
@@ -44,12 +48,11 @@ export interface CollectResult {
   readonly objects: number;
   readonly findings: number;
   readonly peakRssMiB: number;
-  /** RSS and heap once every snapshot is in, before the scan. */
-  readonly rssAfterCollectMiB: number;
-  readonly heapAfterCollectMiB: number;
+  /** RSS once every snapshot is in (and, in `cli` mode, assessed). */
+  readonly rssAtEndMiB: number;
   readonly collected: readonly CollectedCluster[];
-  /** Whether a planted env value (the fleet's DB_PASSWORD) appears in any snapshot. */
-  readonly leakedValue: boolean;
+  /** Whether a planted env value (the fleet's DB_PASSWORD) appears in any snapshot; checked where snapshots are kept. */
+  readonly leakedValue: boolean | undefined;
 }
 
 /** A value every fleet pod carries under DB_PASSWORD (liveCluster.ts): the sanitiser must drop it. */
@@ -59,11 +62,11 @@ const MIB = 1024 * 1024;
 
 const quietIo: Io = { stdout: () => {}, stderr: () => {}, exitCode: () => {} };
 
-async function collectCli(kubeconfig: string, concurrency: number): Promise<EvidenceSnapshot[]> {
+async function collectCli<T>(kubeconfig: string, concurrency: number, each: (snapshot: EvidenceSnapshot) => T): Promise<T[]> {
   const diagnostics = new DiagnosticList();
-  const snapshots = await collectLive({ kubeconfig, allContexts: true, timeoutSeconds: 15, concurrency }, diagnostics, quietIo);
+  const results = await collectLive({ kubeconfig, allContexts: true, timeoutSeconds: 15, concurrency }, diagnostics, quietIo, each);
   if (diagnostics.hasFatal) throw new Error(diagnostics.all.map(formatDiagnostic).join('\n'));
-  return snapshots;
+  return results;
 }
 
 async function collectNaive(kubeconfig: string, clusters: number): Promise<EvidenceSnapshot[]> {
@@ -78,32 +81,64 @@ function summarise(snapshot: EvidenceSnapshot): CollectedCluster {
   return { name: snapshot.cluster.name, kinds, notOk };
 }
 
+interface Measured {
+  readonly collectMs: number;
+  readonly assessMs: number;
+  readonly findings: number;
+  readonly objects: number;
+  readonly collected: CollectedCluster[];
+  /** Kept only where the run keeps them anyway. */
+  readonly snapshots?: EvidenceSnapshot[];
+}
+
+/** Each snapshot summarised and assessed as it arrives, as `kubeseg scan` does; only the summaries and findings counts stay. */
+async function runCli(kubeconfig: string, concurrency: number, t0: number): Promise<Measured> {
+  let assessMs = 0;
+  let last = t0;
+  const results = await collectCli(kubeconfig, concurrency, (snapshot) => {
+    last = performance.now();
+    const assessment = assessCluster(snapshot, TECHNIQUES);
+    assessMs += performance.now() - last;
+    return { summary: summarise(snapshot), findings: assessment.findings.length, objects: snapshot.objects.length };
+  });
+  return {
+    collectMs: last - t0, assessMs, collected: results.map((r) => r.summary),
+    findings: results.reduce((n, r) => n + r.findings, 0), objects: results.reduce((n, r) => n + r.objects, 0),
+  };
+}
+
+/** Snapshots kept, as `kubeseg collect` does; `assess` then assesses them one after another (the naive baseline's scan). */
+async function runKept(collect: () => Promise<EvidenceSnapshot[]>, t0: number, assess: boolean): Promise<Measured> {
+  const snapshots = await collect();
+  const t1 = performance.now();
+  const findings = assess ? snapshots.reduce((n, s) => n + assessCluster(s, TECHNIQUES).findings.length, 0) : 0;
+  return {
+    collectMs: t1 - t0, assessMs: performance.now() - t1, findings, snapshots, collected: snapshots.map(summarise),
+    objects: snapshots.reduce((n, s) => n + s.objects.length, 0),
+  };
+}
+
 async function main(): Promise<void> {
   const [mode, kubeconfig, n] = process.argv.slice(2);
   const count = Number(n);
-  if ((mode !== 'cli' && mode !== 'naive') || !kubeconfig || !Number.isInteger(count) || count < 1) {
-    throw new Error('usage: collectOne.ts cli <kubeconfig> <clusterConcurrency> | naive <kubeconfig> <clusters>');
+  if ((mode !== 'cli' && mode !== 'collect' && mode !== 'naive') || !kubeconfig || !Number.isInteger(count) || count < 1) {
+    throw new Error('usage: collectOne.ts cli|collect <kubeconfig> <clusterConcurrency> | naive <kubeconfig> <clusters>');
   }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const snapshots = mode === 'cli' ? await collectCli(kubeconfig, count) : await collectNaive(kubeconfig, count);
-  const t1 = performance.now();
-  const rssAfterCollectMiB = process.memoryUsage().rss / MIB;
-  const heapAfterCollectMiB = process.memoryUsage().heapUsed / MIB;
-  // As `kubeseg scan` does: every snapshot collected, then every cluster assessed.
-  const assessments = snapshots.map((s) => assessCluster(s, TECHNIQUES));
-  const t2 = performance.now();
+  const run = mode === 'cli' ? await runCli(kubeconfig, count, t0)
+    : mode === 'collect' ? await runKept(() => collectCli(kubeconfig, count, (s) => s), t0, false)
+    : await runKept(() => collectNaive(kubeconfig, count), t0, true);
+  const totalMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const rssAtEndMiB = process.memoryUsage().rss / MIB;
   // Read before the leak check below, whose JSON would count.
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const result: CollectResult = {
-    mode, clusters: snapshots.length, concurrency: mode === 'cli' ? count : 1,
-    collectMs: t1 - t0, assessMs: t2 - t1, totalMs: t2 - t0, cpuMs: (cpu.user + cpu.system) / 1000,
-    objects: snapshots.reduce((k, s) => k + s.objects.length, 0),
-    findings: assessments.reduce((k, a) => k + a.findings.length, 0),
-    peakRssMiB, rssAfterCollectMiB, heapAfterCollectMiB,
-    collected: snapshots.map(summarise),
-    leakedValue: snapshots.some((s) => JSON.stringify(s).includes(PLANTED_VALUE)),
+    mode, clusters: run.collected.length, concurrency: mode === 'naive' ? 1 : count,
+    collectMs: run.collectMs, assessMs: run.assessMs, totalMs, cpuMs: (cpu.user + cpu.system) / 1000,
+    objects: run.objects, findings: run.findings, peakRssMiB, rssAtEndMiB, collected: run.collected,
+    leakedValue: run.snapshots?.some((s) => JSON.stringify(s).includes(PLANTED_VALUE)),
   };
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
 }

@@ -38,7 +38,8 @@ export async function readFleetConfig(path: string, diagnostics: DiagnosticList)
   }
 }
 
-export async function collectAwsFleet(options: FleetOptions, diagnostics: DiagnosticList, io: Io): Promise<EvidenceSnapshot[]> {
+/** The fleet's snapshots, each handed to `each` as it arrives (see SnapshotSource). */
+export async function collectAwsFleet<T>(options: FleetOptions, diagnostics: DiagnosticList, io: Io, each: (snapshot: EvidenceSnapshot) => T): Promise<T[]> {
   const config = await readFleetConfig(options.config, diagnostics);
   if (!config) return [];
   const progress = createProgress(io, options.terminal);
@@ -51,7 +52,7 @@ export async function collectAwsFleet(options: FleetOptions, diagnostics: Diagno
       }),
       now: () => new Date(),
       progress,
-    });
+    }, each);
   } finally {
     await progress.end();
   }

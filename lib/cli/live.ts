@@ -14,7 +14,7 @@ import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
 import { DEFAULT_CLUSTER_CONCURRENCY } from './liveDefaults.js';
 import { createProgress } from './progress.js';
-import type { SnapshotSource } from './scan.js';
+import type { SnapshotSource } from './snapshotSource.js';
 
 export interface LiveOptions {
   readonly kubeconfig?: string;
@@ -28,7 +28,8 @@ export interface LiveOptions {
   readonly terminal?: boolean;
 }
 
-export async function collectLive(options: LiveOptions, diagnostics: DiagnosticList, io: Io): Promise<EvidenceSnapshot[]> {
+/** The contexts' snapshots, each handed to `each` as it arrives (see SnapshotSource); results in the kubeconfig's order. */
+export async function collectLive<T>(options: LiveOptions, diagnostics: DiagnosticList, io: Io, each: (snapshot: EvidenceSnapshot) => T): Promise<T[]> {
   let targets;
   try {
     targets = loadKubeconfigTargets(options);
@@ -44,7 +45,7 @@ export async function collectLive(options: LiveOptions, diagnostics: DiagnosticL
     return await runBounded(targets, { concurrency: options.concurrency ?? DEFAULT_CLUSTER_CONCURRENCY }, async (target) => {
       const snapshot = await collectCluster(target, { timeoutMs: options.timeoutSeconds * 1000 });
       progress.collected(snapshot);
-      return snapshot;
+      return each(snapshot);
     });
   } finally {
     await progress.end();
@@ -68,7 +69,7 @@ export async function runCollect(
     return;
   }
   const diagnostics = new DiagnosticList();
-  const snapshots = await load(diagnostics);
+  const snapshots = await load(diagnostics, (snapshot) => snapshot);
   reportDiagnostics(diagnostics, io);
   if (diagnostics.hasFatal) {
     io.exitCode(EXIT.inputError);

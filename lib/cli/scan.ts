@@ -2,7 +2,6 @@
 import { PreviousReportError, readPreviousReport } from '../adapters/reports/readPreviousReport.js';
 import { DiagnosticList } from '../core/diagnostics.js';
 import { inertLine } from '../core/format/inert.js';
-import type { EvidenceSnapshot } from '../core/evidence/snapshot.js';
 import { assessCluster, type ClusterAssessment } from '../core/report/assessCluster.js';
 import { formatFindingsCsv } from '../core/report/findingsCsv.js';
 import { buildJsonReport, type JsonReport } from '../core/report/jsonReport.js';
@@ -17,6 +16,7 @@ import { bundleYaml, isEmptyBundle, remediationFileNames } from '../core/techniq
 import { TECHNIQUES } from '../core/techniques/catalog.js';
 import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
+import type { SnapshotSource } from './snapshotSource.js';
 import { VERSION } from './version.js';
 
 import type { REPORT_FILES, ScanFormat } from './scanFormats.js';
@@ -32,9 +32,6 @@ export interface ScanOptions {
   /** Write report.html, report.pdf, report.json and findings.csv into `<out>/<timestamp>/` and print their paths. */
   readonly out?: string;
 }
-
-/** Where the snapshots come from (manifests, a snapshot directory, live clusters); problems go to `diagnostics`. */
-export type SnapshotSource = (diagnostics: DiagnosticList) => Promise<EvidenceSnapshot[]>;
 
 export async function runScan(load: SnapshotSource, options: ScanOptions, io: Io): Promise<void> {
   if (options.format === 'pdf' && options.out === undefined) {
@@ -58,13 +55,12 @@ export async function runScan(load: SnapshotSource, options: ScanOptions, io: Io
     return;
   }
   const diagnostics = new DiagnosticList();
-  const snapshots = await load(diagnostics);
+  const assessments = await load(diagnostics, (snapshot) => assessCluster(snapshot, TECHNIQUES));
   reportDiagnostics(diagnostics, io);
   if (diagnostics.hasFatal) {
     io.exitCode(EXIT.inputError);
     return;
   }
-  const assessments = snapshots.map((s) => assessCluster(s, TECHNIQUES));
   const report = buildJsonReport(assessments, { generatedAt: options.now.toISOString(), version: VERSION });
   const trends = previous && compareReports(report, previous);
   const outputs = new ReportOutputs(report, trends, assessments);
@@ -105,11 +101,11 @@ class ReportOutputs {
   /** The four report files, then one remediation bundle per cluster that has something to fix. */
   async files(): Promise<Map<string, string | Uint8Array>> {
     // A cluster with nothing to fix gets no bundle; the others keep the names they would have anyway.
-    const names = remediationFileNames(this.assessments.map((a) => a.snapshot.cluster))
+    const names = remediationFileNames(this.assessments.map((a) => a.cluster))
       .map((name, i) => (isEmptyBundle(this.assessments[i]!.bundle) ? undefined : name));
     const bundles = names.flatMap((name, i): [string, string][] => {
-      const { bundle, snapshot } = this.assessments[i]!;
-      return name ? [[name, bundleYaml(bundle, snapshot.cluster, name)]] : [];
+      const { bundle, cluster } = this.assessments[i]!;
+      return name ? [[name, bundleYaml(bundle, cluster, name)]] : [];
     });
     // The reports written beside the bundles link to them.
     const model = buildReportModel({ ...this.modelInput(), remediationFiles: names });

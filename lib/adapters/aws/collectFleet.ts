@@ -28,7 +28,12 @@ export interface FleetDeps {
   readonly progress?: FleetProgress;
 }
 
-export async function collectFleet(config: FleetConfig, deps: FleetDeps): Promise<EvidenceSnapshot[]> {
+/**
+ * `each` runs on every snapshot as it arrives, and only its result is kept (a scan assesses a
+ * cluster while others are still being collected). Results: the clusters in discovery's order,
+ * then the gaps.
+ */
+export async function collectFleet<T>(config: FleetConfig, deps: FleetDeps, each: (snapshot: EvidenceSnapshot) => T): Promise<T[]> {
   const progress = deps.progress;
   progress?.phase('discovering accounts, regions and clusters');
   let found = 0;
@@ -45,15 +50,15 @@ export async function collectFleet(config: FleetConfig, deps: FleetDeps): Promis
   progress?.phase(`collecting ${clusters.length} cluster${clusters.length === 1 ? '' : 's'}`);
   const identities = clusterIdentities(clusters);
   const collectOptions = { timeoutMs: config.timeouts.requestSeconds * 1000, concurrency: config.concurrency.requestsPerCluster };
-  const snapshots = await runBounded(clusters, {
+  const results = await runBounded(clusters, {
     concurrency: config.concurrency.clusters, group: (c) => c.account, perGroup: config.concurrency.perAccount,
   }, async (found, i) => {
     const snapshot = await collectEksCluster(found, identities[i]!, { clients: deps.clients, now: deps.now, collect: collectOptions })
       .catch((err: unknown) => notCollected(identities[i]!, { step: API_SERVER_STEP, status: 'error', detail: `collection failed: ${oneLine(err)}` }));
     progress?.collected(snapshot);
-    return snapshot;
+    return each(snapshot);
   });
-  return [...snapshots, ...gaps.map(gapSnapshot)];
+  return [...results, ...gaps.map((gap) => each(gapSnapshot(gap)))];
 }
 
 /**

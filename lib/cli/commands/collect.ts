@@ -19,10 +19,10 @@ export function registerCollect(program: Command, io: Io): void {
       if (opts.config !== undefined) {
         const fleet = fleetOptions({ ...opts, config: opts.config }, stderrIsTerminal(io));
         const { collectAwsFleet } = await import('../fleet.js');
-        await runCollect((diagnostics) => collectAwsFleet(fleet, diagnostics, io), { fleetConfig: fleet.config, requested: 'fleet' }, target, io);
+        await runCollect((diagnostics, each) => collectAwsFleet(fleet, diagnostics, io, each), { fleetConfig: fleet.config, requested: 'fleet' }, target, io);
         return;
       }
       const live = liveOptions(opts, stderrIsTerminal(io));
-      await runCollect((diagnostics) => collectLive(live, diagnostics, io), kubeconfigRequest(live), target, io);
+      await runCollect((diagnostics, each) => collectLive(live, diagnostics, io, each), kubeconfigRequest(live), target, io);
     });
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { formatOption } from '../formatOption.js';
 import type { Io } from '../io.js';
+import { loadedAtOnce } from '../snapshotSource.js';
 import { SCAN_FORMATS, type ScanFormat } from '../scanFormats.js';
 
 /** The bundled demo fleet: four clusters with distinct postures. */
@@ -18,7 +19,7 @@ export function registerDemo(program: Command, io: Io, isTty: boolean): void {
     .action(async (opts: { format: ScanFormat; out: string; previous?: string }) => {
       // Loaded on use: the techniques are not needed by other commands, and --help stays quick.
       const [{ runScan }, { loadSnapshots }] = await Promise.all([import('../scan.js'), import('../../adapters/manifests/loadSnapshots.js')]);
-      await runScan((diagnostics) => loadSnapshots([DEMO_FLEET], 'demo', diagnostics), {
+      await runScan(loadedAtOnce((diagnostics) => loadSnapshots([DEMO_FLEET], 'demo', diagnostics)), {
         format: opts.format, color: isTty, now: new Date(), out: opts.out, ...(opts.previous !== undefined && { previous: opts.previous }),
       }, io);
     });

@@ -18,7 +18,7 @@ export function registerReport(program: Command, io: Io, isTty: boolean): void {
       // Loaded on use: the AWS SDK and the techniques are not needed by other commands, and --help stays quick.
       const [{ runScan }, { collectAwsFleet }] = await Promise.all([import('../scan.js'), import('../fleet.js')]);
       const fleet = fleetOptions(opts, stderrIsTerminal(io));
-      await runScan((diagnostics) => collectAwsFleet(fleet, diagnostics, io), {
+      await runScan((diagnostics, each) => collectAwsFleet(fleet, diagnostics, io, each), {
         format: opts.format, color: isTty, now: new Date(), out: opts.out, ...(opts.previous !== undefined && { previous: opts.previous }),
       }, io);
     });

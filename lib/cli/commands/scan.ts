@@ -3,7 +3,7 @@ import { EXIT } from '../exitCodes.js';
 import { formatOption } from '../formatOption.js';
 import { stderrIsTerminal, type Io } from '../io.js';
 import { addLiveOptions, liveOptions, wantsLive, type LiveFlags } from '../liveOptions.js';
-import type { SnapshotSource } from '../scan.js';
+import { loadedAtOnce, type SnapshotSource } from '../snapshotSource.js';
 import { SCAN_FORMATS, type ScanFormat } from '../scanFormats.js';
 
 type ScanFlags = LiveFlags & { format: ScanFormat; failBelow?: number; previous?: string; out?: string; snapshot?: string };
@@ -36,14 +36,14 @@ async function snapshotSource(paths: readonly string[], opts: ScanFlags, io: Io)
   if (opts.snapshot !== undefined) {
     const { readSnapshotDir } = await import('../../adapters/snapshots/snapshotDir.js');
     const dir = opts.snapshot;
-    return (diagnostics) => readSnapshotDir(dir, diagnostics);
+    return loadedAtOnce((diagnostics) => readSnapshotDir(dir, diagnostics));
   }
   if (wantsLive(opts)) {
     const { collectLive } = await import('../live.js');
-    return (diagnostics) => collectLive(liveOptions(opts, stderrIsTerminal(io)), diagnostics, io);
+    return (diagnostics, each) => collectLive(liveOptions(opts, stderrIsTerminal(io)), diagnostics, io, each);
   }
   const { loadSnapshots } = await import('../../adapters/manifests/loadSnapshots.js');
-  return (diagnostics) => loadSnapshots(paths, 'manifests', diagnostics);
+  return loadedAtOnce((diagnostics) => loadSnapshots(paths, 'manifests', diagnostics));
 }
 
 export function parseScore(value: string): number {

@@ -4,7 +4,7 @@
  */
 import { DiagnosticList, formatDiagnostic } from '../diagnostics.js';
 import { sanitizeObject } from '../evidence/sanitize.js';
-import { API_SERVER_STEP, type CollectionStep, type EvidenceSnapshot, type KubeObject } from '../evidence/snapshot.js';
+import { API_SERVER_STEP, type ClusterIdentity, type CollectionStep, type EvidenceSnapshot, type KubeObject } from '../evidence/snapshot.js';
 import type { Finding, ResourceRef } from '../findings/finding.js';
 import { reanalyzeWithPolicies } from '../netpol/analyze.js';
 import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../scoring/score.js';
@@ -16,8 +16,12 @@ import type { WorkloadInfo } from '../techniques/workloads.js';
 
 export type ClusterStatus = 'assessed' | 'partial' | 'unreachable';
 
+/**
+ * What the reports need of one cluster. It keeps the cluster's identity, not its snapshot: a fleet's
+ * objects can then be let go cluster by cluster as each is assessed.
+ */
 export interface ClusterAssessment {
-  readonly snapshot: EvidenceSnapshot;
+  readonly cluster: ClusterIdentity;
   readonly status: ClusterStatus;
   readonly findings: readonly Finding[];
   readonly score: ClusterScore;
@@ -40,7 +44,7 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
   if (!result.ok) {
     const detail = result.diagnostics.all.filter((d) => d.severity === 'fatal').map(formatDiagnostic).join('; ');
     return {
-      snapshot, status: 'partial', findings: [], score: scoreCluster(metas, []), enforcement: null, blastRadius: null, reach: new Map(),
+      cluster: snapshot.cluster, status: 'partial', findings: [], score: scoreCluster(metas, []), enforcement: null, blastRadius: null, reach: new Map(),
       workloads: 0, bundle: { manifests: [], patches: [] }, whatIf: null, collection: [...snapshot.collection, { step: 'analysis', status: 'error', detail }],
     };
   }
@@ -53,7 +57,7 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
   const unreachable = snapshot.collection.some((s) => s.step === API_SERVER_STEP && s.status !== 'ok');
   const bundle = buildRemediationBundle(findings);
   return {
-    snapshot,
+    cluster: snapshot.cluster,
     status: unreachable ? 'unreachable' : partial ? 'partial' : 'assessed',
     findings,
     score: scoreCluster(metas, findings),
