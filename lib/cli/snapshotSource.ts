@@ -10,6 +10,9 @@ import type { EvidenceSnapshot } from '../core/evidence/snapshot.js';
  */
 export type SnapshotSource = <T>(diagnostics: DiagnosticList, each: (snapshot: EvidenceSnapshot) => T) => Promise<T[]>;
 
-/** A source whose snapshots are all read before any is used (files on disk). */
+/** A source whose snapshots are all read before any is used (files on disk); input that failed to load is not used at all. */
 export const loadedAtOnce = (load: (diagnostics: DiagnosticList) => Promise<EvidenceSnapshot[]>): SnapshotSource =>
-  async (diagnostics, each) => (await load(diagnostics)).map(each);
+  async (diagnostics, each) => {
+    const snapshots = await load(diagnostics);
+    return diagnostics.hasFatal ? [] : snapshots.map(each);
+  };
