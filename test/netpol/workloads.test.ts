@@ -312,6 +312,79 @@ spec:
     expect(counts).toEqual({ 'ns/client[Deployment]': 1, 'ns/web-abc[ReplicaSet]': 3, 'ns/migrate[Job]': 4 });
   });
 
+describe('workloads that another workload made (a live cluster lists both)', () => {
+  /** A resource of `kind` with a pod template labelled `labels`, controlled by `maker` if given. */
+  function resource(kind: string, name: string, labels: Readonly<Record<string, string>>, replicas: number, maker?: Owner): string {
+    const apiVersion = kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
+    const template = `metadata: { labels: { ${Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(', ')} } }
+      spec: { containers: [{ name: main, image: app }] }`;
+    const spec = kind === 'CronJob'
+      ? `schedule: "@daily"\n  jobTemplate:\n    spec:\n      template:\n        ${template.replace(/\n {6}/g, '\n        ')}`
+      : `${kind === 'Job' ? 'parallelism' : 'replicas'}: ${replicas}\n  template:\n    ${template.replace(/\n {6}/g, '\n    ')}`;
+    const owner = maker ? `\n  ownerReferences: [{ apiVersion: ${apiVersion}, kind: ${maker.kind}, name: ${maker.name}, uid: u1, controller: true }]` : '';
+    return `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n  namespace: ns${owner}\nspec:\n  ${spec}`;
+  }
+
+  const web = deployment('ns', 'web', { app: 'web' });
+  const rsOwner = [{ kind: 'ReplicaSet', name: 'web-5d8f', controller: true }];
+
+  it('names the pods of a Deployment\'s ReplicaSet after the Deployment, whatever the order, and counts them once', () => {
+    // Prepare: pods first, as `kubectl get all -o yaml` lists them
+    const yaml = docs(CLIENT, ownedPod('web-5d8f-a', { app: 'web', 'pod-template-hash': '5d8f' }, rsOwner),
+      ownedPod('web-5d8f-b', { app: 'web', 'pod-template-hash': '5d8f' }, rsOwner),
+      resource('ReplicaSet', 'web-5d8f', { app: 'web', 'pod-template-hash': '5d8f' }, 2, { kind: 'Deployment', name: 'web' }), web);
+
+    // Act
+    const r = analyzeYaml(yaml);
+
+    // Assess
+    expect(r.workloadLines).toEqual([
+      'ns/client[Deployment] => ns/web[Deployment] : All Connections',
+      'ns/web[Deployment] => ns/client[Deployment] : All Connections',
+    ]);
+    expect(r.analysis!.model.workloads.find((w) => w.id === 'ns/web[Deployment]')?.podCount).toBe(1);
+    expect(r.warnings.filter((w) => !w.includes('no relevant Kubernetes network policy resources'))).toEqual([]);
+  });
+
+  it('leaves out an old ReplicaSet\'s template, so a rollout\'s earlier labels do not split the Deployment', () => {
+    // Prepare: the old ReplicaSet (scaled to zero) had other labels, and a policy tells them apart
+    const old = resource('ReplicaSet', 'web-1a2b', { app: 'web', version: 'v1' }, 0, { kind: 'Deployment', name: 'web' });
+    const policy = `kind: NetworkPolicy
+metadata: { name: np, namespace: ns }
+spec:
+  podSelector: { matchLabels: { version: v1 } }`;
+
+    // Act
+    const r = analyzeYaml(docs(CLIENT, web, old, policy));
+
+    // Assess
+    expect(r.errors).toEqual([]);
+    expect(r.analysis!.model.workloads.map((w) => w.id)).toEqual(['ns/client[Deployment]', 'ns/web[Deployment]']);
+  });
+
+  it('keeps a ReplicaSet whose Deployment is not in the input as a workload of its own', () => {
+    // Act
+    const r = analyzeYaml(docs(CLIENT, resource('ReplicaSet', 'web-5d8f', { app: 'web' }, 2, { kind: 'Deployment', name: 'web' })));
+
+    // Assess
+    expect(r.analysis!.model.workloads.map((w) => w.id)).toEqual(['ns/client[Deployment]', 'ns/web-5d8f[ReplicaSet]']);
+  });
+
+  it('names a CronJob\'s Jobs and their pods after the CronJob', () => {
+    // Prepare
+    const jobOwner = [{ kind: 'Job', name: 'backup-2911', controller: true }];
+    const yaml = docs(CLIENT, resource('CronJob', 'backup', { app: 'backup' }, 1),
+      resource('Job', 'backup-2911', { app: 'backup' }, 1, { kind: 'CronJob', name: 'backup' }),
+      ownedPod('backup-2911-x', { app: 'backup' }, jobOwner));
+
+    // Act
+    const r = analyzeYaml(yaml);
+
+    // Assess
+    expect(r.analysis!.model.workloads.map((w) => w.id)).toEqual(['ns/client[Deployment]', 'ns/backup[CronJob]']);
+  });
+});
+
 describe('pods of one owner with different labels', () => {
   const podsWithGap = docs(CLIENT,
     ownedPod('web-1', { app: 'web', version: 'v1' }, [{ kind: 'ReplicaSet', name: 'web', controller: true }]),

@@ -18,7 +18,7 @@ import { ParseMemo } from './parse/memo.js';
 import { displayedName, readObjectName } from './parse/metadata.js';
 import { parseNetworkPolicy } from './parse/networkPolicy.js';
 import { parseIngress, parseRoute, parseService } from './parse/services.js';
-import { parsePod, parseWorkloadResource, WORKLOAD_KINDS } from './parse/workloads.js';
+import { controllingOwner, MADE_BY, parsePod, parseWorkloadResource, WORKLOAD_KINDS } from './parse/workloads.js';
 import { pushAll } from '../arrays.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -112,6 +112,8 @@ class ModelBuilder {
   private readonly workloads = new Map<string, WorkloadEntry>();
   /** Workload resources read so far (pods may have named their owner before it appears). */
   private readonly workloadResources = new Set<string>();
+  /** ReplicaSets and Jobs → the id of the Deployment or CronJob that made them (see MADE_BY). */
+  private readonly madeBy = new Map<string, string>();
   private readonly policies = new Map<string, NetworkPolicyInfo>();
   private readonly adminPolicies = new Map<string, AdminPolicyInfo>();
   private readonly services = new Map<string, ServiceInfo>();
@@ -184,7 +186,9 @@ class ModelBuilder {
 
   private addPod(obj: Json, namespace: string, name: string): void {
     const { owner, shape } = parsePod(obj, name);
-    this.addShape(owner.kind, namespace, owner.name, shape).podObjects++;
+    const workload = this.addShape(owner.kind, namespace, owner.name, shape);
+    workload.podObjects++;
+    if (MADE_BY[owner.kind]) (workload.podShapes ??= []).push(shape);
   }
 
   private addWorkload(obj: Json, kind: string, namespace: string, name: string): void {
@@ -193,6 +197,24 @@ class ModelBuilder {
     if (this.workloadResources.has(id)) throw new InvalidObjectError(`${kind} "${namespace}/${name}" appears more than once`);
     this.workloadResources.add(id);
     this.addShape(kind, namespace, name, shape).declaredPods = podCount;
+    const maker = controllingOwner(obj);
+    if (maker && maker.kind === MADE_BY[kind]) this.madeBy.set(id, workloadId(namespace, maker.name, maker.kind));
+  }
+
+  /**
+   * A ReplicaSet or Job whose maker was read becomes part of it: its pods are the maker's, and its
+   * own template (an old rollout's, often scaled to zero) is not. Without the maker it stays a
+   * workload of its own.
+   */
+  private foldIntoMakers(): void {
+    for (const [id, makerId] of this.madeBy) {
+      const made = this.workloads.get(id);
+      const maker = this.workloads.get(makerId);
+      if (!made || !maker || !this.workloadResources.has(makerId)) continue;
+      for (const shape of made.podShapes ?? []) maker.shapes.add(shape);
+      maker.podObjects += made.podObjects;
+      this.workloads.delete(id);
+    }
   }
 
   private addShape(kind: string, namespace: string, name: string, shape: PodShape): WorkloadEntry {
@@ -233,6 +255,7 @@ class ModelBuilder {
   }
 
   finish(): ClusterModel {
+    this.foldIntoMakers();
     for (const name of this.implicitNamespaces) {
       if (!this.namespaces.has(name)) this.namespaces.set(name, implicitNamespace(name));
     }
@@ -269,6 +292,8 @@ interface WorkloadEntry {
   /** Replicas declared by the workload resource, when the input has it. */
   declaredPods?: number;
   podObjects: number;
+  /** The shapes of its Pod objects, kept apart for a ReplicaSet or Job that may fold into its maker. */
+  podShapes?: PodShape[];
 }
 
 /**

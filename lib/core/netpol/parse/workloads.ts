@@ -56,14 +56,24 @@ export function parsePod(obj: Json, name: string): ParsedPodSource {
 
 /** The workload a Pod belongs to: its controlling owner (not a Node), or the pod itself. */
 export function podOwner(obj: Json, name: string): { kind: string; name: string } {
+  return controllingOwner(obj) ?? { kind: 'Pod', name };
+}
+
+/** The `controller: true` owner reference of an object, other than a Node, if it names one. */
+export function controllingOwner(obj: Json): { kind: string; name: string } | undefined {
   const metadata = optMap(obj, 'metadata', '') ?? {};
   const owners = optMapList(metadata, 'ownerReferences', 'metadata') ?? [];
   const controller = owners.find((o) => o.controller === true && o.kind !== 'Node');
   const ownerName = controller ? optString(controller, 'name', 'metadata.ownerReferences') : undefined;
-  return controller && ownerName
-    ? { kind: optString(controller, 'kind', 'metadata.ownerReferences') || 'Pod', name: ownerName }
-    : { kind: 'Pod', name };
+  return controller && ownerName ? { kind: optString(controller, 'kind', 'metadata.ownerReferences') || 'Pod', name: ownerName } : undefined;
 }
+
+/**
+ * Workload kinds that another workload makes and runs: a Deployment's ReplicaSets, a CronJob's
+ * Jobs. A live cluster lists both; the pods are the owner's, and naming the ReplicaSet as well would
+ * report every Deployment twice.
+ */
+export const MADE_BY: Readonly<Record<string, string>> = { ReplicaSet: 'Deployment', Job: 'CronJob' };
 
 /** Where a workload kind keeps its pod template, e.g. `['spec', 'template']`. */
 export function templatePath(kind: string): readonly string[] | undefined {
