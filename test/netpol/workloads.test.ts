@@ -362,6 +362,20 @@ spec:
     expect(r.analysis!.model.workloads.map((w) => w.id)).toEqual(['ns/client[Deployment]', 'ns/web[Deployment]']);
   });
 
+  it('describes a workload by the pods it runs when they are listed, else by its template', () => {
+    // Prepare: the controller adds pod-template-hash to the pods, which the Deployment's template leaves out
+    const listed = docs(CLIENT, web, resource('ReplicaSet', 'web-5d8f', { app: 'web', 'pod-template-hash': '5d8f' }, 1, { kind: 'Deployment', name: 'web' }),
+      ownedPod('web-5d8f-a', { app: 'web', 'pod-template-hash': '5d8f' }, rsOwner));
+
+    // Act
+    const [live, manifests] = [analyzeYaml(listed), analyzeYaml(docs(CLIENT, web))];
+
+    // Assess
+    const shapesOfWeb = (r: typeof live) => r.analysis!.model.workloads.find((w) => w.id === 'ns/web[Deployment]')?.pods.map((p) => p.labels);
+    expect(shapesOfWeb(live)).toEqual([{ app: 'web', 'pod-template-hash': '5d8f' }]);
+    expect(shapesOfWeb(manifests)).toEqual([{ app: 'web' }]);
+  });
+
   it('keeps a ReplicaSet whose Deployment is not in the input as a workload of its own', () => {
     // Act
     const r = analyzeYaml(docs(CLIENT, resource('ReplicaSet', 'web-5d8f', { app: 'web' }, 2, { kind: 'Deployment', name: 'web' })));

@@ -186,9 +186,9 @@ class ModelBuilder {
 
   private addPod(obj: Json, namespace: string, name: string): void {
     const { owner, shape } = parsePod(obj, name);
-    const workload = this.addShape(owner.kind, namespace, owner.name, shape);
+    const workload = this.entry(owner.kind, namespace, owner.name);
+    workload.podShapes.add(shape);
     workload.podObjects++;
-    if (MADE_BY[owner.kind]) (workload.podShapes ??= []).push(shape);
   }
 
   private addWorkload(obj: Json, kind: string, namespace: string, name: string): void {
@@ -196,7 +196,9 @@ class ModelBuilder {
     const id = workloadId(namespace, name, kind);
     if (this.workloadResources.has(id)) throw new InvalidObjectError(`${kind} "${namespace}/${name}" appears more than once`);
     this.workloadResources.add(id);
-    this.addShape(kind, namespace, name, shape).declaredPods = podCount;
+    const workload = this.entry(kind, namespace, name);
+    workload.template = shape;
+    workload.declaredPods = podCount;
     const maker = controllingOwner(obj);
     if (maker && maker.kind === MADE_BY[kind]) this.madeBy.set(id, workloadId(namespace, maker.name, maker.kind));
   }
@@ -211,20 +213,19 @@ class ModelBuilder {
       const made = this.workloads.get(id);
       const maker = this.workloads.get(makerId);
       if (!made || !maker || !this.workloadResources.has(makerId)) continue;
-      for (const shape of made.podShapes ?? []) maker.shapes.add(shape);
+      for (const shape of made.podShapes.values()) maker.podShapes.add(shape);
       maker.podObjects += made.podObjects;
       this.workloads.delete(id);
     }
   }
 
-  private addShape(kind: string, namespace: string, name: string, shape: PodShape): WorkloadEntry {
+  private entry(kind: string, namespace: string, name: string): WorkloadEntry {
     const id = workloadId(namespace, name, kind);
     let workload = this.workloads.get(id);
     if (!workload) {
-      workload = { kind, namespace, name, shapes: new ShapeSet(), podObjects: 0 };
+      workload = { kind, namespace, name, podShapes: new ShapeSet(), podObjects: 0 };
       this.workloads.set(id, workload);
     }
-    workload.shapes.add(shape);
     return workload;
   }
 
@@ -260,7 +261,7 @@ class ModelBuilder {
       if (!this.namespaces.has(name)) this.namespaces.set(name, implicitNamespace(name));
     }
     const workloads: Workload[] = [...this.workloads].map(([id, w]) => ({
-      id, kind: w.kind, namespace: w.namespace, name: w.name, pods: w.shapes.values(),
+      id, kind: w.kind, namespace: w.namespace, name: w.name, pods: podShapes(w),
       podCount: w.declaredPods ?? w.podObjects,
     }));
     return {
@@ -288,12 +289,23 @@ interface WorkloadEntry {
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
-  readonly shapes: ShapeSet;
+  /** The pod template of the workload resource, when the input has it. */
+  template?: PodShape;
+  /** The distinct shapes of its Pod objects. */
+  readonly podShapes: ShapeSet;
   /** Replicas declared by the workload resource, when the input has it. */
   declaredPods?: number;
   podObjects: number;
-  /** The shapes of its Pod objects, kept apart for a ReplicaSet or Job that may fold into its maker. */
-  podShapes?: PodShape[];
+}
+
+/**
+ * The pods a workload runs: its Pod objects when the input lists them (a live cluster, or
+ * `kubectl get all`), else its template. Listed pods are what runs; they also carry labels the
+ * controller adds (`pod-template-hash`) that a template leaves out.
+ */
+function podShapes(w: WorkloadEntry): PodShape[] {
+  if (w.podObjects > 0 || !w.template) return w.podShapes.values();
+  return [w.template];
 }
 
 /**
