@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { analyzeYaml, deployment, docs, messagesWith } from '../helpers/analyzeYaml.js';
 
 interface Owner {
@@ -316,13 +317,11 @@ describe('workloads that another workload made (a live cluster lists both)', () 
   /** A resource of `kind` with a pod template labelled `labels`, controlled by `maker` if given. */
   function resource(kind: string, name: string, labels: Readonly<Record<string, string>>, replicas: number, maker?: Owner): string {
     const apiVersion = kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
-    const template = `metadata: { labels: { ${Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(', ')} } }
-      spec: { containers: [{ name: main, image: app }] }`;
-    const spec = kind === 'CronJob'
-      ? `schedule: "@daily"\n  jobTemplate:\n    spec:\n      template:\n        ${template.replace(/\n {6}/g, '\n        ')}`
-      : `${kind === 'Job' ? 'parallelism' : 'replicas'}: ${replicas}\n  template:\n    ${template.replace(/\n {6}/g, '\n    ')}`;
-    const owner = maker ? `\n  ownerReferences: [{ apiVersion: ${apiVersion}, kind: ${maker.kind}, name: ${maker.name}, uid: u1, controller: true }]` : '';
-    return `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n  namespace: ns${owner}\nspec:\n  ${spec}`;
+    const template = { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'app' }] } };
+    const spec = kind === 'CronJob' ? { schedule: '@daily', jobTemplate: { spec: { template } } }
+      : { [kind === 'Job' ? 'parallelism' : 'replicas']: replicas, template };
+    const ownerReferences = maker && [{ apiVersion, kind: maker.kind, name: maker.name, uid: 'u1', controller: true }];
+    return stringify({ apiVersion, kind, metadata: { name, namespace: 'ns', ...(ownerReferences && { ownerReferences }) }, spec });
   }
 
   const web = deployment('ns', 'web', { app: 'web' });
