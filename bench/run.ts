@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: times the reachability engine and the whole `scan` pipeline on seeded synthetic
- * clusters, one fresh child process per measurement (pinned to one core when `taskset` exists),
- * checks the engine against the brute-force oracle, and prints a summary against the targets.
+ * clusters, one fresh child process per measurement (pinned to one core when `taskset` exists; the
+ * live collection's measured runs use every core, as the CLI does), checks the engine against the brute-force oracle, and prints a summary against the targets.
  * See bench/README.md.
  *
  * Exit code: 0 when everything ran (even if a target is MISSED); 1 on an engine/oracle
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
   console.log(collect ? collect.table : 'skipped (--skip-collect)');
   console.log('\nOracle comparison: same generated cluster, engine and bruteForceReachCounts in one process\n');
   console.log(oracleRun ? oracleTable(oracleRun) : oracleSkipped);
-  console.log('\nTargets (one core for the measured process)\n');
+  console.log('\nTargets (engine, scan and render on one core; the live collection on every core)\n');
   const targets = [...sizeTargets('engine', engineRows), ...sizeTargets('scan', scanRows), ...(render?.targets ?? []), ...(collect?.targets ?? []), oracleTarget(oracleRun, oracleSkipped)];
   console.log(formatTable(['target', 'measured', 'status'], targets));
 

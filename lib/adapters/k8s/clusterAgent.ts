@@ -4,9 +4,11 @@
  * connection and do a whole TLS handshake: measured, that is a large part of a collection's CPU
  * (bench/README.md). The agent is built from the TLS options of the first agent client-node made for
  * the cluster (its CA, client certificate and key), serves only that cluster, and is destroyed when
- * the cluster is done.
+ * the cluster is done. Its connections share one TLS context, made once from those options: Node
+ * would otherwise parse the CA and keys again for every connection.
  */
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import * as k8s from '@kubernetes/client-node';
 
 type AnyAgent = ReturnType<k8s.RequestContext['getAgent']>;
@@ -26,7 +28,8 @@ export class ClusterAgent {
    */
   reuse(fresh: AnyAgent): AnyAgent {
     if (!(fresh instanceof https.Agent) || fresh.constructor !== https.Agent) return fresh;
-    this.agent ??= new https.Agent({ ...fresh.options, keepAlive: true, maxSockets: this.maxSockets });
+    this.agent ??= keepAliveAgent(fresh.options, this.maxSockets);
+    if (!this.agent) return fresh;
     const same = IDENTITY_OPTIONS.every((o) => sameValue(fresh.options[o], this.agent!.options[o]));
     return same ? this.agent : fresh;
   }
@@ -51,6 +54,20 @@ export class ClusterAgent {
   close(): void {
     this.agent?.destroy();
   }
+}
+
+/**
+ * A keep-alive agent whose connections share one TLS context; undefined when the options make no
+ * context (a malformed key or certificate): client-node's own agent then fails the request, with the reason.
+ */
+function keepAliveAgent(options: https.AgentOptions, maxSockets: number): https.Agent | undefined {
+  let secureContext: tls.SecureContext;
+  try {
+    secureContext = tls.createSecureContext(options);
+  } catch {
+    return undefined;
+  }
+  return new https.Agent({ ...options, secureContext, keepAlive: true, maxSockets });
 }
 
 /** client-node reads the CA and keys afresh for every request: equal contents, new Buffers. */
