@@ -41,7 +41,11 @@ export async function readFleetConfig(path: string, diagnostics: DiagnosticList)
 /** The fleet's snapshots, each handed to `each` as it arrives (see SnapshotSource). */
 export async function collectAwsFleet<T>(options: FleetOptions, diagnostics: DiagnosticList, io: Io, each: (snapshot: EvidenceSnapshot) => T): Promise<T[]> {
   const config = await readFleetConfig(options.config, diagnostics);
-  if (!config) return [];
+  return config ? collectConfiguredFleet(config, options, io, each) : [];
+}
+
+/** The same, for a fleet file already read. */
+export async function collectConfiguredFleet<T>(config: FleetConfig, options: FleetOptions, io: Io, each: (snapshot: EvidenceSnapshot) => T): Promise<T[]> {
   const progress = createProgress(io, options.terminal);
   try {
     return await collectFleet(config, {

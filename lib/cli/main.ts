@@ -8,7 +8,7 @@ import { registerReport } from './commands/report.js';
 import { registerScan } from './commands/scan.js';
 import { EXIT } from './exitCodes.js';
 import { endQuietlyWhenOutputCloses, processIo, type Io } from './io.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../core/version.js';
 
 export function buildProgram(io: Io, isTty = false): Command {
   const program = new Command('kubeseg')

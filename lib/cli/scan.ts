@@ -2,24 +2,17 @@
 import { PreviousReportError, readPreviousReport } from '../adapters/reports/readPreviousReport.js';
 import { DiagnosticList } from '../core/diagnostics.js';
 import { inertLine } from '../core/format/inert.js';
-import { assessCluster, type ClusterAssessment } from '../core/report/assessCluster.js';
-import { formatFindingsCsv } from '../core/report/findingsCsv.js';
+import { assessCluster } from '../core/report/assessCluster.js';
 import { buildJsonReport, type JsonReport } from '../core/report/jsonReport.js';
-import { formatTextSummary } from '../core/report/textSummary.js';
-import { buildReportModel } from '../core/report/buildReportModel.js';
-import type { ReportModel } from '../core/report/reportModel.js';
+import { compareReports } from '../core/report/trends.js';
+import { ReportOutputs } from '../service/reportOutputs.js';
+import type { ScanFormat } from './scanFormats.js';
 import { outputRootProblem, writeReportFiles } from '../adapters/files/writeReportFiles.js';
-import { renderHtml } from '../adapters/render/renderHtml.js';
-import { loadPdfFonts, renderPdf } from '../adapters/render/renderPdf.js';
-import { compareReports, type Trends } from '../core/report/trends.js';
-import { bundleYaml, isEmptyBundle, remediationFileNames } from '../core/techniques/bundle.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
 import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
 import type { SnapshotSource } from './snapshotSource.js';
-import { VERSION } from './version.js';
-
-import type { REPORT_FILES, ScanFormat } from './scanFormats.js';
+import { VERSION } from '../core/version.js';
 
 export interface ScanOptions {
   readonly format: ScanFormat;
@@ -75,56 +68,6 @@ export async function runScan(load: SnapshotSource, options: ScanOptions, io: Io
     print(`${options.format === 'text' ? '\n' : ''}Reports written:\n${written.map((p) => `  ${p}\n`).join('')}`);
   }
   io.exitCode(exitCode(report, refused.length > 0, options.failBelow));
-}
-
-/** Every output of one run, rendered from the same report (and model) on demand. */
-class ReportOutputs {
-  private cachedModel: ReportModel | undefined;
-
-  constructor(
-    private readonly report: JsonReport, private readonly trends: Trends | undefined, private readonly assessments: readonly ClusterAssessment[],
-  ) {}
-
-  render(format: Exclude<ScanFormat, 'pdf'>, color: boolean): string {
-    switch (format) {
-      case 'json':
-        return `${JSON.stringify(this.report, null, 2)}\n`;
-      case 'csv':
-        return formatFindingsCsv(this.report);
-      case 'text':
-        return formatTextSummary(this.report, { color, ...(this.trends && { trends: this.trends }) });
-      case 'html':
-        return renderHtml(this.model());
-    }
-  }
-
-  /** The four report files, then one remediation bundle per cluster that has something to fix. */
-  async files(): Promise<Map<string, string | Uint8Array>> {
-    // A cluster with nothing to fix gets no bundle; the others keep the names they would have anyway.
-    const names = remediationFileNames(this.assessments.map((a) => a.cluster))
-      .map((name, i) => (isEmptyBundle(this.assessments[i]!.bundle) ? undefined : name));
-    const bundles = names.flatMap((name, i): [string, string][] => {
-      const { bundle, cluster } = this.assessments[i]!;
-      return name ? [[name, bundleYaml(bundle, cluster, name)]] : [];
-    });
-    // The reports written beside the bundles link to them.
-    const model = buildReportModel({ ...this.modelInput(), remediationFiles: names });
-    return new Map<(typeof REPORT_FILES)[number] | string, string | Uint8Array>([
-      ['report.html', renderHtml(model)],
-      ['report.pdf', await renderPdf(model, await loadPdfFonts())],
-      ['report.json', this.render('json', false)],
-      ['findings.csv', formatFindingsCsv(this.report)],
-      ...bundles,
-    ]);
-  }
-
-  private model(): ReportModel {
-    return (this.cachedModel ??= buildReportModel(this.modelInput()));
-  }
-
-  private modelInput(): Parameters<typeof buildReportModel>[0] {
-    return { report: this.report, catalog: TECHNIQUES.map((t) => t.meta), ...(this.trends && { trends: this.trends }) };
-  }
 }
 
 /** 2 input error; 1 below --fail-below (no score counts as below); 3 partial; else 0. */

@@ -1,6 +1,3 @@
 /** Output formats of `scan` and `demo` (kept apart so that registering the commands loads nothing else). */
 export const SCAN_FORMATS = ['text', 'json', 'csv', 'html', 'pdf'] as const;
 export type ScanFormat = (typeof SCAN_FORMATS)[number];
-
-/** The files `--out DIR` (and `demo`) write into `DIR/<timestamp>/`. */
-export const REPORT_FILES = ['report.html', 'report.pdf', 'report.json', 'findings.csv'] as const;

@@ -29,6 +29,7 @@ describe('parseFleetConfig', () => {
       clusters: { include: ['prod-*', 'payments'], exclude: ['*-sandbox'] },
       concurrency: { clusters: 16, perAccount: 4, requestsPerCluster: 4 },
       timeouts: { requestSeconds: 15 },
+      email: { from: 'kubeseg@example.com', to: ['security@example.com', 'platform-leads@example.com'], attachPdfUpToMiB: 5 },
     });
   });
 
@@ -51,7 +52,7 @@ describe('parseFleetConfig', () => {
     ['a typo in a key, naming the keys allowed', `${ORG}  sesionName: x\n`,
       'fleet.yaml:5:3: role.sesionName: unknown key; expected one of: name, externalId, sessionName'],
     ['an unknown top-level section', `${ORG}report: {}\n`,
-      'fleet.yaml:5:1: report: unknown key; expected one of: accounts, role, regions, clusters, concurrency, timeouts'],
+      'fleet.yaml:5:1: report: unknown key; expected one of: accounts, role, regions, clusters, concurrency, timeouts, email'],
     ['an account id written as a number', 'accounts:\n  source: static\n  ids:\n    - "111122223333"\n    - 111122223334\nrole: { name: R }\n',
       'fleet.yaml:5:7: accounts.ids[1]: must be a quoted string of 12 digits'],
     ['a bad source', 'accounts:\n  source: organisations\nrole: { name: R }\n',
@@ -81,10 +82,13 @@ describe('parseFleetConfig', () => {
       'fleet.yaml:6:13: clusters.include[0]: must be a cluster name (letters, digits, - and _) or a pattern with *'],
     ['a concurrency of zero', `${ORG}concurrency:\n  perAccount: 0\n`, 'fleet.yaml:6:15: concurrency.perAccount: must be a whole number from 1 to 64'],
     ['a fractional concurrency', `${ORG}concurrency: { clusters: 2.5 }\n`, 'fleet.yaml:5:26: concurrency.clusters: must be a whole number from 1 to 256'],
+    ['a recipient that is not an address', `${ORG}email:\n  from: kubeseg@example.com\n  to: [security@example.com, "security team"]\n`,
+      'fleet.yaml:7:30: email.to[1]: must be an email address'],
+    ['an email section without recipients', `${ORG}email:\n  from: kubeseg@example.com\n`, 'fleet.yaml:6:3: email.to: is required'],
     ['a timeout as text', `${ORG}timeouts:\n  requestSeconds: soon\n`, 'fleet.yaml:6:19: timeouts.requestSeconds: must be a number of seconds from 1 to 300'],
     ['a section that is not a mapping', 'accounts: organizations\n',
       'fleet.yaml:1:11: accounts: must be a mapping with keys among: source, ids, include, exclude'],
-    ['a list at the top', '- accounts\n', 'fleet.yaml:1:1: (top level): must be a mapping with keys among: accounts, role, regions, clusters, concurrency, timeouts'],
+    ['a list at the top', '- accounts\n', 'fleet.yaml:1:1: (top level): must be a mapping with keys among: accounts, role, regions, clusters, concurrency, timeouts, email'],
     ['an empty file', '# nothing yet\n', 'fleet.yaml:1:1: the file is empty; it needs at least accounts: (see examples/fleet.yaml)'],
     ['a duplicate key', `${ORG}regions: [eu-west-1]\nregions: [us-east-1]\n`, 'fleet.yaml:6:1: YAML syntax error: a key appears twice in the same mapping'],
     ['an unclosed quote', `${ORG}regions: "eu-west-1\n`, 'fleet.yaml:6:1: YAML syntax error: a quote or bracket is not closed'],

@@ -13,10 +13,12 @@ import {
   DescribeAddonCommand, DescribeClusterCommand, DescribeNodegroupCommand, EKSClient, ListAccessEntriesCommand, ListClustersCommand,
   ListNodegroupsCommand, ListPodIdentityAssociationsCommand,
 } from '@aws-sdk/client-eks';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
 import { readManifestFiles } from '../../lib/adapters/manifests/readManifestFiles.js';
 import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
@@ -31,6 +33,8 @@ import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
 import { run } from '../helpers/cli.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../helpers/fakeKubeApi.js';
 import { isEksTokenFor } from '../helpers/sigv4.js';
+import { startLocalS3 } from '../helpers/localS3.js';
+import { startSmtpSink } from '../helpers/mailSinks.js';
 import { accessDenied } from './awsErrors.js';
 
 const sts = mockClient(STSClient);
@@ -61,6 +65,8 @@ beforeAll(async () => {
     `regions: [${REGION}]`,
     'timeouts: { requestSeconds: 5 }',
   ].join('\n'));
+  writeFileSync(join(dir, 'mailed.yaml'), `${readFileSync(join(dir, 'fleet.yaml'), 'utf8')}\n`
+    + 'email: { from: kubeseg@example.com, to: [security@example.com, platform@example.com] }\n');
 });
 afterAll(async () => {
   await api.close();
@@ -173,3 +179,84 @@ describe('kubeseg report --config', () => {
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
   });
 });
+
+/** Every file under a folder, by its path relative to it. */
+const tree = (root: string): string[] => readdirSync(root, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+
+describe('kubeseg report --config: the run stored with its history, and mailed', () => {
+  it('stores each run under runs/<id>/, records the scope\'s history, compares the second run with the first, and writes the email to the outbox', async () => {
+    // Act
+    const out = join(dir, 'history-run');
+    const first = await run('report', '--config', join(dir, 'mailed.yaml'), '--region', REGION, '--out', out);
+    const second = await run('report', '--config', join(dir, 'mailed.yaml'), '--region', REGION, '--out', out);
+
+    // Assess
+    expect([first.code, second.code]).toEqual([3, 3]);
+    const runIds = readdirSync(join(out, 'runs')).sort();
+    expect(runIds).toHaveLength(2);
+    const files = tree(join(out, 'runs', runIds[1]!));
+    expect(files).toEqual(expect.arrayContaining(['findings.csv', 'report.html', 'report.json', 'report.pdf', 'request.json', 'status.json']));
+    const history = readJson(join(out, 'history', 'fleet', 'index.json')) as { runs: { runId: string; status: string; clusters: number }[] };
+    expect(history.runs.map((r) => [r.runId, r.status, r.clusters])).toEqual(runIds.map((id) => [id, 'partial', 3]));
+    expect(readJson(join(out, 'history', 'fleet', 'latest.json'))).toMatchObject({ runId: runIds[1] });
+    const status = readJson(join(out, 'runs', runIds[1]!, 'status.json')) as { status: string; files: string[]; email: { status: string; recipients: number } };
+    expect(status).toMatchObject({ status: 'partial', email: { status: 'sent', recipients: 2 } });
+    expect(files).toEqual([...status.files, 'request.json', 'status.json'].sort());
+    // The second run's text summary compares with the first; the first had nothing to compare with.
+    expect(first.stdout).not.toMatch(/since the previous run|since last run/i);
+    expect(second.stdout).toMatch(/since/i);
+    expect(second.stdout).toContain(`Run ${runIds[1]}: reports stored in ${out}/runs/${runIds[1]}/`);
+
+    const outbox = readdirSync(join(out, 'outbox')).sort();
+    expect(outbox).toEqual(runIds.map((id) => `${id}.eml`));
+    const mail = await simpleParser(readFileSync(join(out, 'outbox', outbox[1]!)));
+    expect(mail.subject).toMatch(/kubeseg/i);
+    expect(mail.html).toContain('payments-prod');
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['report.pdf']);
+    expect(Buffer.compare(mail.attachments[0]!.content, readFileSync(join(out, 'runs', runIds[1]!, 'report.pdf')))).toBe(0);
+    // The links point at the stored files.
+    expect(mail.html).toContain(`file://${out}/runs/${runIds[1]}/report.html`);
+    for (const text of [first.stdout, second.stdout, first.stderr, ...outputs(out)]) expect(text).not.toContain(EXTERNAL_ID);
+  });
+
+  it('stores in an S3 bucket and sends through SMTP; a refused email is shown and recorded, and the reports stay stored', async () => {
+    // Prepare
+    const s3 = await startLocalS3();
+    const smtp = await startSmtpSink();
+    const refusing = await startSmtpSink({ reject: 'relay access denied' });
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
+    try {
+      const args = ['report', '--config', join(dir, 'mailed.yaml'), '--region', REGION, '--out', join(dir, 'bucket-run'),
+        '--bucket', s3.bucket, '--bucket-prefix', 'kubeseg', '--s3-endpoint', s3.endpoint, '--link-base', 'https://api.example.com/'];
+      // Act
+      const sent = await run(...args, '--smtp', smtp.url);
+      const refused = await run(...args, '--smtp', refusing.url.replace('smtp://', 'smtp://mailer:hunter2@'));
+
+      // Assess
+      expect([sent.code, refused.code]).toEqual([3, 3]);
+      const keys = (await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents!.map((o) => o.Key!);
+      expect(keys.filter((k) => k.endsWith('/report.pdf'))).toHaveLength(2);
+      expect(keys).toEqual(expect.arrayContaining(['kubeseg/history/fleet/index.json', 'kubeseg/history/fleet/latest.json']));
+      expect(keys.every((k) => k.startsWith('kubeseg/'))).toBe(true);
+      const mail = smtp.received.at(-1)!;
+      expect((Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a!.value.map((v) => v.address))).toEqual(['security@example.com', 'platform@example.com']);
+      const runId = /Run (\S+):/.exec(sent.stdout)![1]!;
+      expect(mail.html).toContain(`https://api.example.com/reports/${runId}/html`);
+      const pdf = await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `kubeseg/runs/${runId}/report.pdf` }))).Body!.transformToByteArray();
+      expect(Buffer.compare(mail.attachments[0]!.content, Buffer.from(pdf))).toBe(0);
+
+      expect(refused.stdout).toMatch(/Email NOT sent to 2 recipients: SMTP smtp:\/\/127\.0\.0\.1:\d+: .*relay access denied/);
+      expect(refused.stdout + refused.stderr).not.toContain('hunter2');
+      const refusedId = /Run (\S+):/.exec(refused.stdout)![1]!;
+      const status = JSON.parse(await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `kubeseg/runs/${refusedId}/status.json` }))).Body!.transformToString());
+      expect(status).toMatchObject({ status: 'partial', email: { status: 'failed', recipients: 2 } });
+      expect(JSON.stringify(status)).not.toContain('hunter2');
+    } finally {
+      vi.unstubAllEnvs();
+      await Promise.all([s3.close(), smtp.close(), refusing.close()]);
+    }
+  });
+});
+

@@ -86,6 +86,17 @@ const timeoutsSection = section({
     .min(1, 'must be a number of seconds from 1 to 300').max(300, 'must be a number of seconds from 1 to 300').default(15),
 });
 
+const emailAddress = z.email(expected('must be an email address'));
+
+const emailSection = section({
+  /** The sender: an address (or domain) verified in SES, or one the SMTP server accepts. */
+  from: emailAddress,
+  to: uniqueList(emailAddress, 'email addresses').min(1, 'must list at least one recipient').max(50, 'lists more than 50 recipients'),
+  /** A larger PDF is linked, not attached (SES takes 40 MB per message, many mailboxes far less). */
+  attachPdfUpToMiB: z.number(expected('must be a number of MiB from 0 to 20'))
+    .min(0, 'must be a number of MiB from 0 to 20').max(20, 'must be a number of MiB from 0 to 20').default(5),
+});
+
 /**
  * Top-level sections. A later section (report, recipients, rules) is one more key here; unknown
  * top-level keys stay errors, so a typo'd section name is reported, not ignored.
@@ -100,6 +111,8 @@ const fleetSections = {
   }).optional(),
   concurrency: concurrencySection.prefault({}),
   timeouts: timeoutsSection.prefault({}),
+  /** Who gets each run's summary; without it, runs are stored and not mailed. */
+  email: emailSection.optional(),
 };
 
 const fleetConfigSchema = section(fleetSections).superRefine((config, ctx) => {
@@ -119,6 +132,7 @@ export type FleetConfig = z.output<typeof fleetConfigSchema>;
 export type AccountsConfig = FleetConfig['accounts'];
 export type RoleConfig = NonNullable<FleetConfig['role']>;
 export type ClusterFilter = NonNullable<FleetConfig['clusters']>;
+export type EmailConfig = NonNullable<FleetConfig['email']>;
 
 /** Parses and validates the text of a fleet configuration file; throws a {@link FleetConfigError}. */
 export function parseFleetConfig(text: string, file: string): FleetConfig {

@@ -1,0 +1,138 @@
+/**
+ * `kubeseg report --config`: the whole fleet run on this machine, the same stages the service runs
+ * in AWS. Discover and collect (lib/cli/fleet.ts), assess each cluster as it arrives, then
+ * reportRun: the reports stored under `runs/<runId>/` in `./reports` (or an S3 bucket), the scope's
+ * history for trends, and the summary email (an .eml file in the outbox unless --smtp or --ses).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { EmlMailer } from '../adapters/email/emlMailer.js';
+import type { Mailer } from '../adapters/email/mailer.js';
+import { SesMailer } from '../adapters/email/sesMailer.js';
+import { SmtpMailer, SmtpUrlError } from '../adapters/email/smtpMailer.js';
+import { outputRootProblem } from '../adapters/files/writeReportFiles.js';
+import { FsStore } from '../adapters/storage/fsStore.js';
+import type { ObjectStore } from '../adapters/storage/objectStore.js';
+import { s3Client } from '../adapters/storage/s3Client.js';
+import { S3Store } from '../adapters/storage/s3Store.js';
+import type { EmailConfig } from '../core/config/fleetConfig.js';
+import { DiagnosticList } from '../core/diagnostics.js';
+import { inertLine } from '../core/format/inert.js';
+import { assessCluster } from '../core/report/assessCluster.js';
+import { newRunId } from '../core/run/runId.js';
+import type { RunStatus } from '../core/run/runStatus.js';
+import { TECHNIQUES } from '../core/techniques/catalog.js';
+import { reportRun, type LinkedFormat, FILE_OF_FORMAT, type RunMail } from '../service/reportRun.js';
+import type { ReportFormat } from '../service/reportOutputs.js';
+import { runKeys } from '../service/runLayout.js';
+import type { RunRequest } from '../service/runRequest.js';
+import { writeJson } from '../service/storedJson.js';
+import { EXIT } from './exitCodes.js';
+import { collectConfiguredFleet, readFleetConfig, type FleetOptions } from './fleet.js';
+import { reportDiagnostics, type Io } from './io.js';
+
+export interface FleetReportOptions {
+  readonly fleet: FleetOptions;
+  /** What stdout shows; the stored files are always all of them. */
+  readonly format: ReportFormat;
+  readonly color: boolean;
+  /** The local folder: the store without --bucket, and the outbox's parent either way. */
+  readonly out: string;
+  readonly bucket?: string;
+  readonly bucketPrefix?: string;
+  readonly s3Endpoint?: string;
+  readonly smtp?: string;
+  readonly ses: boolean;
+  /** The deployed API's base URL: the email's links go through its redirect. */
+  readonly linkBase?: string;
+  readonly now: Date;
+}
+
+export async function runFleetReport(options: FleetReportOptions, io: Io): Promise<void> {
+  const fail = (message: string) => {
+    io.stderr(`error: ${inertLine(message)}\n`);
+    io.exitCode(EXIT.inputError);
+  };
+  const outProblem = await outputRootProblem(options.out);
+  if (outProblem) return fail(`--out ${options.out}: ${outProblem}`);
+  const diagnostics = new DiagnosticList();
+  const config = await readFleetConfig(options.fleet.config, diagnostics);
+  reportDiagnostics(diagnostics, io);
+  if (!config) return io.exitCode(EXIT.inputError);
+
+  const runId = newRunId(options.now, randomBytes(8));
+  let mailer: Mailer | undefined;
+  try {
+    mailer = config.email && chooseMailer(options, runId);
+  } catch (err) {
+    if (err instanceof SmtpUrlError) return fail(err.message);
+    throw err;
+  }
+  const store = chooseStore(options);
+  const request: RunRequest = { runId, trigger: 'cli', scope: {}, startedAt: options.now.toISOString() };
+  await writeJson(store, runKeys.request(runId), request);
+  await writeJson(store, runKeys.status(runId), { runId, trigger: 'cli', scope: {}, startedAt: request.startedAt, status: 'running' } satisfies RunStatus);
+
+  const assessments = await collectConfiguredFleet(config, options.fleet, io, (snapshot) => assessCluster(snapshot, TECHNIQUES));
+  const { status, outputs } = await reportRun(request, assessments, {
+    store, now: () => new Date(), ...(mailer && config.email && { mail: runMail(mailer, config.email) }), linkTo: linker(options, store),
+  });
+
+  io.stdout(outputs.render(options.format, options.color));
+  // Where things went is for people: with a machine-readable stdout it goes to stderr.
+  const print = options.format === 'text' ? io.stdout : io.stderr;
+  print(`${options.format === 'text' ? '\n' : ''}Run ${runId}: reports stored in ${store.location}${runKeys.prefix(runId)}\n`
+    + `${status.files!.map((f) => `  ${f}\n`).join('')}${emailLine(status.email!)}\n`);
+  io.exitCode(status.status === 'done' ? EXIT.ok : EXIT.partial);
+}
+
+function chooseStore(options: FleetReportOptions): ObjectStore {
+  if (options.bucket === undefined) return new FsStore(options.out);
+  return new S3Store({
+    client: s3Client({
+      region: options.fleet.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      ...(options.fleet.profile !== undefined && { profile: options.fleet.profile }),
+      ...(options.s3Endpoint !== undefined && { endpoint: options.s3Endpoint }),
+    }),
+    bucket: options.bucket,
+    ...(options.bucketPrefix !== undefined && { prefix: options.bucketPrefix }),
+  });
+}
+
+function chooseMailer(options: FleetReportOptions, runId: string): Mailer {
+  if (options.smtp !== undefined) return new SmtpMailer(options.smtp);
+  if (options.ses) {
+    return new SesMailer(new SESv2Client({
+      ...(options.fleet.region !== undefined && { region: options.fleet.region }),
+      ...(options.fleet.profile !== undefined && { profile: options.fleet.profile }),
+    }));
+  }
+  return new EmlMailer(join(options.out, 'outbox'), runId);
+}
+
+function runMail(mailer: Mailer, email: EmailConfig): RunMail {
+  return { mailer, from: email.from, to: email.to, attachPdfUpToBytes: email.attachPdfUpToMiB * 1024 * 1024 };
+}
+
+/** Links in the email: through the API when there is one, else to the files in a local store; none for a bucket alone. */
+function linker(options: FleetReportOptions, store: ObjectStore): (runId: string, format: LinkedFormat) => string | undefined {
+  if (options.linkBase !== undefined) {
+    const base = options.linkBase.replace(/\/+$/, '');
+    return (runId, format) => `${base}/reports/${runId}/${format}`;
+  }
+  if (store instanceof FsStore) return (runId, format) => pathToFileURL(join(store.location, runKeys.file(runId, FILE_OF_FORMAT[format]))).href;
+  return () => undefined;
+}
+
+function emailLine(email: NonNullable<RunStatus['email']>): string {
+  switch (email.status) {
+    case 'sent':
+      return `Email to ${email.recipients} recipient${email.recipients === 1 ? '' : 's'}: ${email.detail ?? 'sent'}`;
+    case 'failed':
+      return `Email NOT sent to ${email.recipients} recipient${email.recipients === 1 ? '' : 's'}: ${email.detail ?? 'failed'}`;
+    case 'not-configured':
+      return 'Email: none (the fleet file has no email section)';
+  }
+}

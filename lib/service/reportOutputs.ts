@@ -1,0 +1,77 @@
+/**
+ * Every output of one run, rendered from the same report (and model) on demand: what `scan`,
+ * `demo`, `report` and the report function print, write or store.
+ */
+import type { ClusterAssessment } from '../core/report/assessCluster.js';
+import { buildReportModel } from '../core/report/buildReportModel.js';
+import { formatFindingsCsv } from '../core/report/findingsCsv.js';
+import type { JsonReport } from '../core/report/jsonReport.js';
+import type { ReportModel } from '../core/report/reportModel.js';
+import { formatTextSummary } from '../core/report/textSummary.js';
+import type { Trends } from '../core/report/trends.js';
+import { bundleYaml, isEmptyBundle, remediationFileNames } from '../core/techniques/bundle.js';
+import { TECHNIQUES } from '../core/techniques/catalog.js';
+import { renderHtml } from '../adapters/render/renderHtml.js';
+import { loadPdfFonts, renderPdf } from '../adapters/render/renderPdf.js';
+
+/** The four report files every report folder holds, beside one remediation bundle per cluster with something to fix. */
+export const REPORT_FILES = ['report.html', 'report.pdf', 'report.json', 'findings.csv'] as const;
+export type ReportFormat = 'text' | 'json' | 'csv' | 'html';
+
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  'report.html': 'text/html; charset=utf-8',
+  'report.pdf': 'application/pdf',
+  'report.json': 'application/json',
+  'findings.csv': 'text/csv; charset=utf-8',
+};
+export const contentTypeOf = (file: string): string => CONTENT_TYPES[file] ?? 'application/yaml';
+
+export class ReportOutputs {
+  private cachedModel: ReportModel | undefined;
+
+  constructor(
+    readonly report: JsonReport, private readonly trends: Trends | undefined, private readonly assessments: readonly ClusterAssessment[],
+  ) {}
+
+  render(format: ReportFormat, color: boolean): string {
+    switch (format) {
+      case 'json':
+        return `${JSON.stringify(this.report, null, 2)}\n`;
+      case 'csv':
+        return formatFindingsCsv(this.report);
+      case 'text':
+        return formatTextSummary(this.report, { color, ...(this.trends && { trends: this.trends }) });
+      case 'html':
+        return renderHtml(this.model());
+    }
+  }
+
+  /** The report model of the printed outputs (and the email): without links to remediation files. */
+  model(): ReportModel {
+    return (this.cachedModel ??= buildReportModel(this.modelInput()));
+  }
+
+  /** The four report files, then one remediation bundle per cluster that has something to fix. */
+  async files(): Promise<Map<string, string | Uint8Array>> {
+    // A cluster with nothing to fix gets no bundle; the others keep the names they would have anyway.
+    const names = remediationFileNames(this.assessments.map((a) => a.cluster))
+      .map((name, i) => (isEmptyBundle(this.assessments[i]!.bundle) ? undefined : name));
+    const bundles = names.flatMap((name, i): [string, string][] => {
+      const { bundle, cluster } = this.assessments[i]!;
+      return name ? [[name, bundleYaml(bundle, cluster, name)]] : [];
+    });
+    // The reports written beside the bundles link to them.
+    const model = buildReportModel({ ...this.modelInput(), remediationFiles: names });
+    return new Map<(typeof REPORT_FILES)[number] | string, string | Uint8Array>([
+      ['report.html', renderHtml(model)],
+      ['report.pdf', await renderPdf(model, await loadPdfFonts())],
+      ['report.json', this.render('json', false)],
+      ['findings.csv', formatFindingsCsv(this.report)],
+      ...bundles,
+    ]);
+  }
+
+  private modelInput(): Parameters<typeof buildReportModel>[0] {
+    return { report: this.report, catalog: TECHNIQUES.map((t) => t.meta), ...(this.trends && { trends: this.trends }) };
+  }
+}
