@@ -28,7 +28,7 @@ import { reportRun, type LinkedFormat, FILE_OF_FORMAT, type RunMail } from '../s
 import type { ReportFormat } from '../service/reportOutputs.js';
 import { runKeys } from '../service/runLayout.js';
 import type { RunRequest } from '../service/runRequest.js';
-import { writeJson } from '../service/storedJson.js';
+import { beginRun } from '../service/startRun.js';
 import { EXIT } from './exitCodes.js';
 import { collectConfiguredFleet, readFleetConfig, type FleetOptions } from './fleet.js';
 import { reportDiagnostics, type Io } from './io.js';
@@ -72,8 +72,7 @@ export async function runFleetReport(options: FleetReportOptions, io: Io): Promi
   }
   const store = chooseStore(options);
   const request: RunRequest = { runId, trigger: 'cli', scope: {}, startedAt: options.now.toISOString() };
-  await writeJson(store, runKeys.request(runId), request);
-  await writeJson(store, runKeys.status(runId), { runId, trigger: 'cli', scope: {}, startedAt: request.startedAt, status: 'running' } satisfies RunStatus);
+  await beginRun(store, request);
 
   const assessments = await collectConfiguredFleet(config, options.fleet, io, (snapshot) => assessCluster(snapshot, TECHNIQUES));
   const { status, outputs } = await reportRun(request, assessments, {

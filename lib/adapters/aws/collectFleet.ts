@@ -4,15 +4,13 @@
  * dropped: an account, region or cluster that discovery could not see becomes a snapshot of its
  * own, `unreachable` with the reason, so the report lists it.
  */
-import { assembleSnapshot } from '../../core/evidence/buildSnapshot.js';
 import type { FleetConfig } from '../../core/config/fleetConfig.js';
-import {
-  API_SERVER_STEP, EVIDENCE_KIND_NAMES, type ClusterIdentity, type CollectionStep, type EvidenceSnapshot,
-} from '../../core/evidence/snapshot.js';
+import { API_SERVER_STEP, type ClusterIdentity, type EvidenceSnapshot } from '../../core/evidence/snapshot.js';
 import { runBounded } from '../k8s/runBounded.js';
 import type { AwsClientFactory } from './clients.js';
 import { collectEksCluster } from './collectEksCluster.js';
 import { discoverFleet, type DiscoveredCluster, type DiscoveryEvent, type DiscoveryGap } from './discoverFleet.js';
+import { gapSnapshot, notCollected, oneLine } from './uncollected.js';
 
 /** What a caller is told as the run goes (the CLI's progress display satisfies it). */
 export interface FleetProgress {
@@ -65,7 +63,7 @@ export async function collectFleet<T>(config: FleetConfig, deps: FleetDeps, each
  * How each cluster is named in the report: its EKS name, unless another account or region has a
  * cluster of the same name; then both carry their account and region.
  */
-function clusterIdentities(clusters: readonly DiscoveredCluster[]): ClusterIdentity[] {
+export function clusterIdentities(clusters: readonly DiscoveredCluster[]): ClusterIdentity[] {
   const count = new Map<string, number>();
   for (const c of clusters) count.set(c.name, (count.get(c.name) ?? 0) + 1);
   return clusters.map((c) => ({
@@ -74,29 +72,7 @@ function clusterIdentities(clusters: readonly DiscoveredCluster[]): ClusterIdent
   }));
 }
 
-/** A cluster, region or account that discovery could not see, listed as an unreachable cluster with the reason. */
-function gapSnapshot(gap: DiscoveryGap): EvidenceSnapshot {
-  const name = gap.cluster ?? `account ${gap.account}${gap.accountName ? ` (${gap.accountName})` : ''}${gap.region ? ` ${gap.region}` : ''}`;
-  const identity: ClusterIdentity = { name, account: gap.account, ...(gap.region && { region: gap.region }), source: 'eks' };
-  return notCollected(identity, { step: gap.step, status: gap.status, detail: gap.detail });
-}
-
-function notCollected(identity: ClusterIdentity, cause: CollectionStep): EvidenceSnapshot {
-  const reason = `${cause.step} ${cause.status}${cause.detail ? `: ${cause.detail}` : ''}`;
-  return assembleSnapshot({
-    identity,
-    objects: [],
-    collection: [
-      ...(cause.step === API_SERVER_STEP ? [] : [cause]),
-      { step: API_SERVER_STEP, status: 'error', detail: cause.step === API_SERVER_STEP ? cause.detail : reason },
-      ...EVIDENCE_KIND_NAMES.map((step): CollectionStep => ({ step, status: 'error', detail: 'not collected' })),
-    ],
-  });
-}
-
 function gapLine(gap: DiscoveryGap): string {
   const where = [gap.cluster && `cluster ${gap.cluster}`, `account ${gap.account}`, gap.region].filter(Boolean).join(', ');
   return `${where}: ${gap.step} ${gap.status}: ${gap.detail}`;
 }
-
-const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
