@@ -7,24 +7,20 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { EmlMailer } from '../adapters/email/emlMailer.js';
 import type { Mailer } from '../adapters/email/mailer.js';
-import { SesMailer } from '../adapters/email/sesMailer.js';
-import { SmtpMailer, SmtpUrlError } from '../adapters/email/smtpMailer.js';
+import { SmtpUrlError } from '../adapters/email/smtpMailer.js';
 import { outputRootProblem } from '../adapters/files/writeReportFiles.js';
 import { FsStore } from '../adapters/storage/fsStore.js';
 import type { ObjectStore } from '../adapters/storage/objectStore.js';
 import { s3Client } from '../adapters/storage/s3Client.js';
 import { S3Store } from '../adapters/storage/s3Store.js';
-import type { EmailConfig } from '../core/config/fleetConfig.js';
 import { DiagnosticList } from '../core/diagnostics.js';
 import { inertLine } from '../core/format/inert.js';
 import { assessCluster } from '../core/report/assessCluster.js';
 import { newRunId } from '../core/run/runId.js';
 import type { RunStatus } from '../core/run/runStatus.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
-import { reportRun, type LinkedFormat, FILE_OF_FORMAT, type RunMail } from '../service/reportRun.js';
+import { reportRun, type LinkedFormat, FILE_OF_FORMAT } from '../service/reportRun.js';
 import type { ReportFormat } from '../service/reportOutputs.js';
 import { runKeys } from '../service/runLayout.js';
 import type { RunRequest } from '../service/runRequest.js';
@@ -32,6 +28,7 @@ import { beginRun } from '../service/startRun.js';
 import { EXIT } from './exitCodes.js';
 import { collectConfiguredFleet, readFleetConfig, type FleetOptions } from './fleet.js';
 import { reportDiagnostics, type Io } from './io.js';
+import { chooseMailer, runMail } from './mailers.js';
 
 export interface FleetReportOptions {
   readonly fleet: FleetOptions;
@@ -65,7 +62,11 @@ export async function runFleetReport(options: FleetReportOptions, io: Io): Promi
   const runId = newRunId(options.now, randomBytes(8));
   let mailer: Mailer | undefined;
   try {
-    mailer = config.email && chooseMailer(options, runId);
+    mailer = config.email && chooseMailer({
+      ses: options.ses, out: options.out, ...(options.smtp !== undefined && { smtp: options.smtp }),
+      ...(options.fleet.region !== undefined && { region: options.fleet.region }),
+      ...(options.fleet.profile !== undefined && { profile: options.fleet.profile }),
+    }, runId);
   } catch (err) {
     if (err instanceof SmtpUrlError) return fail(err.message);
     throw err;
@@ -98,21 +99,6 @@ function chooseStore(options: FleetReportOptions): ObjectStore {
     bucket: options.bucket,
     ...(options.bucketPrefix !== undefined && { prefix: options.bucketPrefix }),
   });
-}
-
-function chooseMailer(options: FleetReportOptions, runId: string): Mailer {
-  if (options.smtp !== undefined) return new SmtpMailer(options.smtp);
-  if (options.ses) {
-    return new SesMailer(new SESv2Client({
-      ...(options.fleet.region !== undefined && { region: options.fleet.region }),
-      ...(options.fleet.profile !== undefined && { profile: options.fleet.profile }),
-    }));
-  }
-  return new EmlMailer(join(options.out, 'outbox'), runId);
-}
-
-function runMail(mailer: Mailer, email: EmailConfig): RunMail {
-  return { mailer, from: email.from, to: email.to, attachPdfUpToBytes: email.attachPdfUpToMiB * 1024 * 1024 };
 }
 
 /** Links in the email: through the API when there is one, else to the files in a local store; none for a bucket alone. */

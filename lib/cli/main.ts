@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerGrantAccess } from './commands/grantAccess.js';
 import { registerReport } from './commands/report.js';
 import { registerScan } from './commands/scan.js';
+import { registerServe } from './commands/serve.js';
 import { EXIT } from './exitCodes.js';
 import { endQuietlyWhenOutputCloses, processIo, type Io } from './io.js';
 import { VERSION } from '../core/version.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: Io, isTty = false): Command {
   registerReport(program, io, isTty);
   registerDemo(program, io, isTty);
   registerGrantAccess(program, io);
+  registerServe(program, io);
   program.addHelpText('after', () => `\nUsage of every command:\n${program.commands.map((c) => `  kubeseg ${c.name()} ${c.usage()}\n${c.options.map((o) => `      ${o.flags.padEnd(24)} ${o.description}${o.argChoices ? ` (${o.argChoices.join('|')})` : ''}`).join('\n')}`).join('\n')}\n\nExit codes: 0 done; 1 score below --fail-below; 2 usage or input error; 3 partial.\n`);
   return program;
 }

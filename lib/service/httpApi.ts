@@ -4,6 +4,7 @@
  *   POST /reports                  start a run of a scope → 202 { runId }; honours Idempotency-Key
  *   GET  /reports/{id}             the run's status, scores and links
  *   GET  /reports/{id}/{format}    302 to a freshly presigned, short-lived URL (or the bytes, from a local folder)
+ *   GET  /links/{id}/{format}      the same for an email's signed link (signedLinks.ts), with no other credential
  *
  * Authentication happens in front (IAM or JWT at API Gateway, a bearer token in `serve`); the
  * request says whether it passed, and an unauthenticated one gets 401 and nothing else. Every
@@ -17,6 +18,7 @@ import type { ObjectStore } from '../adapters/storage/objectStore.js';
 import { contentTypeOf } from './reportOutputs.js';
 import { FILE_OF_FORMAT, LINKED_FORMATS, type LinkedFormat } from './reportRun.js';
 import { runKeys } from './runLayout.js';
+import type { LinkSigner } from './signedLinks.js';
 import { startRun, type RunStarter } from './startRun.js';
 import { readJson } from './storedJson.js';
 
@@ -26,6 +28,7 @@ export interface ApiRequest {
   readonly path: string;
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
   readonly body: string | undefined;
   readonly authenticated: boolean;
 }
@@ -43,8 +46,10 @@ export interface ApiDeps {
   readonly random: () => Uint8Array;
   /** Why the configured fleet cannot take this scope (an account outside it), or undefined. */
   readonly scopeProblem: (scope: RunScope) => string | undefined;
-  /** How long a report link stays valid. */
+  /** How long a presigned report URL stays valid. */
   readonly linkSeconds: number;
+  /** Checks the signed links of emails; without it, /links/ is not served. */
+  readonly links?: LinkSigner;
 }
 
 /** Request bodies are small JSON documents; anything larger is refused unread. */
@@ -62,8 +67,9 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 const problem = (status: number, error: string): ApiResponse => json(status, { error });
 
 export async function handleApiRequest(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
-  if (!request.authenticated) return problem(401, 'not authenticated');
   const parts = request.path.split('/').filter(Boolean);
+  if (parts[0] === 'links' && deps.links) return getSignedLink(request, parts, deps.links, deps);
+  if (!request.authenticated) return problem(401, 'not authenticated');
   if (parts[0] !== 'reports' || parts.length > 3) return problem(404, 'no such resource; the API serves /reports');
   if (parts.length === 1) return request.method === 'POST' ? postReport(request, deps) : problem(405, 'use POST /reports');
   if (request.method !== 'GET') return problem(405, `use GET ${request.path}`);
@@ -110,6 +116,20 @@ async function getStatus(runId: string, deps: ApiDeps): Promise<ApiResponse> {
   }
   const formats = LINKED_FORMATS.filter((f) => status.files?.includes(FILE_OF_FORMAT[f]));
   return json(200, { ...status, links: Object.fromEntries(formats.map((f) => [f, `/reports/${runId}/${f}`])) });
+}
+
+async function getSignedLink(request: ApiRequest, parts: readonly string[], links: LinkSigner, deps: ApiDeps): Promise<ApiResponse> {
+  if (request.method !== 'GET') return problem(405, `use GET ${request.path}`);
+  if (parts.length !== 3) return problem(404, 'no such resource; a link is /links/<run id>/<format>');
+  const [, runId, format] = parts as [string, string, string];
+  switch (links.check(decodeURIComponent(runId), format, request.query, deps.now())) {
+    case 'invalid':
+      return problem(403, 'the link is not valid: its signature does not match');
+    case 'expired':
+      return problem(410, 'the link has expired; ask for the report again through the API');
+    case 'valid':
+      return getFile(decodeURIComponent(runId), format, deps);
+  }
 }
 
 async function getFile(runId: string, format: string, deps: ApiDeps): Promise<ApiResponse> {

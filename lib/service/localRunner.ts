@@ -5,6 +5,7 @@
  */
 import type { FleetConfig } from '../core/config/fleetConfig.js';
 import type { EvidenceSnapshot } from '../core/evidence/snapshot.js';
+import type { RunScope } from '../core/run/scope.js';
 import type { AwsClientFactory } from '../adapters/aws/clients.js';
 import { fleetItemSchema } from '../adapters/aws/fleetItems.js';
 import { runBounded } from '../adapters/k8s/runBounded.js';
@@ -19,7 +20,7 @@ import { readJson, writeJson } from './storedJson.js';
 /** Where a local run's clusters come from: the AWS fleet of a fleet file, or snapshots at hand (the demo fleet). */
 export type LocalFleet =
   | { readonly kind: 'aws'; readonly config: FleetConfig; readonly clients: AwsClientFactory }
-  | { readonly kind: 'snapshots'; readonly load: () => Promise<EvidenceSnapshot[]> };
+  | { readonly kind: 'snapshots'; readonly load: (scope: RunScope) => Promise<EvidenceSnapshot[]> };
 
 export interface LocalRunnerDeps {
   readonly store: ObjectStore;
@@ -34,12 +35,19 @@ export interface LocalRunnerDeps {
 
 export class LocalRunner implements RunStarter {
   private queue: Promise<void> = Promise.resolve();
+  private readonly started = new Set<string>();
 
   constructor(private readonly deps: LocalRunnerDeps) {}
 
   start(request: RunRequest): Promise<void> {
+    this.started.add(request.runId);
     this.queue = this.queue.then(() => this.run(request));
     return Promise.resolve();
+  }
+
+  /** A run still marked running that this process did not start was left by an earlier server. */
+  failure(runId: string): Promise<string | undefined> {
+    return Promise.resolve(this.started.has(runId) ? undefined : 'the kubeseg serve process that ran it stopped before the run ended');
   }
 
   /** Resolves when every run started so far has ended. */
@@ -59,7 +67,7 @@ export class LocalRunner implements RunStarter {
         await runBounded(items, { concurrency: fleet.config.concurrency.clusters, group: (i) => i.account, perGroup: fleet.config.concurrency.perAccount },
           (item) => collectRunItem(request.runId, item, fleet.config, { store, clients: fleet.clients, now }));
       } else {
-        for (const [n, snapshot] of (await fleet.load()).entries()) await writeJson(store, runKeys.snapshot(request.runId, n), snapshot);
+        for (const [n, snapshot] of (await fleet.load(request.scope)).entries()) await writeJson(store, runKeys.snapshot(request.runId, n), snapshot);
       }
       stage = 'report';
       const { status } = await reportStoredRun(request.runId, {
