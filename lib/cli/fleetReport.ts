@@ -20,7 +20,7 @@ import { assessCluster } from '../core/report/assessCluster.js';
 import { newRunId } from '../core/run/runId.js';
 import type { RunStatus } from '../core/run/runStatus.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
-import { reportRun, type LinkedFormat, FILE_OF_FORMAT } from '../service/reportRun.js';
+import { reportRun, runMail, type LinkedFormat, FILE_OF_FORMAT } from '../service/reportRun.js';
 import type { ReportFormat } from '../service/reportOutputs.js';
 import { runKeys } from '../service/runLayout.js';
 import type { RunRequest } from '../service/runRequest.js';
@@ -28,7 +28,7 @@ import { beginRun } from '../service/startRun.js';
 import { EXIT } from './exitCodes.js';
 import { collectConfiguredFleet, readFleetConfig, type FleetOptions } from './fleet.js';
 import { reportDiagnostics, type Io } from './io.js';
-import { chooseMailer, runMail } from './mailers.js';
+import { chooseMailer } from './mailers.js';
 
 export interface FleetReportOptions {
   readonly fleet: FleetOptions;

@@ -5,8 +5,6 @@ import { EmlMailer } from '../adapters/email/emlMailer.js';
 import type { Mailer } from '../adapters/email/mailer.js';
 import { SesMailer } from '../adapters/email/sesMailer.js';
 import { SmtpMailer } from '../adapters/email/smtpMailer.js';
-import type { EmailConfig } from '../core/config/fleetConfig.js';
-import type { RunMail } from '../service/reportRun.js';
 
 export interface MailChoice {
   readonly smtp?: string;
@@ -27,8 +25,4 @@ export function chooseMailer(choice: MailChoice, runId: string): Mailer {
     }));
   }
   return new EmlMailer(join(choice.out, 'outbox'), runId);
-}
-
-export function runMail(mailer: Mailer, email: EmailConfig): RunMail {
-  return { mailer, from: email.from, to: email.to, attachPdfUpToBytes: email.attachPdfUpToMiB * 1024 * 1024 };
 }

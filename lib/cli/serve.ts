@@ -14,17 +14,17 @@ import { loadSnapshots } from '../adapters/manifests/loadSnapshots.js';
 import { FsStore } from '../adapters/storage/fsStore.js';
 import { DiagnosticList } from '../core/diagnostics.js';
 import { inertLine } from '../core/format/inert.js';
-import { narrowFleet, ScopeError, type RunScope } from '../core/run/scope.js';
+import { scopeProblemOf, type RunScope } from '../core/run/scope.js';
 import { handleApiRequest, MAX_BODY_BYTES, type ApiDeps } from '../service/httpApi.js';
 import { LocalRunner, type LocalFleet } from '../service/localRunner.js';
-import type { RunMail } from '../service/reportRun.js';
+import { runMail, type RunMail } from '../service/reportRun.js';
 import type { RunRequest } from '../service/runRequest.js';
-import { LinkSigner } from '../service/signedLinks.js';
+import { linkSignerOf } from '../service/linkKey.js';
 import { DEMO_FLEET } from './commands/demo.js';
 import { EXIT } from './exitCodes.js';
 import { readFleetConfig } from './fleet.js';
 import { reportDiagnostics, type Io } from './io.js';
-import { chooseMailer, runMail } from './mailers.js';
+import { chooseMailer } from './mailers.js';
 
 export interface ServeOptions {
   readonly port: number;
@@ -73,7 +73,7 @@ export async function startServe(options: ServeOptions, io: Io): Promise<Serving
 
   const token = options.token ?? randomBytes(24).toString('base64url');
   const store = new FsStore(options.out);
-  const links = new LinkSigner(randomBytes(32));
+  const links = await linkSignerOf(store);
   let base = '';
   const mail = (request: RunRequest): RunMail | undefined => {
     const mailer = chooseMailer(mailChoice(options), request.runId);
@@ -149,14 +149,6 @@ async function localFleet(options: ServeOptions, io: Io): Promise<LocalFleet | u
 }
 
 function scopeProblem(fleet: LocalFleet, scope: RunScope): string | undefined {
-  if (fleet.kind === 'snapshots') {
-    return scope.accounts || scope.regions ? 'the demo fleet has no AWS accounts or regions; narrow it by cluster name' : undefined;
-  }
-  try {
-    narrowFleet(fleet.config, scope);
-    return undefined;
-  } catch (err) {
-    if (err instanceof ScopeError) return err.message;
-    throw err;
-  }
+  if (fleet.kind === 'aws') return scopeProblemOf(fleet.config, scope);
+  return scope.accounts || scope.regions ? 'the demo fleet has no AWS accounts or regions; narrow it by cluster name' : undefined;
 }

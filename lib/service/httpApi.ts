@@ -45,7 +45,7 @@ export interface ApiDeps {
   readonly now: () => Date;
   readonly random: () => Uint8Array;
   /** Why the configured fleet cannot take this scope (an account outside it), or undefined. */
-  readonly scopeProblem: (scope: RunScope) => string | undefined;
+  readonly scopeProblem: (scope: RunScope) => Promise<string | undefined> | string | undefined;
   /** How long a presigned report URL stays valid. */
   readonly linkSeconds: number;
   /** Checks the signed links of emails; without it, /links/ is not served. */
@@ -94,7 +94,7 @@ async function postReport(request: ApiRequest, deps: ApiDeps): Promise<ApiRespon
     return problem(400, `${field || 'the body'}: ${issue.code === 'unrecognized_keys' ? 'unknown field; expected scope, formats, recipients' : issue.message}`);
   }
   const scope = parsed.data.scope ?? {};
-  const outside = deps.scopeProblem(scope);
+  const outside = await deps.scopeProblem(scope);
   if (outside) return problem(400, `scope: ${outside}`);
   const key = request.headers['idempotency-key'];
   if (key !== undefined && (key.length === 0 || key.length > 255)) return problem(400, 'Idempotency-Key: must be 1 to 255 characters');

@@ -4,6 +4,7 @@
  * history → the summary email → the run's status. A failed email is recorded in the status, never
  * a failed run: the reports are stored by then.
  */
+import type { EmailConfig } from '../core/config/fleetConfig.js';
 import type { ClusterAssessment } from '../core/report/assessCluster.js';
 import { buildJsonReport, reportSchema, type JsonReport } from '../core/report/jsonReport.js';
 import { compareReports } from '../core/report/trends.js';
@@ -31,6 +32,11 @@ export interface RunMail {
   /** The configuration's recipients; an on-demand request's own recipients replace them. */
   readonly to: readonly string[];
   readonly attachPdfUpToBytes: number;
+}
+
+/** A fleet file's email section, sent through `mailer`. */
+export function runMail(mailer: Mailer, email: EmailConfig): RunMail {
+  return { mailer, from: email.from, to: email.to, attachPdfUpToBytes: email.attachPdfUpToMiB * 1024 * 1024 };
 }
 
 export interface ReportRunDeps {

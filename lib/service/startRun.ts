@@ -56,9 +56,18 @@ export async function startRun(
   return { kind: 'started', runId };
 }
 
-/** Stores the request and a `running` status. */
-export async function beginRun(store: ObjectStore, request: RunRequest): Promise<void> {
-  await writeJson(store, runKeys.request(request.runId), request);
+/**
+ * Stores the request and a `running` status. With `once`, a run whose request is already stored is
+ * not begun again, and the answer is false.
+ */
+export async function beginRun(store: ObjectStore, request: RunRequest, options: { readonly once?: boolean } = {}): Promise<boolean> {
+  try {
+    await writeJson(store, runKeys.request(request.runId), request, { ifAbsent: options.once === true });
+  } catch (err) {
+    if (options.once && err instanceof PreconditionFailedError) return false;
+    throw err;
+  }
   const status: RunStatus = { runId: request.runId, trigger: request.trigger, scope: request.scope, startedAt: request.startedAt, status: 'running' };
   await writeJson(store, runKeys.status(request.runId), status);
+  return true;
 }

@@ -9,9 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { ASSET_ROOT } from '../assetRoot.js';
 
-/** `templates/` at the repository root (this file is lib/adapters/render/emailText.ts). */
-const TEMPLATE_DIR = new URL('../../../templates/', import.meta.url);
+const TEMPLATE_DIR = new URL('templates/', ASSET_ROOT);
 
 const handlebars = Handlebars.create();
 handlebars.registerPartial('layout', readTemplate('email/layout.txt.hbs'));

@@ -4,6 +4,7 @@
  * fonts can do neither.
  */
 import { readFile } from 'node:fs/promises';
+import { ASSET_ROOT } from '../assetRoot.js';
 
 /** The font files, read once by `loadPdfFonts` and handed to `renderPdf`, which does no file I/O. */
 export interface PdfFonts {
@@ -21,8 +22,7 @@ export const FONT = {
 
 export type FontName = (typeof FONT)[keyof typeof FONT];
 
-/** `assets/fonts/` at the repository root (this file is lib/adapters/render/pdfFonts.ts). */
-const FONT_DIR = new URL('../../../assets/fonts/', import.meta.url);
+const FONT_DIR = new URL('assets/fonts/', ASSET_ROOT);
 
 export async function loadPdfFonts(): Promise<PdfFonts> {
   const read = (file: string): Promise<Buffer> => readFile(new URL(file, FONT_DIR));

@@ -9,9 +9,9 @@ import Handlebars from 'handlebars';
 import { inertLine } from '../../core/format/inert.js';
 import type { Grade, Prose } from '../../core/report/reportModel.js';
 import { deltaText, percentText, scoreText } from './formatText.js';
+import { ASSET_ROOT } from '../assetRoot.js';
 
-/** `templates/` at the repository root (this file is lib/adapters/render/templates.ts). */
-const TEMPLATE_DIR = new URL('../../../templates/', import.meta.url);
+const TEMPLATE_DIR = new URL('templates/', ASSET_ROOT);
 
 export type Template<T> = (context: T) => string;
 

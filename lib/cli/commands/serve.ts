@@ -22,7 +22,7 @@ export function registerServe(program: Command, io: Io): void {
     .addOption(new Option('--profile <name>', 'with --config: the AWS profile to start from'))
     .addOption(new Option('--region <region>', 'with --config: the region of the starting identity'))
     .addOption(new Option('--smtp <url>', 'send run emails through this SMTP server; default: .eml files in <out>/outbox/').env('KUBESEG_SMTP_URL'))
-    .addOption(new Option('--link-days <n>', 'how long the links in a run\'s email stay valid (they also end with the server)').default(7).argParser(integerIn(1, 90)))
+    .addOption(new Option('--link-days <n>', 'how long the links in a run\'s email stay valid').default(7).argParser(integerIn(1, 90)))
     .action(async (opts: ServeFlags) => {
       // Loaded on use: the AWS SDK and the techniques are not needed by other commands, and --help stays quick.
       const { startServe } = await import('../serve.js');

@@ -4,6 +4,7 @@
  * either order), are safe as a folder name and an S3 key, and are valid Step Functions execution
  * names (no colons), so the id of an on-demand run is its execution's name too.
  */
+import { createHash } from 'node:crypto';
 
 export const RUN_ID_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-[a-z0-9]{6,16}$/;
 
@@ -20,3 +21,10 @@ export function isRunId(value: string): boolean {
   return RUN_ID_PATTERN.test(value);
 }
 
+/**
+ * A scheduled run's id follows from its scheduled time alone, so a schedule delivered twice (the
+ * scheduler delivers at least once) names the same run, which starts only once.
+ */
+export function scheduledRunId(scheduledTime: Date): string {
+  return newRunId(scheduledTime, createHash('sha256').update(`kubeseg schedule ${scheduledTime.toISOString()}`).digest());
+}

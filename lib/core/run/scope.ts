@@ -76,3 +76,14 @@ export function narrowFleet(config: FleetConfig, scope: RunScope): FleetConfig {
     ...(clusters && { clusters: { ...config.clusters, include: clusters } }),
   };
 }
+
+/** Why the configuration cannot take the scope, or undefined when it can. */
+export function scopeProblemOf(config: FleetConfig, scope: RunScope): string | undefined {
+  try {
+    narrowFleet(config, scope);
+    return undefined;
+  } catch (err) {
+    if (err instanceof ScopeError) return err.message;
+    throw err;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * What every Lambda handler builds from its environment, once per container: the store on the
+ * service's bucket, the fleet file read from it, AWS clients, the mailer and the logger. The
+ * handlers themselves only parse their event and call lib/service.
+ */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { defaultAwsClients, type AwsClientFactory } from '../lib/adapters/aws/clients.js';
+import { SesMailer } from '../lib/adapters/email/sesMailer.js';
+import { s3Client } from '../lib/adapters/storage/s3Client.js';
+import { S3Store } from '../lib/adapters/storage/s3Store.js';
+import type { ObjectStore } from '../lib/adapters/storage/objectStore.js';
+import { parseFleetConfig, type FleetConfig } from '../lib/core/config/fleetConfig.js';
+import { runMail, type RunMail } from '../lib/service/reportRun.js';
+import { StoredDocumentError } from '../lib/service/storedJson.js';
+
+const environmentSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  /** The service's bucket: runs, history, the fleet file and the link key. */
+  BUCKET: z.string().min(1),
+  /** Where the fleet file is in the bucket. */
+  FLEET_CONFIG_KEY: z.string().min(1).default('config/fleet.yaml'),
+  /** For tests against a local S3: its endpoint. */
+  S3_ENDPOINT: z.url().optional(),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** The environment, validated; a missing variable is named, its value never. */
+export function environmentOf<S extends z.ZodRawShape>(env: NodeJS.ProcessEnv, extra: S): Environment & z.infer<z.ZodObject<S>> {
+  const parsed = environmentSchema.extend(extra).safeParse(env);
+  if (!parsed.success) throw new Error(`environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data as Environment & z.infer<z.ZodObject<S>>;
+}
+
+export const logger = new Logger({ serviceName: 'kubeseg' });
+
+export interface Runtime {
+  readonly env: Environment;
+  readonly store: ObjectStore;
+  readonly clients: AwsClientFactory;
+  fleet(): Promise<FleetConfig>;
+  /** The fleet file's email section with SES, or undefined when it has none. */
+  mail(config: FleetConfig): RunMail | undefined;
+}
+
+export function runtimeOf(env: Environment): Runtime {
+  const store = new S3Store({
+    client: s3Client({ region: env.AWS_REGION, ...(env.S3_ENDPOINT !== undefined && { endpoint: env.S3_ENDPOINT }) }), bucket: env.BUCKET,
+  });
+  let ses: SESv2Client | undefined;
+  return {
+    env, store, clients: defaultAwsClients({ region: env.AWS_REGION }),
+    async fleet() {
+      const object = await store.get(env.FLEET_CONFIG_KEY);
+      if (!object) throw new StoredDocumentError(`${store.location}${env.FLEET_CONFIG_KEY}: no fleet file; upload one (see the README's deploy section)`);
+      return parseFleetConfig(Buffer.from(object.body).toString('utf8'), `${store.location}${env.FLEET_CONFIG_KEY}`);
+    },
+    mail(config) {
+      if (!config.email) return undefined;
+      ses ??= new SESv2Client({ region: env.AWS_REGION });
+      return runMail(new SesMailer(ses), config.email);
+    },
+  };
+}
