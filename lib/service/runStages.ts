@@ -15,7 +15,7 @@ import { TECHNIQUES } from '../core/techniques/catalog.js';
 import { renderFailureEmail } from '../adapters/render/renderEmail.js';
 import type { AwsClientFactory } from '../adapters/aws/clients.js';
 import { discoverFleet } from '../adapters/aws/discoverFleet.js';
-import { collectFleetItem, fleetItemSchema, fleetItems, type FleetItem } from '../adapters/aws/fleetItems.js';
+import { collectFleetItem, fleetItemSchema, fleetItems, itemIdentity, type FleetItem } from '../adapters/aws/fleetItems.js';
 import { gapSnapshot, notCollected } from '../adapters/aws/uncollected.js';
 import type { ObjectStore } from '../adapters/storage/objectStore.js';
 import { reportRun, type ReportRunDeps, type ReportRunResult } from './reportRun.js';
@@ -114,8 +114,6 @@ async function readSnapshot(store: ObjectStore, key: string, size: number, item:
 function uncollectedItem(item: FleetItem, reason: string): EvidenceSnapshot {
   return notCollected(itemIdentity(item), { step: API_SERVER_STEP, status: 'error', detail: `not collected: ${reason}` });
 }
-
-const itemIdentity = (item: FleetItem) => ({ name: item.displayName, account: item.account, region: item.region, source: 'eks' as const });
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 

@@ -38,13 +38,16 @@ export function fleetItems(discovery: FleetDiscovery): FleetItem[] {
   }));
 }
 
+/** How an item's cluster is named in its snapshot, collected or not. */
+export const itemIdentity = (item: FleetItem) => ({ name: item.displayName, account: item.account, region: item.region, source: 'eks' as const });
+
 export interface ItemCollectDeps {
   readonly clients: AwsClientFactory;
   readonly now: () => Date;
 }
 
 export async function collectFleetItem(config: FleetConfig, item: FleetItem, deps: ItemCollectDeps): Promise<EvidenceSnapshot> {
-  const identity = { name: item.displayName, account: item.account, region: item.region, source: 'eks' } as const;
+  const identity = itemIdentity(item);
   const { clients, now } = deps;
   const credentials = config.role && assumeRoleCredentials({
     sts: clients.sts(clients.hubRegion),
