@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { fleetItemSchema } from '../lib/adapters/aws/fleetItems.js';
 import { RUN_ID_PATTERN } from '../lib/core/run/runId.js';
 import { collectRunItem, recordCollectFailure } from '../lib/service/runStages.js';
-import { environmentOf, logger, runtimeOf } from './runtime.js';
+import { environmentOf, logger, logKeys, runtimeOf } from './runtime.js';
 
 /** What a Catch puts at its ResultPath. */
 export const stateErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
@@ -18,7 +18,7 @@ const collectEventSchema = z.strictObject({ runId: z.string().regex(RUN_ID_PATTE
 export async function handler(event: unknown): Promise<{ readonly runId: string; readonly index: number }> {
   const { runId, item, error } = collectEventSchema.parse(event);
   const runtime = runtimeOf(environmentOf(process.env, {}));
-  logger.appendKeys({ runId, cluster: item.displayName, account: item.account, region: item.region });
+  logKeys({ runId, cluster: item.displayName, account: item.account, region: item.region });
   if (error) {
     const reason = causeOf(error);
     logger.error('the collect step failed', { reason });

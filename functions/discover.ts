@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { RUN_ID_PATTERN, scheduledRunId } from '../lib/core/run/runId.js';
 import { discoverRun } from '../lib/service/runStages.js';
 import { beginRun } from '../lib/service/startRun.js';
-import { environmentOf, logger, runtimeOf } from './runtime.js';
+import { environmentOf, logger, logKeys, runtimeOf } from './runtime.js';
 
 export const scheduledEventSchema = z.strictObject({ trigger: z.literal('schedule'), scheduledTime: z.iso.datetime({ offset: true }) });
 export const startEventSchema = z.union([z.strictObject({ runId: z.string().regex(RUN_ID_PATTERN) }), scheduledEventSchema]);
@@ -29,7 +29,7 @@ export async function handler(event: unknown): Promise<DiscoverResult> {
   const start = startEventSchema.parse(event);
   const runtime = runtimeOf(environmentOf(process.env, {}));
   const runId = runIdOf(start);
-  logger.appendKeys({ runId });
+  logKeys({ runId });
   if ('scheduledTime' in start) {
     const begun = await beginRun(runtime.store, { runId, trigger: 'schedule', scope: {}, startedAt: new Date(start.scheduledTime).toISOString() }, { once: true });
     if (!begun) {

@@ -12,7 +12,7 @@ import { scopeProblemOf } from '../lib/core/run/scope.js';
 import { handleApiRequest } from '../lib/service/httpApi.js';
 import { linkSignerOf } from '../lib/service/linkKey.js';
 import type { LinkSigner } from '../lib/service/signedLinks.js';
-import { environmentOf, logger, runtimeOf } from './runtime.js';
+import { environmentOf, logger, logKeys, runtimeOf } from './runtime.js';
 
 const httpEventSchema = z.object({
   rawPath: z.string(),
@@ -40,7 +40,7 @@ export async function handler(event: unknown): Promise<APIGatewayProxyResultV2> 
   const request = parsed.data;
   const env = environmentOf(process.env, { STATE_MACHINE_ARN: z.string().startsWith('arn:') });
   const runtime = runtimeOf(env);
-  logger.appendKeys({ requestId: request.requestContext.requestId });
+  logKeys({ requestId: request.requestContext.requestId });
   const response = await handleApiRequest({
     method: request.requestContext.http.method,
     path: request.rawPath,

@@ -9,7 +9,7 @@ import { linkSignerOf } from '../lib/service/linkKey.js';
 import { failRun, reportStoredRun } from '../lib/service/runStages.js';
 import { causeOf, stateErrorSchema } from './collect.js';
 import { runIdOf } from './discover.js';
-import { environmentOf, logger, runtimeOf } from './runtime.js';
+import { environmentOf, logger, logKeys, runtimeOf } from './runtime.js';
 
 const reportEventSchema = z.union([
   z.strictObject({ runId: z.string().regex(RUN_ID_PATTERN) }),
@@ -36,7 +36,7 @@ export async function handler(event: unknown): Promise<{ readonly runId: string;
   const now = () => new Date();
   if ('stage' in parsed) {
     const runId = parsed.run.runId ?? runIdOf({ trigger: 'schedule', scheduledTime: parsed.run.scheduledTime! });
-    logger.appendKeys({ runId });
+    logKeys({ runId });
     const message = causeOf(parsed.run.error);
     logger.error('the run failed', { stage: parsed.stage, reason: message });
     const mail = await runtime.fleet().then((config) => runtime.mail(config), () => undefined);
@@ -44,7 +44,7 @@ export async function handler(event: unknown): Promise<{ readonly runId: string;
     return { runId, status: status.status };
   }
   const { runId } = parsed;
-  logger.appendKeys({ runId });
+  logKeys({ runId });
   const mail = runtime.mail(await runtime.fleet());
   const links = await linkSignerOf(runtime.store);
   const base = env.API_BASE_URL.replace(/\/+$/, '');

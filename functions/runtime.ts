@@ -23,6 +23,8 @@ const environmentSchema = z.object({
   FLEET_CONFIG_KEY: z.string().min(1).default('config/fleet.yaml'),
   /** For tests against a local S3: its endpoint. */
   S3_ENDPOINT: z.url().optional(),
+  /** For tests against a local SES v2 server: its endpoint. */
+  SES_ENDPOINT: z.url().optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -35,6 +37,12 @@ export function environmentOf<S extends z.ZodRawShape>(env: NodeJS.ProcessEnv, e
 }
 
 export const logger = new Logger({ serviceName: 'kubeseg' });
+
+/** The keys every log line of this invocation carries; a warm container's earlier invocation's keys go first. */
+export function logKeys(keys: Record<string, unknown>): void {
+  logger.resetKeys();
+  logger.appendKeys(keys);
+}
 
 export interface Runtime {
   readonly env: Environment;
@@ -59,7 +67,7 @@ export function runtimeOf(env: Environment): Runtime {
     },
     mail(config) {
       if (!config.email) return undefined;
-      ses ??= new SESv2Client({ region: env.AWS_REGION });
+      ses ??= new SESv2Client({ region: env.AWS_REGION, ...(env.SES_ENDPOINT !== undefined && { endpoint: env.SES_ENDPOINT }) });
       return runMail(new SesMailer(ses), config.email);
     },
   };
