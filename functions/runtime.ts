@@ -1,7 +1,7 @@
 /**
- * What every Lambda handler builds from its environment, once per container: the store on the
- * service's bucket, the fleet file read from it, AWS clients, the mailer and the logger. The
- * handlers themselves only parse their event and call lib/service.
+ * What every Lambda handler builds from its environment: the store on the service's bucket, the
+ * fleet (its file in the bucket, else the deploy parameters), AWS clients, the mailer and the
+ * logger. The handlers themselves only parse their event and call lib/service.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -11,6 +11,7 @@ import { SesMailer } from '../lib/adapters/email/sesMailer.js';
 import { s3Client } from '../lib/adapters/storage/s3Client.js';
 import { S3Store } from '../lib/adapters/storage/s3Store.js';
 import type { ObjectStore } from '../lib/adapters/storage/objectStore.js';
+import { fleetFromParameters } from '../lib/core/config/deployedFleet.js';
 import { parseFleetConfig, type FleetConfig } from '../lib/core/config/fleetConfig.js';
 import { runMail, type RunMail } from '../lib/service/reportRun.js';
 import { StoredDocumentError } from '../lib/service/storedJson.js';
@@ -23,6 +24,13 @@ const environmentSchema = z.object({
   FLEET_CONFIG_KEY: z.string().min(1).default('config/fleet.yaml'),
   /** For tests against a local S3: its endpoint. */
   S3_ENDPOINT: z.url().optional(),
+  // Without a fleet file, the deploy parameters (lib/core/config/deployedFleet.ts).
+  FLEET_ACCOUNTS: z.string().optional(),
+  FLEET_REGIONS: z.string().optional(),
+  FLEET_ROLE_NAME: z.string().optional(),
+  FLEET_EXTERNAL_ID: z.string().optional(),
+  EMAIL_FROM: z.string().optional(),
+  EMAIL_TO: z.string().optional(),
   /** For tests against a local SES v2 server: its endpoint. */
   SES_ENDPOINT: z.url().optional(),
 });
@@ -62,7 +70,11 @@ export function runtimeOf(env: Environment): Runtime {
     env, store, clients: defaultAwsClients({ region: env.AWS_REGION }),
     async fleet() {
       const object = await store.get(env.FLEET_CONFIG_KEY);
-      if (!object) throw new StoredDocumentError(`${store.location}${env.FLEET_CONFIG_KEY}: no fleet file; upload one (see the README's deploy section)`);
+      if (!object) {
+        const deployed = fleetFromParameters(env);
+        if (deployed) return deployed;
+        throw new StoredDocumentError(`${store.location}${env.FLEET_CONFIG_KEY}: no fleet file, and no accounts parameter; deploy with one or upload the file (see the README's deploy section)`);
+      }
       return parseFleetConfig(Buffer.from(object.body).toString('utf8'), `${store.location}${env.FLEET_CONFIG_KEY}`);
     },
     mail(config) {
