@@ -7,12 +7,13 @@
  * node_modules beside it, against s3rver: the bundle finds its templates, fonts and pdfkit data.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import aslValidator from 'asl-validator';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
 import { DEMO_FLEET } from '../../lib/cli/commands/demo.js';
@@ -198,4 +199,45 @@ describe('the packaged report function', () => {
     expect((await object(`runs/${runId}/report.html`)).toString()).toContain('payments-prod');
     expect(JSON.parse((await object(`runs/${runId}/status.json`)).toString())).toMatchObject({ status: 'done', clusters: [{ name: 'payments-prod' }] });
   }, 90_000);
+});
+
+/** The IAM actions of the AWS SDK commands lib/adapters/aws sends with a client of `pkg` (not counting grant-access, which a person runs). */
+function actionsUsed(pkg: string, prefix: string): string[] {
+  const dir = join(ROOT, 'lib/adapters/aws');
+  const actions = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'grantAccess.ts').flatMap((file) => {
+    const imports = readFileSync(join(dir, file), 'utf8').matchAll(new RegExp(`import \\{([^}]+)\\} from '${pkg}'`, 'g'));
+    return [...imports].flatMap((m) => m[1]!.split(',').map((n) => n.trim()).filter((n) => /^\w+Command$/.test(n)));
+  }).map((command) => `${prefix}:${command.replace(/Command$/, '')}`);
+  return [...new Set(actions)].sort();
+}
+
+describe('infra/member-role.yaml', () => {
+  const template = parse(readFileSync(join(ROOT, 'infra/member-role.yaml'), 'utf8')) as Template & { Parameters: Record<string, Json> };
+  const role = template.Resources.ReaderRole!.Properties;
+  const actions = role.Policies[0].PolicyDocument.Statement.flatMap((s: { Action: string[] }) => s.Action) as string[];
+
+  it('trusts only the hub\'s kubeseg roles, and only with the ExternalId', () => {
+    const [trust] = role.AssumeRolePolicyDocument.Statement;
+    expect(trust).toEqual({
+      Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:root' } }, Action: 'sts:AssumeRole',
+      Condition: {
+        StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
+        ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${HubAccountId}:role/${TrustedRoleNames}' } },
+      },
+    });
+    expect(template.Parameters.ExternalId.NoEcho).toBe(true);
+    expect(template.Parameters.TrustedRoleNames.Default).toBe('kubeseg-*');
+    // The pattern covers the deployment's discover and collect roles, and not its report or http roles.
+    const names = Object.fromEntries(['DiscoverRole', 'CollectRole', 'ReportRole', 'HttpRole']
+      .map((r) => [r, (templates.iam.Resources[r]!.Properties.RoleName?.['Fn::Sub'] as string | undefined)?.replace('${AWS::Region}', 'eu-west-1')]));
+    expect(names).toEqual({ DiscoverRole: 'kubeseg-prod-eu-west-1-discover', CollectRole: 'kubeseg-prod-eu-west-1-collect', ReportRole: undefined, HttpRole: undefined });
+  });
+
+  it('grants exactly the read-only calls the collector makes in a member account, all of which the hub roles hold too', () => {
+    expect(actions).toEqual([...actionsUsed('@aws-sdk/client-ec2', 'ec2'), ...actionsUsed('@aws-sdk/client-eks', 'eks')]);
+    for (const action of actions) expect(action).toMatch(/^(ec2|eks):(Describe|List)[A-Za-z]+$/);
+    const hub = templates.iam.Resources.FleetRead!.Properties.PolicyDocument.Statement.find((s: { Sid: string }) => s.Sid === 'ReadOnlyDescribeList').Action as string[];
+    expect(hub).toEqual(expect.arrayContaining([...actions, ...actionsUsed('@aws-sdk/client-organizations', 'organizations')]));
+    expect(hub.length).toBe(actions.length + actionsUsed('@aws-sdk/client-organizations', 'organizations').length);
+  });
 });
