@@ -24,6 +24,7 @@ import { reportRun, runMail, type LinkedFormat, FILE_OF_FORMAT } from '../servic
 import type { ReportFormat } from '../service/reportOutputs.js';
 import { runKeys } from '../service/runLayout.js';
 import type { RunRequest } from '../service/runRequest.js';
+import { linkSignerOf } from '../service/linkKey.js';
 import { beginRun } from '../service/startRun.js';
 import { EXIT } from './exitCodes.js';
 import { collectConfiguredFleet, readFleetConfig, type FleetOptions } from './fleet.js';
@@ -42,8 +43,9 @@ export interface FleetReportOptions {
   readonly s3Endpoint?: string;
   readonly smtp?: string;
   readonly ses: boolean;
-  /** The deployed API's base URL: the email's links go through its redirect. */
+  /** The deployed API's base URL: the email's links go through its signed /links/ route (needs `bucket`). */
   readonly linkBase?: string;
+  readonly linkDays: number;
   readonly now: Date;
 }
 
@@ -54,6 +56,10 @@ export async function runFleetReport(options: FleetReportOptions, io: Io): Promi
   };
   const outProblem = await outputRootProblem(options.out);
   if (outProblem) return fail(`--out ${options.out}: ${outProblem}`);
+  if (options.linkBase !== undefined && options.bucket === undefined) {
+    return fail('--link-base needs --bucket, the deployment\'s bucket: its API serves the runs stored there, and the links are signed with its key');
+  }
+  if (options.linkBase !== undefined && !/^https?:\/\/[^/\s]+/.test(options.linkBase)) return fail(`--link-base: not an http(s) URL`);
   const diagnostics = new DiagnosticList();
   const config = await readFleetConfig(options.fleet.config, diagnostics);
   reportDiagnostics(diagnostics, io);
@@ -77,7 +83,7 @@ export async function runFleetReport(options: FleetReportOptions, io: Io): Promi
 
   const assessments = await collectConfiguredFleet(config, options.fleet, io, (snapshot) => assessCluster(snapshot, TECHNIQUES));
   const { status, outputs } = await reportRun(request, assessments, {
-    store, now: () => new Date(), ...(mailer && config.email && { mail: runMail(mailer, config.email) }), linkTo: linker(options, store),
+    store, now: () => new Date(), ...(mailer && config.email && { mail: runMail(mailer, config.email) }), linkTo: await linker(options, store),
   });
 
   io.stdout(outputs.render(options.format, options.color));
@@ -101,11 +107,16 @@ function chooseStore(options: FleetReportOptions): ObjectStore {
   });
 }
 
-/** Links in the email: through the API when there is one, else to the files in a local store; none for a bucket alone. */
-function linker(options: FleetReportOptions, store: ObjectStore): (runId: string, format: LinkedFormat) => string | undefined {
+/**
+ * Links in the email: signed links through the deployed API when there is one (with the key its
+ * bucket holds, so the API accepts them), else to the files in a local store; none for a bucket alone.
+ */
+async function linker(options: FleetReportOptions, store: ObjectStore): Promise<(runId: string, format: LinkedFormat) => string | undefined> {
   if (options.linkBase !== undefined) {
     const base = options.linkBase.replace(/\/+$/, '');
-    return (runId, format) => `${base}/reports/${runId}/${format}`;
+    const links = await linkSignerOf(store);
+    const expires = new Date(options.now.getTime() + options.linkDays * 86_400_000);
+    return (runId, format) => `${base}${links.path(runId, format, expires)}`;
   }
   if (store instanceof FsStore) return (runId, format) => pathToFileURL(join(store.location, runKeys.file(runId, FILE_OF_FORMAT[format]))).href;
   return () => undefined;

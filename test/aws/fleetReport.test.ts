@@ -34,6 +34,9 @@ import { run } from '../helpers/cli.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../helpers/fakeKubeApi.js';
 import { isEksTokenFor } from '../helpers/sigv4.js';
 import { startLocalS3 } from '../helpers/localS3.js';
+import { S3Store } from '../../lib/adapters/storage/s3Store.js';
+import { handleApiRequest } from '../../lib/service/httpApi.js';
+import { linkSignerOf } from '../../lib/service/linkKey.js';
 import { startSmtpSink } from '../helpers/mailSinks.js';
 import { accessDenied } from './awsErrors.js';
 
@@ -229,7 +232,7 @@ describe('kubeseg report --config: the run stored with its history, and mailed',
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
     try {
       const args = ['report', '--config', join(dir, 'mailed.yaml'), '--region', REGION, '--out', join(dir, 'bucket-run'),
-        '--bucket', s3.bucket, '--bucket-prefix', 'kubeseg', '--s3-endpoint', s3.endpoint, '--link-base', 'https://api.example.com/'];
+        '--bucket', s3.bucket, '--bucket-prefix', 'kubeseg', '--s3-endpoint', s3.endpoint];
       // Act
       const sent = await run(...args, '--smtp', smtp.url);
       const refused = await run(...args, '--smtp', refusing.url.replace('smtp://', 'smtp://mailer:hunter2@'));
@@ -243,7 +246,8 @@ describe('kubeseg report --config: the run stored with its history, and mailed',
       const mail = smtp.received.at(-1)!;
       expect((Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a!.value.map((v) => v.address))).toEqual(['security@example.com', 'platform@example.com']);
       const runId = /Run (\S+):/.exec(sent.stdout)![1]!;
-      expect(mail.html).toContain(`https://api.example.com/reports/${runId}/html`);
+      // A bucket alone gives the email no links (a URL presigned here would die with these credentials).
+      expect(mail.html).not.toContain(`/reports/${runId}/`);
       const pdf = await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `kubeseg/runs/${runId}/report.pdf` }))).Body!.transformToByteArray();
       expect(Buffer.compare(mail.attachments[0]!.content, Buffer.from(pdf))).toBe(0);
 
@@ -256,6 +260,36 @@ describe('kubeseg report --config: the run stored with its history, and mailed',
     } finally {
       vi.unstubAllEnvs();
       await Promise.all([s3.close(), smtp.close(), refusing.close()]);
+    }
+  });
+  it('with --link-base, mails signed links through the deployed API that its own handler accepts, for --link-days days', async () => {
+    // Prepare
+    const s3 = await startLocalS3();
+    const smtp = await startSmtpSink();
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
+    try {
+      const base = ['report', '--config', join(dir, 'mailed.yaml'), '--region', REGION, '--out', join(dir, 'linked-run'), '--smtp', smtp.url];
+      // Act
+      const withoutBucket = await run(...base, '--link-base', 'https://api.example.com');
+      const sent = await run(...base, '--bucket', s3.bucket, '--s3-endpoint', s3.endpoint, '--link-base', 'https://api.example.com/', '--link-days', '3');
+
+      // Assess
+      expect(withoutBucket).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: --link-base needs --bucket, the deployment's bucket/) });
+      expect(sent.code).toBe(3);
+      const runId = /Run (\S+):/.exec(sent.stdout)![1]!;
+      const html = String(smtp.received.at(-1)!.html).replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+      const link = new URL(new RegExp(`https://api\\.example\\.com/links/${runId}/pdf\\?[^"]+`).exec(html)![0]);
+      const expires = Number(link.searchParams.get('expires')) * 1000;
+      expect(Math.round((expires - Date.now()) / 86_400_000)).toBe(3);
+      const store = new S3Store({ client: s3.client, bucket: s3.bucket });
+      const answer = await handleApiRequest({
+        method: 'GET', path: link.pathname, headers: {}, query: Object.fromEntries(link.searchParams), body: undefined, authenticated: false,
+      }, { store, starter: { start: async () => {} }, now: () => new Date(), random: () => new Uint8Array(8), scopeProblem: () => undefined, linkSeconds: 60, links: await linkSignerOf(store) });
+      expect(answer.status).toBe(302);
+    } finally {
+      vi.unstubAllEnvs();
+      await Promise.all([s3.close(), smtp.close()]);
     }
   });
 });

@@ -1,15 +1,8 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Io } from '../io.js';
+import { integerIn, linkDaysOption } from '../numberOptions.js';
 
 type ServeFlags = { port: number; out: string; config?: string; profile?: string; region?: string; smtp?: string; linkDays: number };
-
-function integerIn(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
-    return n;
-  };
-}
 
 export function registerServe(program: Command, io: Io): void {
   program
@@ -22,7 +15,7 @@ export function registerServe(program: Command, io: Io): void {
     .addOption(new Option('--profile <name>', 'with --config: the AWS profile to start from'))
     .addOption(new Option('--region <region>', 'with --config: the region of the starting identity'))
     .addOption(new Option('--smtp <url>', 'send run emails through this SMTP server; default: .eml files in <out>/outbox/').env('KUBESEG_SMTP_URL'))
-    .addOption(new Option('--link-days <n>', 'how long the links in a run\'s email stay valid').default(7).argParser(integerIn(1, 90)))
+    .addOption(linkDaysOption())
     .action(async (opts: ServeFlags) => {
       // Loaded on use: the AWS SDK and the techniques are not needed by other commands, and --help stays quick.
       const { startServe } = await import('../serve.js');
