@@ -10,6 +10,8 @@
  *   history/<scope>/index.json          the scope's runs, for trends and latest
  *   history/<scope>/latest.json         the scope's newest run
  *   idempotency/<digest>.json           an on-demand request's Idempotency-Key and the run it started
+ *   secrets/link-key                    the HMAC key of emailed links (linkKey.ts)
+ *   config/fleet.yaml                   the deployment's fleet file, when uploaded (functions/runtime.ts)
  */
 import { isRunId } from '../core/run/runId.js';
 
