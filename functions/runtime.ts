@@ -53,7 +53,6 @@ export function logKeys(keys: Record<string, unknown>): void {
 }
 
 export interface Runtime {
-  readonly env: Environment;
   readonly store: ObjectStore;
   readonly clients: AwsClientFactory;
   fleet(): Promise<FleetConfig>;
@@ -61,13 +60,25 @@ export interface Runtime {
   mail(config: FleetConfig): RunMail | undefined;
 }
 
+let cached: { readonly key: string; readonly runtime: Runtime } | undefined;
+
+/**
+ * The runtime of this environment, built once per container: a warm invocation reuses the S3 and
+ * AWS clients (and their keep-alive sockets). A different environment (tests) builds a new one.
+ */
 export function runtimeOf(env: Environment): Runtime {
+  const key = JSON.stringify(Object.keys(environmentSchema.shape).map((name) => env[name as keyof Environment]));
+  if (cached?.key !== key) cached = { key, runtime: buildRuntime(env) };
+  return cached.runtime;
+}
+
+function buildRuntime(env: Environment): Runtime {
   const store = new S3Store({
     client: s3Client({ region: env.AWS_REGION, ...(env.S3_ENDPOINT !== undefined && { endpoint: env.S3_ENDPOINT }) }), bucket: env.BUCKET,
   });
   let ses: SESv2Client | undefined;
   return {
-    env, store, clients: defaultAwsClients({ region: env.AWS_REGION }),
+    store, clients: defaultAwsClients({ region: env.AWS_REGION }),
     async fleet() {
       const object = await store.get(env.FLEET_CONFIG_KEY);
       if (!object) {

@@ -8,14 +8,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import {
-  DescribeAddonCommand, DescribeClusterCommand, DescribeNodegroupCommand, EKSClient, ListAccessEntriesCommand, ListClustersCommand,
-  ListNodegroupsCommand, ListPodIdentityAssociationsCommand,
-} from '@aws-sdk/client-eks';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -37,18 +31,16 @@ import { startLocalS3 } from '../helpers/localS3.js';
 import { S3Store } from '../../lib/adapters/storage/s3Store.js';
 import { handleApiRequest } from '../../lib/service/httpApi.js';
 import { linkSignerOf } from '../../lib/service/linkKey.js';
+import { decodeHtmlEntities } from '../helpers/html.js';
 import { startSmtpSink } from '../helpers/mailSinks.js';
-import { accessDenied } from './awsErrors.js';
+import { awsMocks, MEMBER_KEYS as KEYS, mockMemberAccounts, UNREACHABLE_ENDPOINT } from '../helpers/memberAccount.js';
 
-const sts = mockClient(STSClient);
-const eks = mockClient(EKSClient);
-const ec2 = mockClient(EC2Client);
+const { sts } = awsMocks;
 
 const MEMBER = '123456789012';
 const LOCKED = '210987654321';
 const REGION = 'eu-west-1';
 const EXTERNAL_ID = 'ext-id-never-printed-7Hq2x';
-const KEYS = { accessKeyId: 'ASIAMEMBERKEY0000001', secretAccessKey: 'member-secret-key', sessionToken: 'member-session-token' };
 const NODE_GROUPS = ['general-arm64', 'pci-x86', 'system-x86'];
 
 let dir: string;
@@ -77,35 +69,10 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const mock of [sts, eks, ec2]) mock.reset();
-  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
-    if (input.RoleArn.includes(LOCKED)) throw accessDenied(`not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
-    return { Credentials: { AccessKeyId: KEYS.accessKeyId, SecretAccessKey: KEYS.secretAccessKey, SessionToken: KEYS.sessionToken, Expiration: new Date(Date.now() + 3_600_000) } };
+  mockMemberAccounts({
+    region: REGION, member: MEMBER, locked: LOCKED, kube: api, nodeGroups: NODE_GROUPS,
+    clusters: { 'payments-prod': api.url, 'private-only': UNREACHABLE_ENDPOINT },
   });
-  eks.on(ListClustersCommand).resolves({ clusters: ['payments-prod', 'private-only'] });
-  eks.on(DescribeClusterCommand, { name: 'payments-prod' }).resolves({ cluster: {
-    name: 'payments-prod', arn: `arn:aws:eks:${REGION}:${MEMBER}:cluster/payments-prod`, endpoint: api.url,
-    certificateAuthority: { data: Buffer.from(api.caPem).toString('base64') },
-    resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true, publicAccessCidrs: [] },
-    version: '1.31', accessConfig: { authenticationMode: 'API' },
-  } });
-  eks.on(DescribeClusterCommand, { name: 'private-only' }).resolves({ cluster: {
-    // Nothing listens there: the collector cannot reach it, as from outside a private endpoint's VPC.
-    name: 'private-only', arn: `arn:aws:eks:${REGION}:${MEMBER}:cluster/private-only`, endpoint: 'https://127.0.0.1:9',
-    certificateAuthority: { data: Buffer.from(api.caPem).toString('base64') },
-    resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true },
-  } });
-  eks.on(ListNodegroupsCommand, { clusterName: 'payments-prod' }).resolves({ nodegroups: NODE_GROUPS });
-  eks.on(ListNodegroupsCommand, { clusterName: 'private-only' }).resolves({ nodegroups: [] });
-  eks.on(DescribeNodegroupCommand).callsFake((input: { nodegroupName: string }) => ({
-    nodegroup: { nodegroupName: input.nodegroupName, amiType: 'AL2023_x86_64_STANDARD', launchTemplate: { id: `lt-${input.nodegroupName}`, version: '1' } },
-  }));
-  ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake((input: { LaunchTemplateId: string }) => ({
-    LaunchTemplateVersions: [{ LaunchTemplateId: input.LaunchTemplateId, VersionNumber: 1, LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } } }],
-  }));
-  eks.on(DescribeAddonCommand).resolves({ addon: { addonName: 'vpc-cni', addonVersion: 'v1.19.2-eksbuild.1', configurationValues: '{"enableNetworkPolicy":"true"}' } });
-  eks.on(ListPodIdentityAssociationsCommand).resolves({ associations: [] });
-  eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [] });
 });
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
@@ -278,7 +245,7 @@ describe('kubeseg report --config: the run stored with its history, and mailed',
       expect(withoutBucket).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: --link-base needs --bucket, the deployment's bucket/) });
       expect(sent.code).toBe(3);
       const runId = /Run (\S+):/.exec(sent.stdout)![1]!;
-      const html = String(smtp.received.at(-1)!.html).replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+      const html = decodeHtmlEntities(String(smtp.received.at(-1)!.html));
       const link = new URL(new RegExp(`https://api\\.example\\.com/links/${runId}/pdf\\?[^"]+`).exec(html)![0]);
       const expires = Number(link.searchParams.get('expires')) * 1000;
       expect(Math.round((expires - Date.now()) / 86_400_000)).toBe(3);

@@ -6,14 +6,9 @@
  * sink. One account's role cannot be assumed, one cluster is out of reach and one collect step
  * times out: each is that cluster's status, and the run is partial, never failed.
  */
-import { DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import {
-  DescribeAddonCommand, DescribeClusterCommand, DescribeNodegroupCommand, EKSClient, ListAccessEntriesCommand, ListClustersCommand,
-  ListNodegroupsCommand, ListPodIdentityAssociationsCommand,
-} from '@aws-sdk/client-eks';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type {} from 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -28,24 +23,22 @@ import { handler as collect } from '../../functions/collect.js';
 import { handler as discover } from '../../functions/discover.js';
 import { handler as http } from '../../functions/http.js';
 import { handler as report } from '../../functions/report.js';
-import { accessDenied } from '../aws/awsErrors.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../helpers/fakeKubeApi.js';
 import { httpEvent, scheduledInput } from '../helpers/lambdaEvents.js';
 import { startLocalS3, type LocalS3 } from '../helpers/localS3.js';
+import { decodeHtmlEntities } from '../helpers/html.js';
 import { startLocalSes, startSmtpSink, type LocalSes, type SmtpSink } from '../helpers/mailSinks.js';
+import { awsMocks, MEMBER_KEYS as KEYS, mockMemberAccounts, UNREACHABLE_ENDPOINT } from '../helpers/memberAccount.js';
 import { isEksTokenFor } from '../helpers/sigv4.js';
 import { loadDefinition, runStateMachine, type StateError } from '../helpers/stateMachine.js';
 
-const sts = mockClient(STSClient);
-const eks = mockClient(EKSClient);
-const ec2 = mockClient(EC2Client);
+const { sts } = awsMocks;
 const sfn = mockClient(SFNClient);
 
 const MEMBER = '123456789012';
 const LOCKED = '210987654321';
 const REGION = 'eu-west-1';
 const EXTERNAL_ID = 'ext-id-never-printed-Pq81z';
-const KEYS = { accessKeyId: 'ASIAMEMBERKEY0000001', secretAccessKey: 'member-secret-key', sessionToken: 'member-session-token' };
 const STATE_MACHINE = `arn:aws:states:${REGION}:111122223333:stateMachine:kubeseg-run`;
 const API = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
 const TIMEOUT: StateError = { Error: 'States.Timeout', Cause: 'The task timed out after 300 seconds' };
@@ -98,29 +91,11 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const mock of [sts, eks, ec2, sfn]) mock.reset();
-  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
-    if (input.RoleArn.includes(LOCKED)) throw accessDenied(`not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
-    return { Credentials: { AccessKeyId: KEYS.accessKeyId, SecretAccessKey: KEYS.secretAccessKey, SessionToken: KEYS.sessionToken, Expiration: new Date(Date.now() + 3_600_000) } };
+  mockMemberAccounts({
+    region: REGION, member: MEMBER, locked: LOCKED, kube, nodeGroups: ['general'],
+    clusters: { 'batch-jobs': kube.url, 'payments-prod': kube.url, 'private-only': UNREACHABLE_ENDPOINT },
   });
-  eks.on(ListClustersCommand).resolves({ clusters: ['batch-jobs', 'payments-prod', 'private-only'] });
-  const ca = { data: Buffer.from(kube.caPem).toString('base64') };
-  const cluster = (name: string, endpoint: string) => ({ cluster: {
-    name, arn: `arn:aws:eks:${REGION}:${MEMBER}:cluster/${name}`, endpoint, certificateAuthority: ca,
-    resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true }, version: '1.31', accessConfig: { authenticationMode: 'API' as const },
-  } });
-  eks.on(DescribeClusterCommand, { name: 'payments-prod' }).resolves(cluster('payments-prod', kube.url));
-  eks.on(DescribeClusterCommand, { name: 'batch-jobs' }).resolves(cluster('batch-jobs', kube.url));
-  // Nothing listens there, as from outside a private endpoint's VPC.
-  eks.on(DescribeClusterCommand, { name: 'private-only' }).resolves(cluster('private-only', 'https://127.0.0.1:9'));
-  eks.on(ListNodegroupsCommand).resolves({ nodegroups: ['general'] });
-  eks.on(DescribeNodegroupCommand).resolves({ nodegroup: { nodegroupName: 'general', amiType: 'AL2023_x86_64_STANDARD', launchTemplate: { id: 'lt-1', version: '1' } } });
-  ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({
-    LaunchTemplateVersions: [{ LaunchTemplateId: 'lt-1', VersionNumber: 1, LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } } }],
-  });
-  eks.on(DescribeAddonCommand).resolves({ addon: { addonName: 'vpc-cni', addonVersion: 'v1.19.2-eksbuild.1', configurationValues: '{"enableNetworkPolicy":"true"}' } });
-  eks.on(ListPodIdentityAssociationsCommand).resolves({ associations: [] });
-  eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [] });
+  sfn.reset();
   sfn.on(StartExecutionCommand).callsFake((input: { name: string; input: string }) => {
     started.push({ name: input.name, input: JSON.parse(input.input) });
     return { executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date() };
@@ -138,8 +113,6 @@ const api = async (options: Parameters<typeof httpEvent>[0]) => {
   return { ...response, json: () => JSON.parse(response.body) as Record<string, unknown> };
 };
 const getObject = async (key: string) => Buffer.from(await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body!.transformToByteArray());
-/** The HTML's character references (Handlebars writes `=` as `&#x3D;`), as a mail reader decodes them. */
-const decodeEntities = (html: string) => html.replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16))).replaceAll('&amp;', '&');
 const keys = async (prefix: string) => ((await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!).sort();
 
 describe('the serverless pipeline, end to end', () => {
@@ -183,7 +156,7 @@ describe('the serverless pipeline, end to end', () => {
     const mail = sink.received.at(-1)!;
     expect(mail.to).toMatchObject({ text: 'security@example.com' });
     expect(mail.subject).toMatch(/kubeseg/i);
-    const link = decodeEntities(String(mail.html)).match(new RegExp(`${API}(/links/${runId}/pdf\\?[^"]+)`))?.[1];
+    const link = decodeHtmlEntities(String(mail.html)).match(new RegExp(`${API}(/links/${runId}/pdf\\?[^"]+)`))?.[1];
     expect(link).toBeDefined();
     // The PDF is attached, byte for byte as stored, in the message SES accepted (its SMTP relay re-encodes attachments, so not there).
     const accepted = (await ses.store()).emails.find((e) => e.subject === mail.subject)!;
