@@ -12,6 +12,7 @@ import { buildReportModel } from '../../lib/core/report/buildReportModel.js';
 import type { ReportModel } from '../../lib/core/report/reportModel.js';
 import { compareReports } from '../../lib/core/report/trends.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
+import { decodeHtmlEntities } from '../helpers/html.js';
 
 const catalog = TECHNIQUES.map((t) => t.meta);
 const report = buildJsonReport((await loadSnapshots([DEMO_FLEET], 'demo', new DiagnosticList())).map((s) => assessCluster(s, TECHNIQUES)),
@@ -52,16 +53,9 @@ function hostileModel(): ReportModel {
   };
 }
 
-/** HTML character references (`&amp;`, `&#x3D;`, `&#39;`) decoded. */
-function decodeEntities(html: string): string {
-  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
-  return html.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(\w+));/gi, (_, hex?: string, dec?: string, name?: string) =>
-    (hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : named[name!] ?? `&${name};`));
-}
-
 /** What a reader sees of an HTML fragment: tags dropped, entities decoded, white space collapsed (none before punctuation). */
 function visibleText(html: string): string {
-  return decodeEntities(html.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').replace(/ ([,.:;])/g, '$1').trim();
+  return decodeHtmlEntities(html.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').replace(/ ([,.:;])/g, '$1').trim();
 }
 
 /** The cells (raw HTML) of every innermost table row. */
@@ -96,7 +90,7 @@ function textClusters(text: string): Map<string, string[]> {
 
 /** Every `href`/`src` value of the HTML, decoded. */
 function urls(html: string): string[] {
-  return [...html.matchAll(/\b(?:href|src)="([^"]*)"/g)].map((m) => decodeEntities(m[1]!));
+  return [...html.matchAll(/\b(?:href|src)="([^"]*)"/g)].map((m) => decodeHtmlEntities(m[1]!));
 }
 
 function expectEmailSafeHtml(html: string): void {
