@@ -9,7 +9,7 @@
  *
  * Options: --seed <n> (default 42), --sizes 1k,10k,50k (engine and scan sizes to run), --repeat <n>
  * (runs per engine, scan or render measurement, median reported; default 1), --skip-oracle,
- * --skip-scan, --skip-render, --skip-collect, --collect-concurrency <n> (clusters at once in the
+ * --skip-scan, --skip-render, --skip-collect, --skip-service, --collect-concurrency <n> (clusters at once in the
  * live-collection benchmark; default: the CLI's).
  */
 import { existsSync } from 'node:fs';
@@ -23,6 +23,7 @@ import {
 import { pinPrefix, runChild, type ChildOutcome as GenericOutcome } from './child.js';
 import { FLEET, runCollectBenchmark } from './collect.js';
 import { runRenderBenchmark } from './render.js';
+import { runServiceBenchmark } from './service.js';
 import { formatTable, mib, ms } from './table.js';
 
 interface EngineSize {
@@ -243,6 +244,7 @@ async function main(): Promise<void> {
       'skip-scan': { type: 'boolean', default: false },
       'skip-render': { type: 'boolean', default: false },
       'skip-collect': { type: 'boolean', default: false },
+      'skip-service': { type: 'boolean', default: false },
       'collect-concurrency': { type: 'string' },
     },
   });
@@ -264,6 +266,7 @@ async function main(): Promise<void> {
   const render = values['skip-render'] ? undefined : await runRenderBenchmark(pin, seed, repeat, log);
   const collect = values['skip-collect'] ? undefined
     : await runCollectBenchmark(pin, { seed, ...(collectConcurrency !== undefined && { concurrency: collectConcurrency }) }, log);
+  const service = values['skip-service'] ? undefined : await runServiceBenchmark(pin, log);
   let oracleRun: OracleRun | undefined;
   let oracleSkipped = '';
   if (values['skip-oracle']) oracleSkipped = 'skipped (--skip-oracle)';
@@ -282,10 +285,12 @@ async function main(): Promise<void> {
     `in their own processes), collected and scanned as \`kubeseg scan --all-contexts\` does; the naive run is a sample of ${FLEET.naiveSample} ` +
     `clusters one request at a time, extrapolated linearly to ${FLEET.clusters}\n`);
   console.log(collect ? collect.table : 'skipped (--skip-collect)');
+  console.log(`\nServerless (issue 10)\n`);
+  console.log(service ? service.tables : 'skipped (--skip-service)');
   console.log('\nOracle comparison: same generated cluster, engine and bruteForceReachCounts in one process\n');
   console.log(oracleRun ? oracleTable(oracleRun) : oracleSkipped);
   console.log('\nTargets (engine, scan and render on one core; the live collection on every core)\n');
-  const targets = [...sizeTargets('engine', engineRows), ...sizeTargets('scan', scanRows), ...(render?.targets ?? []), ...(collect?.targets ?? []), oracleTarget(oracleRun, oracleSkipped)];
+  const targets = [...sizeTargets('engine', engineRows), ...sizeTargets('scan', scanRows), ...(render?.targets ?? []), ...(collect?.targets ?? []), ...(service?.targets ?? []), oracleTarget(oracleRun, oracleSkipped)];
   console.log(formatTable(['target', 'measured', 'status'], targets));
 
   const crashed = [...engineRows, ...scanRows].some((r) => r.outcome.kind === 'crash') || (oracleRun?.crashed ?? false) || (render?.crashed ?? false);
@@ -293,8 +298,9 @@ async function main(): Promise<void> {
   if (crashed) console.log('\nFAILED: a benchmark child crashed (see above).');
   const whatIfDisagrees = scanRows.some((r) => r.outcome.kind === 'ok' && !(r.outcome.result as ScanResult).whatIfAgrees);
   if (whatIfDisagrees) console.log('\nFAILED: the what-if and the naive what-if score differently (see above).');
+  if (service?.failed) console.log('\nFAILED: a serverless measurement crashed or lost clusters (see above).');
   if (collect?.failed) console.log('\nFAILED: the live collection missed objects or steps, or a child crashed (see above).');
-  process.exitCode = crashed || oracleRun?.disagreement || whatIfDisagrees || collect?.failed ? 1 : 0;
+  process.exitCode = crashed || oracleRun?.disagreement || whatIfDisagrees || collect?.failed || service?.failed ? 1 : 0;
 }
 
 await main();

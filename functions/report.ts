@@ -26,7 +26,7 @@ const reportEnvironment = {
   API_BASE_URL: z.url(),
   LINK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** A stored snapshot larger than this is reported as too large for the function, not read. */
-  MAX_SNAPSHOT_MIB: z.coerce.number().positive().default(150),
+  MAX_SNAPSHOT_MIB: z.coerce.number().positive().default(20),
 };
 
 export async function handler(event: unknown): Promise<{ readonly runId: string; readonly status: string }> {

@@ -62,7 +62,7 @@ export async function runScan(load: SnapshotSource, options: ScanOptions, io: Io
   for (const a of refused) io.stderr(`${inertLine(a.collection.find((s) => s.step === 'analysis')!.detail ?? '')}\n`);
   if (options.format !== 'pdf') io.stdout(outputs.render(options.format, options.color));
   if (options.out !== undefined && refused.length === 0) {
-    const written = await writeReportFiles(options.out, options.now, await outputs.files());
+    const written = await writeReportFiles(options.out, options.now, outputs.files());
     // Paths go with the human-readable output; a machine-readable stdout stays clean.
     const print = options.format === 'text' || options.format === 'pdf' ? io.stdout : io.stderr;
     print(`${options.format === 'text' ? '\n' : ''}Reports written:\n${written.map((p) => `  ${p}\n`).join('')}`);

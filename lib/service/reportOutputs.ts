@@ -4,7 +4,8 @@
  */
 import type { ClusterAssessment } from '../core/report/assessCluster.js';
 import { buildReportModel } from '../core/report/buildReportModel.js';
-import { formatFindingsCsv } from '../core/report/findingsCsv.js';
+import { findingsCsvChunks, formatFindingsCsv } from '../core/report/findingsCsv.js';
+import { reportJsonChunks } from '../core/report/reportJsonChunks.js';
 import type { JsonReport } from '../core/report/jsonReport.js';
 import type { ReportModel } from '../core/report/reportModel.js';
 import { formatTextSummary } from '../core/report/textSummary.js';
@@ -51,27 +52,31 @@ export class ReportOutputs {
     return (this.cachedModel ??= buildReportModel(this.modelInput()));
   }
 
-  /** The four report files, then one remediation bundle per cluster that has something to fix. */
-  async files(): Promise<Map<string, string | Uint8Array>> {
+  /**
+   * The four report files, then one remediation bundle per cluster that has something to fix, each
+   * rendered when the caller asks for the next: a caller that stores each before asking holds one
+   * file at a time, which keeps a large fleet's peak memory down.
+   */
+  async *files(): AsyncGenerator<readonly [string, string | Uint8Array]> {
     // A cluster with nothing to fix gets no bundle; the others keep the names they would have anyway.
     const names = remediationFileNames(this.assessments.map((a) => a.cluster))
       .map((name, i) => (isEmptyBundle(this.assessments[i]!.bundle) ? undefined : name));
-    const bundles = names.flatMap((name, i): [string, string][] => {
-      const { bundle, cluster } = this.assessments[i]!;
-      return name ? [[name, bundleYaml(bundle, cluster, name)]] : [];
-    });
     // The reports written beside the bundles link to them.
     const model = buildReportModel({ ...this.modelInput(), remediationFiles: names });
-    return new Map<(typeof REPORT_FILES)[number] | string, string | Uint8Array>([
-      ['report.html', renderHtml(model)],
-      ['report.pdf', await renderPdf(model, await loadPdfFonts())],
-      ['report.json', this.render('json', false)],
-      ['findings.csv', formatFindingsCsv(this.report)],
-      ...bundles,
-    ]);
+    yield ['report.html', renderHtml(model)];
+    yield ['report.pdf', await renderPdf(model, await loadPdfFonts())];
+    // The same text as render('json') and render('csv'), as bytes built piece by piece.
+    yield ['report.json', utf8(reportJsonChunks(this.report))];
+    yield ['findings.csv', utf8(findingsCsvChunks(this.report))];
+    for (const [i, name] of names.entries()) {
+      const { bundle, cluster } = this.assessments[i]!;
+      if (name) yield [name, bundleYaml(bundle, cluster, name)];
+    }
   }
 
   private modelInput(): Parameters<typeof buildReportModel>[0] {
     return { report: this.report, catalog: TECHNIQUES.map((t) => t.meta), ...(this.trends && { trends: this.trends }) };
   }
 }
+
+const utf8 = (chunks: Iterable<string>): Uint8Array => Buffer.concat(Array.from(chunks, (chunk) => Buffer.from(chunk, 'utf8')));

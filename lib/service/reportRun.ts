@@ -62,12 +62,16 @@ export async function reportRun(request: RunRequest, assessments: readonly Clust
   const previous = await previousReport(store, scope, request.runId);
   const outputs = new ReportOutputs(report, previous && compareReports(report, previous), assessments);
 
-  const files = await outputs.files();
   const keys: string[] = [];
-  for (const [name, content] of files) {
+  const files: string[] = [];
+  let pdf: Uint8Array | undefined;
+  // Each file is stored before the next is rendered; only the PDF is kept, for the email.
+  for await (const [name, content] of outputs.files()) {
     const key = runKeys.file(request.runId, name);
     await store.put(key, content, { contentType: contentTypeOf(name) });
     keys.push(key);
+    files.push(name);
+    if (name === 'report.pdf') pdf = content as Uint8Array;
   }
   const partial = report.clusters.some((c) => c.status !== 'assessed');
   await recordRun(store, scope, request.scope, {
@@ -75,7 +79,7 @@ export async function reportRun(request: RunRequest, assessments: readonly Clust
     score: report.fleet.score, grade: report.fleet.grade, coverage: report.fleet.coverage, clusters: report.fleet.clusters,
   });
 
-  const email = await sendSummary(request, outputs, files.get('report.pdf') as Uint8Array, deps);
+  const email = await sendSummary(request, outputs, pdf!, deps);
   const status: RunStatus = {
     runId: request.runId, trigger: request.trigger, scope: request.scope, startedAt: request.startedAt,
     finishedAt: deps.now().toISOString(), status: partial ? 'partial' : 'done',
@@ -84,7 +88,7 @@ export async function reportRun(request: RunRequest, assessments: readonly Clust
       name: c.name, ...(c.account && { account: c.account }), ...(c.region && { region: c.region }),
       status: c.status, score: c.score, grade: c.grade,
     })),
-    files: [...files.keys()],
+    files,
     email,
   };
   await writeJson(store, runKeys.status(request.runId), status);

@@ -234,6 +234,15 @@ describe('discoverFleet', () => {
     expect(eks).not.toHaveReceivedCommandWith(DescribeClusterCommand, { name: 'dev-sandbox' });
   });
 
+  it('lists a cluster named exactly in clusters.include that no account and region has, and no pattern', async () => {
+    const result = await discoverFleet(config('clusters:\n  include: ["dev-*", payments, payments-old, dev-sandbox]\n  exclude: ["*-sandbox"]\n'), deps());
+    expect(result.clusters.map((c) => c.name)).toEqual(['payments', 'dev-main']);
+    // The locked account could not be listed, so the name may be there: the gap says so.
+    expect(result.gaps.map((g) => [g.account, g.step])).toEqual([['*', 'list clusters'], ['444444444444', 'assume role']]);
+    expect(result.gaps[0]).toEqual({ account: '*', cluster: 'payments-old', step: 'list clusters', status: 'error',
+      detail: 'clusters.include names it, but no account and region that could be listed (see the other gaps) has an EKS cluster of that name' });
+  });
+
   it('returns one gap for the whole fleet when the accounts cannot be listed', async () => {
     org.on(ListAccountsCommand).rejects(Object.assign(new Error('Your account is not a member of an organization.'), { name: 'AWSOrganizationsNotInUseException', $metadata: { httpStatusCode: 400 } }));
     const events: DiscoveryEvent[] = [];

@@ -161,6 +161,14 @@ export async function discoverFleet(config: FleetConfig, deps: DiscoveryDeps): P
     }));
   };
   await Promise.all(accounts.map(discoverAccount));
+  // A cluster asked for by its exact name is listed even when no account and region has it.
+  const found = new Set(clusters.map((c) => c.name));
+  for (const name of exactlyNamed(config.clusters)) {
+    if (found.has(name)) continue;
+    const incomplete = gaps.length > 0 ? ' that could be listed (see the other gaps)' : '';
+    record({ account: '*', cluster: name, step: 'list clusters', status: 'error',
+      detail: `clusters.include names it, but no account and region${incomplete} has an EKS cluster of that name` });
+  }
 
   return {
     accounts,
@@ -168,6 +176,11 @@ export async function discoverFleet(config: FleetConfig, deps: DiscoveryDeps): P
     gaps: gaps.sort((a, b) => compare(
       [a.account, a.region ?? '', a.cluster ?? '', a.step], [b.account, b.region ?? '', b.cluster ?? '', b.step])),
   };
+}
+
+/** The include list's exact names (no `*`) that the exclude list does not drop. */
+function exactlyNamed(filter: FleetConfig['clusters']): string[] {
+  return (filter?.include ?? []).filter((pattern) => !pattern.includes('*') && clusterSelected(pattern, filter));
 }
 
 function compare(a: readonly string[], b: readonly string[]): number {

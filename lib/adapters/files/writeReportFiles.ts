@@ -10,11 +10,11 @@ export function runFolderName(at: Date): string {
 }
 
 /** The files' absolute paths, in the order given. An existing folder of the same second is reused, its files replaced. */
-export async function writeReportFiles(root: string, at: Date, files: ReadonlyMap<string, string | Uint8Array>): Promise<string[]> {
+export async function writeReportFiles(root: string, at: Date, files: AsyncIterable<readonly [string, string | Uint8Array]>): Promise<string[]> {
   const folder = resolve(root, runFolderName(at));
   await mkdir(folder, { recursive: true });
   const paths: string[] = [];
-  for (const [name, content] of files) {
+  for await (const [name, content] of files) {
     const path = join(folder, name);
     await writeFile(path, content);
     paths.push(path);

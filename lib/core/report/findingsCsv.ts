@@ -12,12 +12,20 @@ export const FINDINGS_CSV_HEADER = ['cluster', 'account', 'region', 'technique',
   'name', 'message', 'evidence', 'remediation', 'id'] as const;
 
 export function formatFindingsCsv(report: JsonReport): string {
-  const rows = report.clusters.flatMap((c) => c.findings.map((f) => {
-    const prose = (text: string): string => proseText(proseSpans(text, dataStrings(c.name, f)));
-    return [
-      c.name, c.account ?? '', c.region ?? '', f.technique, f.check, f.status, f.severity, f.resource.kind,
-      f.resource.namespace ?? '', f.resource.name, prose(f.message), f.evidence.join('; '), f.remediation ? prose(f.remediation.text) : '', f.id,
-    ].map(inertLine);
-  }));
-  return csvLines([[...FINDINGS_CSV_HEADER], ...rows]);
+  return [...findingsCsvChunks(report)].join('');
+}
+
+/** The same text in pieces: the header line, then each cluster's rows; a large fleet's CSV need not be one string. */
+export function* findingsCsvChunks(report: JsonReport): Generator<string> {
+  yield csvLines([[...FINDINGS_CSV_HEADER]]);
+  for (const c of report.clusters) {
+    const rows = c.findings.map((f) => {
+      const prose = (text: string): string => proseText(proseSpans(text, dataStrings(c.name, f)));
+      return [
+        c.name, c.account ?? '', c.region ?? '', f.technique, f.check, f.status, f.severity, f.resource.kind,
+        f.resource.namespace ?? '', f.resource.name, prose(f.message), f.evidence.join('; '), f.remediation ? prose(f.remediation.text) : '', f.id,
+      ].map(inertLine);
+    });
+    yield csvLines(rows);
+  }
 }

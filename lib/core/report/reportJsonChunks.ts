@@ -1,0 +1,25 @@
+/**
+ * `JSON.stringify(report, null, 2)` in pieces, one per cluster: a large fleet's report.json (hundreds
+ * of MB, and twice that as a UTF-16 string once any character is not Latin-1) is never one string.
+ */
+import type { JsonReport } from './jsonReport.js';
+
+/**
+ * The top-level key in the outline. Only a top-level key sits at a line start with two spaces of
+ * indent, and no string value holds a raw line break, so no cluster string can forge it.
+ */
+const EMPTY_CLUSTERS = '\n  "clusters": []';
+
+export function* reportJsonChunks(report: JsonReport): Generator<string> {
+  const outline = `${JSON.stringify({ ...report, clusters: [] }, null, 2)}\n`;
+  if (report.clusters.length === 0) {
+    yield outline;
+    return;
+  }
+  const at = outline.indexOf(EMPTY_CLUSTERS);
+  yield `${outline.slice(0, at)}\n  "clusters": [`;
+  for (const [n, cluster] of report.clusters.entries()) {
+    yield `${n === 0 ? '' : ','}\n    ${JSON.stringify(cluster, null, 2).replaceAll('\n', '\n    ')}`;
+  }
+  yield `\n  ]${outline.slice(at + EMPTY_CLUSTERS.length)}`;
+}
