@@ -8,13 +8,15 @@
  *     makes the same calls one at a time and builds the same items.
  *   serviceOne.ts seed <dir> <clusters> <pods>
  *     writes a run of <clusters> stored snapshots of <pods> pods each into <dir> (not measured).
- *   serviceOne.ts report <dir> streamed|naive
+ *   serviceOne.ts report <dir> streamed|naive|next
  *     the report step over the stored run: reportStoredRun (one snapshot at a time), or `naive`,
- *     every snapshot read first and then assessed.
+ *     every snapshot read first and then assessed; `next` is the same scope's next run (the same
+ *     snapshots copied, not timed), whose report reads the one before for its trends.
  *   serviceOne.ts import <module>
  *     the cold import of a handler module (the bundle, or the TypeScript source through tsx).
  */
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DescribeClusterCommand, EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -29,13 +31,15 @@ import { assessCluster } from '../lib/core/report/assessCluster.js';
 import { TECHNIQUES } from '../lib/core/techniques/catalog.js';
 import { runKeys } from '../lib/service/runLayout.js';
 import { reportRun, type ReportRunDeps } from '../lib/service/reportRun.js';
-import { discoverRun, reportStoredRun } from '../lib/service/runStages.js';
+import { discoverRun } from '../lib/service/collectStages.js';
+import { reportStoredRun } from '../lib/service/reportStages.js';
 import { readJson, writeJson } from '../lib/service/storedJson.js';
 import { liveClusterObjects } from './liveCluster.js';
 import { RESULT_PREFIX } from './protocol.js';
 
 const MIB = 1024 * 1024;
 const RUN_ID = '2026-12-04T09-00-00-000Z-benchrun';
+const NEXT_RUN_ID = '2026-12-11T09-00-00-000Z-benchnxt';
 const REGION = 'eu-west-1';
 export const DISCOVER_FLEET = { accounts: 10, regions: ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2'], clustersPerRegion: 25 } as const;
 
@@ -58,7 +62,7 @@ export interface SeedResult {
 
 export interface ReportResult {
   readonly mode: 'report';
-  readonly method: 'streamed' | 'naive';
+  readonly method: ReportMethod;
   readonly clusters: number;
   readonly findings: number;
   readonly status: string;
@@ -163,11 +167,20 @@ async function seed(dir: string, clusters: number, pods: number): Promise<SeedRe
   return { mode: 'seed', clusters, largestSnapshotMiB: largest / MIB, totalMiB: total / MIB };
 }
 
-async function report(dir: string, method: 'streamed' | 'naive'): Promise<ReportResult> {
+type ReportMethod = 'streamed' | 'naive' | 'next';
+const REPORT_METHODS: readonly string[] = ['streamed', 'naive', 'next'] satisfies ReportMethod[];
+
+async function report(dir: string, method: ReportMethod): Promise<ReportResult> {
   const store = new FsStore(dir);
+  const runId = method === 'next' ? NEXT_RUN_ID : RUN_ID;
+  if (method === 'next') {
+    cpSync(join(dir, 'runs', RUN_ID, 'snapshots'), join(dir, 'runs', NEXT_RUN_ID, 'snapshots'), { recursive: true });
+    cpSync(join(dir, 'runs', RUN_ID, 'items.json'), join(dir, 'runs', NEXT_RUN_ID, 'items.json'));
+    await writeJson(store, runKeys.request(NEXT_RUN_ID), { runId: NEXT_RUN_ID, trigger: 'schedule', scope: {}, startedAt: '2026-12-11T09:00:00.000Z' });
+  }
   const deps = { store, now: () => new Date('2026-12-04T09:30:00Z'), linkTo: () => undefined, maxSnapshotBytes: 150 * MIB };
   const t0 = performance.now();
-  const result = method === 'streamed' ? await reportStoredRun(RUN_ID, deps) : await naiveReport(store, deps);
+  const result = method === 'naive' ? await naiveReport(store, deps) : await reportStoredRun(runId, deps);
   const reportMs = performance.now() - t0;
   return {
     mode: 'report', method, clusters: result.status.clusters?.length ?? 0, findings: result.outputs.report.clusters.reduce((n, c) => n + c.findings.length, 0),
@@ -196,10 +209,10 @@ async function main(): Promise<void> {
   const [mode, a, b, c] = process.argv.slice(2);
   const result = mode === 'discover' && (b === 'bounded' || b === 'naive') ? await discover(Number(a), b)
     : mode === 'seed' && a ? await seed(a, Number(b), Number(c))
-    : mode === 'report' && a && (b === 'streamed' || b === 'naive') ? await report(a, b)
+    : mode === 'report' && a && b && REPORT_METHODS.includes(b) ? await report(a, b as ReportMethod)
     : mode === 'import' && a ? await coldImport(a)
     : undefined;
-  if (!result) throw new Error('usage: serviceOne.ts discover <latencyMs> bounded|naive | seed <dir> <clusters> <pods> | report <dir> streamed|naive | import <module>');
+  if (!result) throw new Error('usage: serviceOne.ts discover <latencyMs> bounded|naive | seed <dir> <clusters> <pods> | report <dir> streamed|naive|next | import <module>');
   console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
 }
 

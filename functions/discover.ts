@@ -3,15 +3,12 @@
  * a run begun here, once however often the schedule is delivered) or the API's (`{ runId }`, a run
  * the API began). It writes the run's item list to S3 for the Distributed Map.
  */
-import { z } from 'zod';
-import { RUN_ID_PATTERN, scheduledRunId } from '../lib/core/run/runId.js';
-import { discoverRun } from '../lib/service/runStages.js';
+import { discoverRun } from '../lib/service/collectStages.js';
 import { beginRun } from '../lib/service/startRun.js';
+import { fleetClients } from './fleetClients.js';
 import { environmentOf, logger, logKeys, runtimeOf } from './runtime.js';
+import { runIdOf, startEventSchema } from './stateEvents.js';
 
-export const scheduledEventSchema = z.strictObject({ trigger: z.literal('schedule'), scheduledTime: z.iso.datetime({ offset: true }) });
-export const startEventSchema = z.union([z.strictObject({ runId: z.string().regex(RUN_ID_PATTERN) }), scheduledEventSchema]);
-export type StartEvent = z.infer<typeof startEventSchema>;
 
 export interface DiscoverResult {
   readonly runId: string;
@@ -22,12 +19,11 @@ export interface DiscoverResult {
   readonly gaps?: number;
 }
 
-/** The run of a start event: the API's, or the one a scheduled time names. */
-export const runIdOf = (event: StartEvent): string => ('runId' in event ? event.runId : scheduledRunId(new Date(event.scheduledTime)));
 
 export async function handler(event: unknown): Promise<DiscoverResult> {
   const start = startEventSchema.parse(event);
-  const runtime = runtimeOf(environmentOf(process.env, {}));
+  const env = environmentOf(process.env, {});
+  const runtime = runtimeOf(env);
   const runId = runIdOf(start);
   logKeys({ runId });
   if ('scheduledTime' in start) {
@@ -37,7 +33,7 @@ export async function handler(event: unknown): Promise<DiscoverResult> {
       return { runId, duplicate: true };
     }
   }
-  const discovered = await discoverRun(runId, await runtime.fleet(), { store: runtime.store, clients: runtime.clients, now: () => new Date() });
+  const discovered = await discoverRun(runId, await runtime.fleet(), { store: runtime.store, clients: fleetClients(env.AWS_REGION), now: () => new Date() });
   logger.info('discovered', { clusters: discovered.clusters, gaps: discovered.gaps });
   return { ...discovered, duplicate: false };
 }

@@ -6,10 +6,9 @@
 import { z } from 'zod';
 import { RUN_ID_PATTERN } from '../lib/core/run/runId.js';
 import { linkSignerOf } from '../lib/service/linkKey.js';
-import { failRun, reportStoredRun } from '../lib/service/runStages.js';
-import { causeOf, stateErrorSchema } from './collect.js';
-import { runIdOf } from './discover.js';
+import { failRun, reportStoredRun } from '../lib/service/reportStages.js';
 import { environmentOf, logger, logKeys, runtimeOf } from './runtime.js';
+import { causeOf, runIdOf, stateErrorSchema } from './stateEvents.js';
 
 const reportEventSchema = z.union([
   z.strictObject({ runId: z.string().regex(RUN_ID_PATTERN) }),

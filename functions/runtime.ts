@@ -1,12 +1,11 @@
 /**
  * What every Lambda handler builds from its environment: the store on the service's bucket, the
- * fleet (its file in the bucket, else the deploy parameters), AWS clients, the mailer and the
- * logger. The handlers themselves only parse their event and call lib/service.
+ * fleet (its file in the bucket, else the deploy parameters), the mailer and the logger. The
+ * member accounts' AWS clients are fleetClients.ts, which only discover and collect load. The handlers themselves only parse their event and call lib/service.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
-import { defaultAwsClients, type AwsClientFactory } from '../lib/adapters/aws/clients.js';
 import { SesMailer } from '../lib/adapters/email/sesMailer.js';
 import { s3Client } from '../lib/adapters/storage/s3Client.js';
 import { S3Store } from '../lib/adapters/storage/s3Store.js';
@@ -54,7 +53,6 @@ export function logKeys(keys: Record<string, unknown>): void {
 
 export interface Runtime {
   readonly store: ObjectStore;
-  readonly clients: AwsClientFactory;
   fleet(): Promise<FleetConfig>;
   /** The fleet file's email section with SES, or undefined when it has none. */
   mail(config: FleetConfig): RunMail | undefined;
@@ -64,7 +62,7 @@ let cached: { readonly key: string; readonly runtime: Runtime } | undefined;
 
 /**
  * The runtime of this environment, built once per container: a warm invocation reuses the S3 and
- * AWS clients (and their keep-alive sockets). A different environment (tests) builds a new one.
+ * SES clients (and their keep-alive sockets). A different environment (tests) builds a new one.
  */
 export function runtimeOf(env: Environment): Runtime {
   const key = JSON.stringify(Object.keys(environmentSchema.shape).map((name) => env[name as keyof Environment]));
@@ -78,7 +76,7 @@ function buildRuntime(env: Environment): Runtime {
   });
   let ses: SESv2Client | undefined;
   return {
-    store, clients: defaultAwsClients({ region: env.AWS_REGION }),
+    store,
     async fleet() {
       const object = await store.get(env.FLEET_CONFIG_KEY);
       if (!object) {

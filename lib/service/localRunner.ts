@@ -7,13 +7,14 @@ import type { FleetConfig } from '../core/config/fleetConfig.js';
 import type { EvidenceSnapshot } from '../core/evidence/snapshot.js';
 import type { RunScope } from '../core/run/scope.js';
 import type { AwsClientFactory } from '../adapters/aws/clients.js';
-import { fleetItemSchema } from '../adapters/aws/fleetItems.js';
+import { fleetItemSchema } from '../adapters/aws/fleetItem.js';
 import { runBounded } from '../adapters/k8s/runBounded.js';
 import type { ObjectStore } from '../adapters/storage/objectStore.js';
 import type { ReportRunDeps } from './reportRun.js';
 import { runKeys } from './runLayout.js';
 import type { RunRequest } from './runRequest.js';
-import { collectRunItem, discoverRun, failRun, reportStoredRun } from './runStages.js';
+import { collectRunItem, discoverRun } from './collectStages.js';
+import { failRun, reportStoredRun } from './reportStages.js';
 import type { RunStarter } from './startRun.js';
 import { readJson, writeJson } from './storedJson.js';
 

@@ -5,7 +5,6 @@
  * that cluster's snapshot, `unreachable` or `error` with the reason; it never throws.
  */
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import { z } from 'zod';
 import type { FleetConfig } from '../../core/config/fleetConfig.js';
 import { API_SERVER_STEP, type EvidenceSnapshot } from '../../core/evidence/snapshot.js';
 import type { AwsClientFactory } from './clients.js';
@@ -13,21 +12,10 @@ import { clusterIdentities } from './collectFleet.js';
 import { collectEksCluster } from './collectEksCluster.js';
 import { assumeRoleCredentials } from './credentials.js';
 import type { FleetDiscovery } from './discoverFleet.js';
+import { itemIdentity, type FleetItem } from './fleetItem.js';
 import { roleArn } from './partition.js';
 import { describeAwsError, isAccessDenied, withRetry } from './retry.js';
 import { notCollected, oneLine } from './uncollected.js';
-
-export const fleetItemSchema = z.strictObject({
-  /** The cluster's number in the run: its snapshot's name. */
-  index: z.int().min(0),
-  account: z.string().regex(/^\d{12}$/),
-  accountName: z.string().max(200).optional(),
-  region: z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d+$/),
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
-  /** How the report names it (`name (account region)` when the name repeats). */
-  displayName: z.string().max(300),
-});
-export type FleetItem = z.infer<typeof fleetItemSchema>;
 
 /** One item per discovered cluster, numbered from 0 in discovery's order. */
 export function fleetItems(discovery: FleetDiscovery): FleetItem[] {
@@ -38,8 +26,6 @@ export function fleetItems(discovery: FleetDiscovery): FleetItem[] {
   }));
 }
 
-/** How an item's cluster is named in its snapshot, collected or not. */
-export const itemIdentity = (item: FleetItem) => ({ name: item.displayName, account: item.account, region: item.region, source: 'eks' as const });
 
 export interface ItemCollectDeps {
   readonly clients: AwsClientFactory;

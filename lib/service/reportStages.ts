@@ -1,71 +1,24 @@
 /**
- * A run's stages over the store, as the state machine runs them in AWS (discover → one collect per
- * item → report) and `kubeseg serve` runs them in-process: each stage reads what the one before it
- * stored, so a stage can run in another process. Nothing asked for is dropped: a discovery gap is
- * stored as its own snapshot, an item whose collect never finished becomes an `error` snapshot
- * with the reason, and a snapshot too large to assess is reported as such.
+ * The run's last stage over the store: the stored snapshots assessed one at a time, then the report
+ * stored, recorded and mailed; or a run that failed as a whole. An item whose collect never
+ * finished becomes an `error` snapshot with the reason, and a snapshot too large to assess is
+ * reported as such. It loads no EKS or Kubernetes client (the report function's cold start).
  */
-import { z } from 'zod';
 import { assessCluster, type ClusterAssessment } from '../core/report/assessCluster.js';
 import { API_SERVER_STEP, snapshotSchema, type EvidenceSnapshot } from '../core/evidence/snapshot.js';
-import type { FleetConfig } from '../core/config/fleetConfig.js';
-import { narrowFleet } from '../core/run/scope.js';
 import type { RunStatus } from '../core/run/runStatus.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
 import { renderFailureEmail } from '../adapters/render/renderEmail.js';
-import type { AwsClientFactory } from '../adapters/aws/clients.js';
-import { discoverFleet } from '../adapters/aws/discoverFleet.js';
-import { collectFleetItem, fleetItemSchema, fleetItems, itemIdentity, type FleetItem } from '../adapters/aws/fleetItems.js';
-import { gapSnapshot, notCollected } from '../adapters/aws/uncollected.js';
+import { fleetItemSchema, itemIdentity, type FleetItem } from '../adapters/aws/fleetItem.js';
+import { notCollected } from '../adapters/aws/uncollected.js';
 import type { ObjectStore } from '../adapters/storage/objectStore.js';
+import { collectFailureSchema } from './collectFailure.js';
 import { reportRun, type ReportRunDeps, type ReportRunResult } from './reportRun.js';
-import { runRequestSchema, type RunRequest } from './runRequest.js';
 import { runKeys } from './runLayout.js';
-import { readJson, StoredDocumentError, writeJson } from './storedJson.js';
+import { readRequest } from './runRequest.js';
+import { readJson, writeJson } from './storedJson.js';
 
 const itemsSchema = fleetItemSchema.array();
-export const collectFailureSchema = z.object({ item: fleetItemSchema, reason: z.string() });
-
-export interface DiscoverDeps {
-  readonly store: ObjectStore;
-  readonly clients: AwsClientFactory;
-  readonly now: () => Date;
-}
-
-export interface Discovered {
-  readonly runId: string;
-  /** The Map's items' key in the store. */
-  readonly itemsKey: string;
-  readonly clusters: number;
-  readonly gaps: number;
-}
-
-export async function readRequest(store: ObjectStore, runId: string): Promise<RunRequest> {
-  const request = await readJson(store, runKeys.request(runId), runRequestSchema);
-  if (!request) throw new StoredDocumentError(`${store.location}${runKeys.request(runId)}: no such run`);
-  return request.value;
-}
-
-/** Discovers the run's scope of the fleet: the items to collect, and every gap as a snapshot after them. */
-export async function discoverRun(runId: string, config: FleetConfig, deps: DiscoverDeps): Promise<Discovered> {
-  const request = await readRequest(deps.store, runId);
-  const discovery = await discoverFleet(narrowFleet(config, request.scope), { clients: deps.clients, now: deps.now });
-  const items = fleetItems(discovery);
-  for (const [i, gap] of discovery.gaps.entries()) await writeJson(deps.store, runKeys.snapshot(runId, items.length + i), gapSnapshot(gap));
-  await writeJson(deps.store, runKeys.items(runId), items);
-  return { runId, itemsKey: runKeys.items(runId), clusters: items.length, gaps: discovery.gaps.length };
-}
-
-/** Collects one item into its snapshot; never throws for the cluster's own failures. */
-export async function collectRunItem(runId: string, item: FleetItem, config: FleetConfig, deps: DiscoverDeps): Promise<void> {
-  const snapshot = await collectFleetItem(config, item, { clients: deps.clients, now: deps.now });
-  await writeJson(deps.store, runKeys.snapshot(runId, item.index), snapshot);
-}
-
-/** What the Map's Catch records when an item's collect failed outright (a timeout, out of memory). */
-export async function recordCollectFailure(store: ObjectStore, runId: string, item: FleetItem, reason: string): Promise<void> {
-  await writeJson(store, runKeys.failure(runId, item.index), { item, reason });
-}
 
 export interface ReportStoredDeps extends Omit<ReportRunDeps, 'store'> {
   readonly store: ObjectStore;
