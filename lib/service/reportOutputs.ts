@@ -79,4 +79,5 @@ export class ReportOutputs {
   }
 }
 
-const utf8 = (chunks: Iterable<string>): Uint8Array => Buffer.concat(Array.from(chunks, (chunk) => Buffer.from(chunk, 'utf8')));
+/** Pieces of text as one UTF-8 buffer, without ever joining them into one string. */
+export const utf8 = (chunks: Iterable<string>): Uint8Array => Buffer.concat(Array.from(chunks, (chunk) => Buffer.from(chunk, 'utf8')));

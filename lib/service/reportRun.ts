@@ -7,6 +7,8 @@
 import type { EmailConfig } from '../core/config/fleetConfig.js';
 import type { ClusterAssessment } from '../core/report/assessCluster.js';
 import { buildJsonReport, reportSchema, type JsonReport } from '../core/report/jsonReport.js';
+import { reportJsonChunks } from '../core/report/reportJsonChunks.js';
+import { trendBasis } from '../core/report/trendBasis.js';
 import { compareReports } from '../core/report/trends.js';
 import type { RunStatus } from '../core/run/runStatus.js';
 import { scopeKey } from '../core/run/scope.js';
@@ -15,7 +17,7 @@ import { renderSummaryEmail, type ReportLinks } from '../adapters/render/renderE
 import type { Mailer, MailMessage } from '../adapters/email/mailer.js';
 import type { ObjectStore } from '../adapters/storage/objectStore.js';
 import { previousRun, recordRun } from './historyStore.js';
-import { contentTypeOf, ReportOutputs } from './reportOutputs.js';
+import { contentTypeOf, ReportOutputs, utf8 } from './reportOutputs.js';
 import type { RunRequest } from './runRequest.js';
 import { runKeys } from './runLayout.js';
 import { readJson, StoredDocumentError, writeJson } from './storedJson.js';
@@ -73,6 +75,8 @@ export async function reportRun(request: RunRequest, assessments: readonly Clust
     files.push(name);
     if (name === 'report.pdf') pdf = content as Uint8Array;
   }
+  // Before the run is recorded in the history, where the next run finds it.
+  await store.put(runKeys.trendBasis(request.runId), utf8(reportJsonChunks(trendBasis(report))), { contentType: 'application/json' });
   const partial = report.clusters.some((c) => c.status !== 'assessed');
   await recordRun(store, scope, request.scope, {
     runId: request.runId, generatedAt: report.generatedAt, status: partial ? 'partial' : 'done',
@@ -95,12 +99,16 @@ export async function reportRun(request: RunRequest, assessments: readonly Clust
   return { status, outputs, keys };
 }
 
-/** The report of the scope's run before this one; an unreadable one only costs the trends. */
+/**
+ * What the trends read of the scope's run before this one: its trend basis, or its whole report
+ * when it was stored without one. An unreadable one only costs the trends.
+ */
 async function previousReport(store: ObjectStore, scope: string, runId: string): Promise<JsonReport | undefined> {
   const entry = await previousRun(store, scope, runId);
   if (!entry) return undefined;
   try {
-    return (await readJson(store, runKeys.file(entry.runId, 'report.json'), reportSchema))?.value;
+    return (await readJson(store, runKeys.trendBasis(entry.runId), reportSchema))?.value
+      ?? (await readJson(store, runKeys.file(entry.runId, 'report.json'), reportSchema))?.value;
   } catch (err) {
     if (err instanceof StoredDocumentError) return undefined;
     throw err;

@@ -7,6 +7,7 @@
  *   runs/<runId>/snapshots/<n>.json     one evidence snapshot per cluster, or per discovery gap
  *   runs/<runId>/failures/<n>.json      a collect step that failed outright (timeout, crash)
  *   runs/<runId>/<file>                 report.html, report.pdf, report.json, findings.csv, remediation-*.yaml
+ *   runs/<runId>/trend-basis.json       what the next run's trends read of this one (core/report/trendBasis.ts)
  *   history/<scope>/index.json          the scope's runs, for trends and latest
  *   history/<scope>/latest.json         the scope's newest run
  *   idempotency/<digest>.json           an on-demand request's Idempotency-Key and the run it started
@@ -33,6 +34,7 @@ export const runKeys = {
   failures: (runId: string) => `${run(runId)}/failures/`,
   failure: (runId: string, n: number) => `${run(runId)}/failures/${numbered(n)}.json`,
   file: (runId: string, file: string) => `${run(runId)}/${file}`,
+  trendBasis: (runId: string) => `${run(runId)}/trend-basis.json`,
 };
 
 export const historyKeys = {

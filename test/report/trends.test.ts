@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonReport } from '../../lib/core/report/jsonReport.js';
 import { reportSchema } from '../../lib/core/report/jsonReport.js';
+import { trendBasis } from '../../lib/core/report/trendBasis.js';
 import { compareReports } from '../../lib/core/report/trends.js';
 
 type Cluster = JsonReport['clusters'][number];
@@ -43,6 +44,19 @@ const CURRENT = report('2026-11-26T06:00:00.000Z', 72, [
 ]);
 
 describe('trends against the previous report', () => {
+  it('are the same from the previous run\'s trend basis (its failing findings, without evidence or remediation) as from its whole report', () => {
+    const withText: JsonReport = { ...PREVIOUS, clusters: PREVIOUS.clusters.map((c) => ({ ...c, findings: c.findings.map((f) => ({
+      ...f, evidence: ['a long evidence line'], remediation: { text: 'fix it', yaml: 'kind: NetworkPolicy' } })) })) };
+    const basis = trendBasis(withText);
+    expect(reportSchema.parse(basis)).toEqual(basis);
+    expect(basis.clusters.flatMap((c) => c.findings.map((f) => [f.id, f.status, f.evidence.length, 'remediation' in f])))
+      .toEqual(withText.clusters.flatMap((c) => c.findings.filter((f) => f.status === 'fail').map((f) => [f.id, 'fail', 0, false])));
+    const ids = (t: ReturnType<typeof compareReports>) => ({ ...t, clusters: t.clusters.map((c) => ({ ...c, findings: {
+      new: c.findings.new.map((f) => f.id), resolved: c.findings.resolved.map((f) => [f.id, f.technique, f.resource, f.message]),
+      unchanged: c.findings.unchanged.map((f) => f.id) } })) });
+    expect(ids(compareReports(CURRENT, basis))).toEqual(ids(compareReports(CURRENT, withText)));
+  });
+
   const trends = compareReports(CURRENT, PREVIOUS);
   const byName = (name: string, account = '111111111111') => trends.clusters.find((c) => c.cluster === name && c.account === account)!;
 
