@@ -17,8 +17,10 @@ export function pinPrefix(): string[] {
 }
 
 /** Runs `script` (a bench/ TypeScript file) with tsx and --expose-gc; its one `RESULT <json>` stdout line is the result. */
-export function runChild<T>(pin: readonly string[], script: URL, args: readonly string[], timeoutMs: number): Promise<ChildOutcome<T>> {
-  const command = [...pin, process.execPath, '--import', 'tsx', '--expose-gc', fileURLToPath(script), ...args];
+export function runChild<T>(
+  pin: readonly string[], script: URL, args: readonly string[], timeoutMs: number, nodeFlags: readonly string[] = [],
+): Promise<ChildOutcome<T>> {
+  const command = [...pin, process.execPath, ...nodeFlags, '--import', 'tsx', '--expose-gc', fileURLToPath(script), ...args];
   return new Promise((resolve) => {
     const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';

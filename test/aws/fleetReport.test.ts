@@ -172,7 +172,7 @@ describe('kubeseg report --config: the run stored with its history, and mailed',
     expect(readJson(join(out, 'history', 'fleet', 'latest.json'))).toMatchObject({ runId: runIds[1] });
     const status = readJson(join(out, 'runs', runIds[1]!, 'status.json')) as { status: string; files: string[]; email: { status: string; recipients: number } };
     expect(status).toMatchObject({ status: 'partial', email: { status: 'sent', recipients: 2 } });
-    expect(files).toEqual([...status.files, 'request.json', 'status.json'].sort());
+    expect(files).toEqual([...status.files, 'request.json', 'status.json', 'trend-basis.json'].sort());
     // The second run's text summary compares with the first; the first had nothing to compare with.
     expect(first.stdout).not.toMatch(/since the previous run|since last run/i);
     expect(second.stdout).toMatch(/since/i);
