@@ -4,11 +4,12 @@
  *   answering after 20 ms each) up to the Distributed Map's item list, against the same calls made
  *   one at a time. Target ≤ 2 s.
  * - report: the report step over 200 stored snapshots of 300 pods each, against reading every
- *   snapshot before assessing any, and the same scope's next run, which reads it for trends. Targets ≤ 30 s and ≤ 1,024 MiB peak RSS on one core.
+ *   snapshot before assessing any, and the same scope's next run, which reads it for trends.
+ *   Targets ≤ 30 s and ≤ 1,024 MiB peak RSS on one core, under the deployed heap limit.
  * - largest cluster: the report step over one stored cluster of each size in LARGE_CLUSTERS, for
  *   how large a cluster a 1,024 MB function assesses (and so the `maxSnapshotMib` default).
  * - cold import: the bundled report handler (`osls package`, unzipped) imported by plain node,
- *   against its TypeScript source through tsx. Target ≤ 1 s.
+ *   with its TypeScript source through tsx beside it for reference. Target ≤ 1 s.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';

@@ -1,7 +1,8 @@
 /**
  * What every Lambda handler builds from its environment: the store on the service's bucket, the
  * fleet (its file in the bucket, else the deploy parameters), the mailer and the logger. The
- * member accounts' AWS clients are fleetClients.ts, which only discover and collect load. The handlers themselves only parse their event and call lib/service.
+ * member accounts' AWS clients are in fleetClients.ts, which only discover and collect load. The
+ * handlers themselves only parse their event and call lib/service.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { Logger } from '@aws-lambda-powertools/logger';
