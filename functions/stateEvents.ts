@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { RUN_ID_PATTERN, scheduledRunId } from '../lib/core/run/runId.js';
 
-export const scheduledEventSchema = z.strictObject({ trigger: z.literal('schedule'), scheduledTime: z.iso.datetime({ offset: true }) });
+const scheduledEventSchema = z.strictObject({ trigger: z.literal('schedule'), scheduledTime: z.iso.datetime({ offset: true }) });
 export const startEventSchema = z.union([z.strictObject({ runId: z.string().regex(RUN_ID_PATTERN) }), scheduledEventSchema]);
-export type StartEvent = z.infer<typeof startEventSchema>;
+type StartEvent = z.infer<typeof startEventSchema>;
 
 /** The run of a start event: the API's, or the one a scheduled time names. */
 export const runIdOf = (event: StartEvent): string => ('runId' in event ? event.runId : scheduledRunId(new Date(event.scheduledTime)));

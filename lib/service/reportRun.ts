@@ -64,14 +64,11 @@ export async function reportRun(request: RunRequest, assessments: readonly Clust
   const previous = await previousReport(store, scope, request.runId);
   const outputs = new ReportOutputs(report, previous && compareReports(report, previous), assessments);
 
-  const keys: string[] = [];
   const files: string[] = [];
   let pdf: Uint8Array | undefined;
   // Each file is stored before the next is rendered; only the PDF is kept, for the email.
   for await (const [name, content] of outputs.files()) {
-    const key = runKeys.file(request.runId, name);
-    await store.put(key, content, { contentType: contentTypeOf(name) });
-    keys.push(key);
+    await store.put(runKeys.file(request.runId, name), content, { contentType: contentTypeOf(name) });
     files.push(name);
     if (name === 'report.pdf') pdf = content as Uint8Array;
   }
@@ -96,7 +93,7 @@ export async function reportRun(request: RunRequest, assessments: readonly Clust
     email,
   };
   await writeJson(store, runKeys.status(request.runId), status);
-  return { status, outputs, keys };
+  return { status, outputs, keys: files.map((name) => runKeys.file(request.runId, name)) };
 }
 
 /**
