@@ -67,6 +67,8 @@ export interface ReportResult {
   readonly findings: number;
   readonly status: string;
   readonly reportMs: number;
+  /** The process's CPU time over the step: steadier than the wall clock on a shared machine. */
+  readonly cpuMs: number;
   readonly peakRssMiB: number;
 }
 
@@ -180,11 +182,13 @@ async function report(dir: string, method: ReportMethod): Promise<ReportResult> 
   }
   const deps = { store, now: () => new Date('2026-12-04T09:30:00Z'), linkTo: () => undefined, maxSnapshotBytes: 150 * MIB };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const result = method === 'naive' ? await naiveReport(store, deps) : await reportStoredRun(runId, deps);
   const reportMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   return {
     mode: 'report', method, clusters: result.status.clusters?.length ?? 0, findings: result.outputs.report.clusters.reduce((n, c) => n + c.findings.length, 0),
-    status: result.status.status, reportMs, peakRssMiB: peakRssMiB(),
+    status: result.status.status, reportMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMiB: peakRssMiB(),
   };
 }
 

@@ -12,6 +12,7 @@ import { formatTextSummary } from '../core/report/textSummary.js';
 import type { Trends } from '../core/report/trends.js';
 import { bundleYaml, isEmptyBundle, remediationFileNames } from '../core/techniques/bundle.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
+import type { ObjectBody } from '../adapters/storage/objectStore.js';
 import { renderHtml } from '../adapters/render/renderHtml.js';
 import { loadPdfFonts, renderPdf } from '../adapters/render/renderPdf.js';
 
@@ -57,7 +58,7 @@ export class ReportOutputs {
    * rendered when the caller asks for the next: a caller that stores each before asking holds one
    * file at a time, which keeps a large fleet's peak memory down.
    */
-  async *files(): AsyncGenerator<readonly [string, string | Uint8Array]> {
+  async *files(): AsyncGenerator<readonly [string, ObjectBody]> {
     // A cluster with nothing to fix gets no bundle; the others keep the names they would have anyway.
     const names = remediationFileNames(this.assessments.map((a) => a.cluster))
       .map((name, i) => (isEmptyBundle(this.assessments[i]!.bundle) ? undefined : name));
@@ -79,5 +80,5 @@ export class ReportOutputs {
   }
 }
 
-/** Pieces of text as one UTF-8 buffer, without ever joining them into one string. */
-export const utf8 = (chunks: Iterable<string>): Uint8Array => Buffer.concat(Array.from(chunks, (chunk) => Buffer.from(chunk, 'utf8')));
+/** Pieces of text as UTF-8 parts, never joined into one string or one buffer. */
+export const utf8 = (chunks: Iterable<string>): Uint8Array[] => Array.from(chunks, (chunk) => Buffer.from(chunk, 'utf8'));

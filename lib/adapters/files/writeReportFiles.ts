@@ -2,6 +2,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { ObjectBody } from '../storage/objectStore.js';
 import { describeError } from './inputFile.js';
 
 /** `2026-11-26T06-00-00Z`: the run's time, safe as a folder name on every file system. */
@@ -10,7 +11,7 @@ export function runFolderName(at: Date): string {
 }
 
 /** The files' absolute paths, in the order given. An existing folder of the same second is reused, its files replaced. */
-export async function writeReportFiles(root: string, at: Date, files: AsyncIterable<readonly [string, string | Uint8Array]>): Promise<string[]> {
+export async function writeReportFiles(root: string, at: Date, files: AsyncIterable<readonly [string, ObjectBody]>): Promise<string[]> {
   const folder = resolve(root, runFolderName(at));
   await mkdir(folder, { recursive: true });
   const paths: string[] = [];

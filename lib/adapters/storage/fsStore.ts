@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { checkKey, checkPrefix, PreconditionFailedError, type ListedObject, type ObjectStore, type PutOptions, type StoredObject } from './objectStore.js';
+import { bodyParts, checkKey, checkPrefix, PreconditionFailedError, type ListedObject, type ObjectBody, type ObjectStore, type PutOptions, type StoredObject } from './objectStore.js';
 
 /** Temporary files start with this and never show in `list`. */
 const TEMP_PREFIX = '.kubeseg-tmp-';
@@ -23,10 +23,10 @@ export class FsStore implements ObjectStore {
     this.location = `${this.root}${sep}`;
   }
 
-  async put(key: string, body: string | Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
+  async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ etag: string }> {
     const path = this.pathOf(key);
     const previous = this.writing.get(key) ?? Promise.resolve();
-    const write = previous.catch(() => undefined).then(() => this.write(path, toBytes(body), options));
+    const write = previous.catch(() => undefined).then(() => this.write(path, bodyParts(body).parts, options));
     this.writing.set(key, write);
     try {
       return await write;
@@ -40,7 +40,7 @@ export class FsStore implements ObjectStore {
       if (err.code === 'ENOENT') return undefined;
       throw err;
     });
-    return body && { body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), etag: etagOf(body) };
+    return body && { body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), etag: etagOf([body]) };
   }
 
   async list(prefix: string): Promise<ListedObject[]> {
@@ -75,14 +75,14 @@ export class FsStore implements ObjectStore {
     return join(this.root, ...checkKey(key).split('/'));
   }
 
-  private async write(path: string, body: Uint8Array, options: PutOptions): Promise<{ etag: string }> {
+  private async write(path: string, parts: readonly Uint8Array[], options: PutOptions): Promise<{ etag: string }> {
     await mkdir(dirname(path), { recursive: true });
     if (options.ifMatch !== undefined) {
       const current = await readFile(path).catch(() => undefined);
-      if (!current || etagOf(current) !== options.ifMatch) throw new PreconditionFailedError(`${path} changed since it was read`);
+      if (!current || etagOf([current]) !== options.ifMatch) throw new PreconditionFailedError(`${path} changed since it was read`);
     }
     const temp = join(dirname(path), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`);
-    await writeFile(temp, body);
+    await writeFile(temp, parts);
     try {
       if (options.ifAbsent) {
         // link() fails when the target exists: create-only, atomically, even against another process.
@@ -95,15 +95,13 @@ export class FsStore implements ObjectStore {
     } finally {
       await unlink(temp).catch(() => undefined);
     }
-    return { etag: etagOf(body) };
+    return { etag: etagOf(parts) };
   }
 }
 
-function toBytes(body: string | Uint8Array): Uint8Array {
-  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-}
-
 /** Quoted, as S3's are, so callers never tell the stores apart by their etags. */
-function etagOf(body: Uint8Array): string {
-  return `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+function etagOf(parts: readonly Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return `"${hash.digest('hex').slice(0, 32)}"`;
 }

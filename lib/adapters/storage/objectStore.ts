@@ -10,6 +10,15 @@ export interface StoredObject {
   readonly etag: string;
 }
 
+/** What `put` stores: text (as UTF-8), bytes, or a large body as its parts in order, never copied into one buffer. */
+export type ObjectBody = string | Uint8Array | readonly Uint8Array[];
+
+/** The body as byte parts, and their total length. */
+export function bodyParts(body: ObjectBody): { readonly parts: readonly Uint8Array[]; readonly bytes: number } {
+  const parts = typeof body === 'string' ? [Buffer.from(body, 'utf8')] : body instanceof Uint8Array ? [body] : body;
+  return { parts, bytes: parts.reduce((n, part) => n + part.byteLength, 0) };
+}
+
 export interface ListedObject {
   readonly key: string;
   readonly size: number;
@@ -26,7 +35,7 @@ export interface PutOptions {
 export interface ObjectStore {
   /** For messages, and followed by a key: `s3://bucket/prefix/`, or the folder's absolute path and a separator. */
   readonly location: string;
-  put(key: string, body: string | Uint8Array, options?: PutOptions): Promise<{ readonly etag: string }>;
+  put(key: string, body: ObjectBody, options?: PutOptions): Promise<{ readonly etag: string }>;
   /** Undefined when there is no such object. */
   get(key: string): Promise<StoredObject | undefined>;
   /** Every object under the prefix, sorted by key. */

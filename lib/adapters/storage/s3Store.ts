@@ -5,7 +5,8 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { checkKey, checkPrefix, PreconditionFailedError, type ListedObject, type ObjectStore, type PutOptions, type StoredObject } from './objectStore.js';
+import { Readable } from 'node:stream';
+import { bodyParts, checkKey, checkPrefix, PreconditionFailedError, type ListedObject, type ObjectBody, type ObjectStore, type PutOptions, type StoredObject } from './objectStore.js';
 
 export interface S3StoreOptions {
   readonly client: S3Client;
@@ -27,14 +28,15 @@ export class S3Store implements ObjectStore {
     this.location = `s3://${this.bucket}/${this.prefix}`;
   }
 
-  async put(key: string, body: string | Uint8Array, options: PutOptions = {}): Promise<{ etag: string }> {
-    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ etag: string }> {
+    const { parts, bytes } = bodyParts(body);
     try {
       const out = await this.client.send(new PutObjectCommand({
         Bucket: this.bucket,
         Key: this.keyOf(key),
-        Body: bytes,
-        ContentLength: bytes.byteLength,
+        // Parts are streamed in order, with the length known up front, rather than joined into one copy.
+        Body: parts.length === 1 ? parts[0] : Readable.from(parts),
+        ContentLength: bytes,
         ...(options.contentType !== undefined && { ContentType: options.contentType }),
         ...(options.ifAbsent && { IfNoneMatch: '*' }),
         ...(options.ifMatch !== undefined && { IfMatch: options.ifMatch }),

@@ -9,6 +9,9 @@ import type { JsonReport } from './jsonReport.js';
  * indent, and no string value holds a raw line break, so no cluster string can forge it.
  */
 const EMPTY_CLUSTERS = '\n  "clusters": []';
+/** A cluster stringified inside `[[cluster]]` is already indented as an item of the outline's array; these wrap it. */
+const NESTED_OPEN = '[\n  [\n    '.length;
+const NESTED_CLOSE = '\n  ]\n]'.length;
 
 export function* reportJsonChunks(report: JsonReport): Generator<string> {
   const outline = `${JSON.stringify({ ...report, clusters: [] }, null, 2)}\n`;
@@ -19,7 +22,8 @@ export function* reportJsonChunks(report: JsonReport): Generator<string> {
   const at = outline.indexOf(EMPTY_CLUSTERS);
   yield `${outline.slice(0, at)}\n  "clusters": [`;
   for (const [n, cluster] of report.clusters.entries()) {
-    yield `${n === 0 ? '' : ','}\n    ${JSON.stringify(cluster, null, 2).replaceAll('\n', '\n    ')}`;
+    const nested = JSON.stringify([[cluster]], null, 2);
+    yield `${n === 0 ? '' : ','}\n    ${nested.slice(NESTED_OPEN, nested.length - NESTED_CLOSE)}`;
   }
   yield `\n  ]${outline.slice(at + EMPTY_CLUSTERS.length)}`;
 }
