@@ -288,7 +288,7 @@ spec:
     if (!result.ok) return;
     const [finding] = result.run.findings;
     expect(finding).toMatchObject({ status: 'fail', resource: { kind: 'Deployment', namespace: 'shop', name: 'reports' } });
-    expect(finding!.message).toBe('shop/reports[Deployment] reaches IMDS → node role credentials (besides its own EKS Pod Identity role arn:aws:iam::123456789012:role/shop-reports)');
+    expect(finding!.message).toBe("shop/reports[Deployment] reaches IMDS and can take the node role's credentials (besides its own EKS Pod Identity role arn:aws:iam::123456789012:role/shop-reports)");
     expect(finding!.evidence).toContain('node group legacy: HttpTokens=optional, HttpPutResponseHopLimit=2 (launch template lt-0legacy version $Default)');
     expect(finding!.evidence).toContain('node group general: HttpTokens=required, HttpPutResponseHopLimit=1 (EKS default for AL2023_x86_64_STANDARD, no custom launch template)');
     expect(finding!.evidence).toContain('node group rocket: HttpTokens=unknown, HttpPutResponseHopLimit=unknown (EKS default for BOTTLEROCKET_ARM_64, no custom launch template; the EKS User Guide documents these defaults for AL2023 only)');

@@ -28,7 +28,7 @@ describe('report files stored piece by piece', () => {
     for (const report of [demo, hostile, empty]) {
       expect([...reportJsonChunks(report)].join('')).toBe(`${JSON.stringify(report, null, 2)}\n`);
     }
-    expect([...reportJsonChunks(demo)]).toHaveLength(demo.clusters.length + 2);
+    expect([...reportJsonChunks(demo)]).toHaveLength(2 * demo.clusters.length + 2);
   });
 
   it('findings.csv from per-cluster pieces is the one-string CSV', async () => {

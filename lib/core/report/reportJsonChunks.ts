@@ -1,5 +1,5 @@
 /**
- * `JSON.stringify(report, null, 2)` in pieces, one per cluster: a large fleet's report.json (hundreds
+ * `JSON.stringify(report, null, 2)` in pieces, two per cluster: a large fleet's report.json (hundreds
  * of MB, and twice that as a UTF-16 string once any character is not Latin-1) is never one string.
  */
 import type { JsonReport } from './jsonReport.js';
@@ -23,7 +23,9 @@ export function* reportJsonChunks(report: JsonReport): Generator<string> {
   yield `${outline.slice(0, at)}\n  "clusters": [`;
   for (const [n, cluster] of report.clusters.entries()) {
     const nested = JSON.stringify([[cluster]], null, 2);
-    yield `${n === 0 ? '' : ','}\n    ${nested.slice(NESTED_OPEN, nested.length - NESTED_CLOSE)}`;
+    yield n === 0 ? '\n    ' : ',\n    ';
+    // A piece of its own: a slice shares the stringified text, where joining it to the separator would copy it.
+    yield nested.slice(NESTED_OPEN, nested.length - NESTED_CLOSE);
   }
   yield `\n  ]${outline.slice(at + EMPTY_CLUSTERS.length)}`;
 }

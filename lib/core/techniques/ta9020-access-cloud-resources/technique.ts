@@ -56,8 +56,8 @@ function nodeRoleViaImds(ctx: CheckContext): CheckOutcome[] {
           ? `It has its own IAM role through ${role.via} and needs no instance metadata: block it.`
           : 'If it needs AWS access, give it its own least-privilege role (IRSA or EKS Pod Identity) rather than the node role.';
         const remediation = imds.remediation && retext(imds.remediation, `${advice} ${imds.remediation.text} Also require IMDSv2 with a hop limit of 1 on every node group.`);
-        return [fail(CHECK, w.ref, `${w.id} reaches IMDS → node role credentials${role ? ` (besides its own ${roleText})` : ''}`,
-          [`reaches IMDS (${IMDS_ADDRESS}:80) → node role credentials`, ...own.evidence, ...imds.evidence], remediation)];
+        return [fail(CHECK, w.ref, `${w.id} reaches IMDS and can take the node role's credentials${role ? ` (besides its own ${roleText})` : ''}`,
+          [`reaches IMDS (${IMDS_ADDRESS}:80), which hands out the node role's credentials`, ...own.evidence, ...imds.evidence], remediation)];
       }
       case 'unknown':
         return [unknown(CHECK, w.ref, `whether ${w.id} can obtain the node role's credentials from IMDS is unknown`, [...own.evidence, ...imds.evidence])];
