@@ -106,8 +106,8 @@ async function measureReport(pin: readonly string[], work: string, log: (m: stri
   log('  the next run (reads this one for its trends) ...');
   const next = await child<ReportResult>(pin, ['report', dir, 'next'], log);
   const row = (r: ReportResult | string, method: string) => (typeof r === 'string' ? [method, r]
-    : [method, String(r.clusters), String(r.findings), r.status, ms(r.reportMs), mib(r.peakRssMiB)]);
-  const table = `${formatTable(['method', 'clusters', 'findings', 'status', 'time', 'peak RSS'], [row(streamed, 'streamed'), row(naive, 'naive'), row(next, 'next run')])}\n`
+    : [method, String(r.clusters), String(r.findings), r.status, ms(r.reportMs), ms(r.cpuMs), mib(r.peakRssMiB)]);
+  const table = `${formatTable(['method', 'clusters', 'findings', 'status', 'time', 'CPU time', 'peak RSS'], [row(streamed, 'streamed'), row(naive, 'naive'), row(next, 'next run')])}\n`
     + `stored snapshots: ${seeded.totalMiB.toFixed(0)} MiB of JSON, the largest ${seeded.largestSnapshotMiB.toFixed(2)} MiB`
     + (typeof naive === 'string' || typeof streamed === 'string' ? '' : `\nnaive / streamed: peak RSS ${(naive.peakRssMiB / streamed.peakRssMiB).toFixed(2)}×, time ${(naive.reportMs / streamed.reportMs).toFixed(2)}×`);
   if (typeof streamed === 'string') return { title, table, targets: [['report step', streamed, 'FAILED']], failed: true };

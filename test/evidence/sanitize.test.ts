@@ -327,3 +327,56 @@ describe('looksLikeCredential', () => {
     expect(looksLikeCredential('DATABASE_URL', 'postgresql://db:5432/app')).toBe(false);
   });
 });
+
+describe('sanitizeObject: credentials by form', () => {
+  const GITHUB = `ghp_${'aB3d'.repeat(9)}`;
+  const AWS_KEY = `AKIA${'Q7ZX'.repeat(4)}`;
+  const deployment = (): Json => ({
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: 'd', namespace: 'ns', annotations: { 'ci.example/token': GITHUB, owner: 'team-a', note: 'rotate the API key monthly' } },
+    spec: {
+      template: {
+        metadata: { annotations: { 'vault.example/hook': `https://hooks.slack.com/services/T0123ABCD/B0456EFGH/${'aZ09'.repeat(6)}` } },
+        spec: {
+          containers: [{
+            name: 'app', image: 'app',
+            command: ['/bin/sync', `--key=${AWS_KEY}`],
+            args: ['--verbose', 'postgresql://app:s3cret@db/app', '--token-file=/run/token'],
+            env: [{ name: 'UPSTREAM', value: GITHUB }, { name: 'JWT_AUDIENCE', value: 'shop' }, { name: 'DB_PASSWORD', value: 'plain' }],
+          }],
+        },
+      },
+    },
+  });
+
+  it('records the form of env values, command words and arguments by position, never the value', () => {
+    const out = sanitizeObject(deployment()) as Json;
+    const c = sanitizedContainer(deployment(), ['spec', 'template', 'spec', 'containers']);
+    expect(c.env).toEqual([
+      { name: 'UPSTREAM', literal: true, credentialLike: true, credentialForm: 'github-token' },
+      { name: 'JWT_AUDIENCE', literal: true, credentialLike: false },
+      { name: 'DB_PASSWORD', literal: true, credentialLike: true },
+    ]);
+    expect(c.credentialArgs).toEqual([{ key: 'command[1]', form: 'aws-access-key-id' }, { key: 'args[1]', form: 'url-with-password' }]);
+    expect(JSON.stringify(out)).not.toContain(GITHUB);
+    expect(JSON.stringify(out)).not.toMatch(/AKIA|s3cret|hooks\.slack/);
+  });
+
+  it('drops annotations whose value has a credential\'s form, object and pod template alike, and records their keys', () => {
+    const out = sanitizeObject(deployment()) as unknown as Json & { metadata: Json; spec: { template: Json & { metadata: Json } } };
+    expect(out.metadata.annotations).toEqual({ owner: 'team-a', note: 'rotate the API key monthly' });
+    expect(out.credentialAnnotations).toEqual([{ key: 'ci.example/token', form: 'github-token' }]);
+    expect(out.spec.template.metadata.annotations).toEqual({});
+    expect(out.spec.template.credentialAnnotations).toEqual([{ key: 'vault.example/hook', form: 'slack-webhook' }]);
+  });
+
+  it('records the forms of a ConfigMap\'s values by key, and counts them as credential keys whatever the key', () => {
+    const out = sanitizeObject({
+      kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'ns' },
+      data: { 'settings.ini': `[aws]\naccess_key = ${AWS_KEY}\n`, 'use-jwt': 'true', 'tls.key': '-----BEGIN EC PRIVATE KEY-----\nMHc=' },
+    }) as Json;
+    expect(out.credentialKeys).toEqual(['settings.ini', 'tls.key']);
+    expect(out.credentialForms).toEqual([{ key: 'settings.ini', form: 'aws-access-key-id' }, { key: 'tls.key', form: 'private-key' }]);
+    expect(JSON.stringify(out)).not.toMatch(/AKIA|BEGIN/);
+  });
+});

@@ -47,6 +47,19 @@ describe('scoreTechnique', () => {
     expect(s).toMatchObject({ status: 'fail', exposed: 1, assessed: 3, unknown: 0, score: 67, coverage: 1, weight: 5 });
   });
 
+  it('scores a failing low-severity (hygiene) finding as a pass, and a subject with a worse failure as exposed', () => {
+    // Prepare: a passes one check and fails a low one; b fails a low one and a high one; c fails only a low one
+    const low = (name: string): Finding => ({ ...finding(T.id, deployment(name), 'fail', 'hygiene'), severity: 'low' });
+    const fs = [...findings(T.id, { a: 'pass', b: 'fail' }), low('a'), low('b'), low('c')];
+
+    // Act
+    const s = scoreTechnique(T, fs);
+
+    // Assess
+    expect(s).toMatchObject({ status: 'fail', exposed: 1, assessed: 3, unknown: 0, score: 67 });
+    expect(scoreTechnique(T, [low('a')])).toMatchObject({ status: 'pass', exposed: 0, assessed: 1, score: 100 });
+  });
+
   it('leaves unknown subjects out of the score and lowers the coverage instead', () => {
     // Prepare: 1 exposed, 1 passing, 2 unknown
     const fs = findings(T.id, { a: 'fail', b: 'pass', c: 'unknown', d: 'unknown' });

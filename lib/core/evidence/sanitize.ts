@@ -1,9 +1,12 @@
 /**
  * Removes secret and configuration values from Kubernetes objects before they enter a snapshot.
  * What stays is what a check needs: ConfigMap keys (never values), environment variable
- * names with where their value comes from, and whether a literal value sits under a key that looks
- * like a credential. Applied by every evidence source, so no value can reach any output.
+ * names with where their value comes from, whether a literal value sits under a key that looks
+ * like a credential, and the name of the credential form a value has (credentialForms.ts): in env
+ * values, ConfigMap data, container commands and arguments, and annotations (whose matching values
+ * are dropped). Applied by every evidence source, so no value can reach any output.
  */
+import { credentialFormOf } from './credentialForms.js';
 import { EVIDENCE_KINDS, type KubeObject } from './snapshot.js';
 
 /** Every kind an evidence step collects. */
@@ -18,8 +21,6 @@ const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'secret',
 const CREDENTIAL_PAIRS = new Set(['api key', 'access key', 'secret key', 'private key', 'auth key', 'client secret', 'connection string', 'conn string']);
 /** A last word that makes the key name a pointer to a credential, not one: `DB_PASSWORD_FILE`, `SECRET_NAME`. */
 const REFERENCE_WORDS = new Set(['file', 'path', 'name', 'dir', 'ref', 'location', 'length', 'ttl', 'enabled', 'id']);
-/** A URL with a password in it, e.g. `postgresql://app:…@db:5432/app`. */
-const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
 /** Values that are settings, not secrets: `server-tokens: "false"`. */
 const SETTING_VALUE = /^(true|false|yes|no|on|off|\d+)$/i;
 
@@ -29,10 +30,25 @@ const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration']
 /** A flag with no value, or a boolean or numeric value: safe to keep (the CNI checks read these). */
 const HARMLESS_ARG = /^--?[A-Za-z0-9][A-Za-z0-9._-]*(=(true|false|\d+))?$/;
 
-/** Whether a literal value under this key name is likely a credential. The value never leaves here. */
+/** Whether a literal value under this key name is likely a credential, by its name or its form. The value never leaves here. */
 export function looksLikeCredential(name: string, value: string): boolean {
   if (value.trim() === '' || SETTING_VALUE.test(value.trim())) return false;
-  return URL_WITH_PASSWORD.test(value) || isCredentialName(name);
+  return credentialFormOf(value) !== undefined || isCredentialName(name);
+}
+
+/** Where a credential form was found, by key (never the value): `{ key: 'GITHUB_TOKEN', form: 'github-token' }`. */
+interface FormAt {
+  readonly key: string;
+  readonly form: string;
+}
+
+function formsIn(entries: Iterable<readonly [string, unknown]>): FormAt[] {
+  const found: FormAt[] = [];
+  for (const [key, value] of entries) {
+    const form = typeof value === 'string' ? credentialFormOf(value) : undefined;
+    if (form) found.push({ key, form: form.name });
+  }
+  return found;
 }
 
 /** Whether a key or flag name says it holds a credential (`DB_PASSWORD`, `apiKey`), whatever the value. */
@@ -60,11 +76,14 @@ export function sanitizeObject(object: Json): KubeObject {
     ? { ...object, metadata: sanitizeMetadata(object.metadata) }
     : { apiVersion: object.apiVersion, kind, metadata: sanitizeMetadata(object.metadata) };
   delete out.status;
+  const annotationForms = credentialAnnotations(object.metadata);
+  if (annotationForms.length > 0) out.credentialAnnotations = annotationForms;
   if (kind === 'ConfigMap') {
     delete out.data;
     delete out.binaryData;
     out.dataKeys = keysOf(object.data, object.binaryData);
     out.credentialKeys = literalCredentialKeys(object.data);
+    out.credentialForms = isMap(object.data) ? formsIn(Object.entries(object.data)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) : [];
   } else if (kind === 'Node') {
     const status = isMap(object.status) ? object.status : {};
     out.status = { addresses: Array.isArray(status.addresses) ? status.addresses : [] }; // the kubelet check's targets
@@ -73,15 +92,22 @@ export function sanitizeObject(object: Json): KubeObject {
   return out as KubeObject;
 }
 
+/** Annotations are kept for the checks that read them, except those whose value has a credential's form. */
 function sanitizeMetadata(raw: unknown): Json {
   const metadata = isMap(raw) ? { ...raw } : {};
   delete metadata.managedFields;
   if (isMap(metadata.annotations)) {
     const annotations = { ...metadata.annotations };
     for (const a of DROPPED_ANNOTATIONS) delete annotations[a];
+    for (const { key } of credentialAnnotations(raw)) delete annotations[key];
     metadata.annotations = annotations;
   }
   return metadata;
+}
+
+function credentialAnnotations(metadata: unknown): FormAt[] {
+  const annotations = isMap(metadata) && isMap(metadata.annotations) ? metadata.annotations : {};
+  return formsIn(Object.entries(annotations).filter(([key]) => !DROPPED_ANNOTATIONS.includes(key)));
 }
 
 function keysOf(...maps: unknown[]): string[] {
@@ -112,10 +138,12 @@ function sanitizePodSpecs(spec: Json, kind: string): Json {
 }
 
 function sanitizeTemplate(template: Json): Json {
+  const forms = credentialAnnotations(template.metadata);
   return {
     ...template,
     ...(isMap(template.metadata) && { metadata: sanitizeMetadata(template.metadata) }),
     ...(isMap(template.spec) && { spec: sanitizePodSpec(template.spec) }),
+    ...(forms.length > 0 && { credentialAnnotations: forms }),
   };
 }
 
@@ -128,11 +156,14 @@ function sanitizePodSpec(spec: Json): Json {
 }
 
 /**
- * Environment values become `{ name, literal: true, credentialLike }` or keep their `valueFrom`
- * reference; commands, probes and hooks go, and arguments too, except harmless flags.
+ * Environment values become `{ name, literal: true, credentialLike, credentialForm? }` or keep their
+ * `valueFrom` reference; commands, probes and hooks go, and arguments too, except harmless flags.
+ * A command word or argument with a credential's form is recorded as `credentialArgs` by position.
  */
 function sanitizeContainer(container: Json): Json {
   const out = { ...container };
+  const argForms = [...positionedForms('command', container.command), ...positionedForms('args', container.args)];
+  if (argForms.length > 0) out.credentialArgs = argForms;
   delete out.command;
   // Probes and lifecycle hooks run commands and send headers that may hold credentials; no check reads them.
   for (const field of ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle']) delete out[field];
@@ -142,9 +173,15 @@ function sanitizeContainer(container: Json): Json {
       if (!isMap(e)) return e;
       const name = String(e.name ?? '');
       if (e.valueFrom !== undefined) return { name, valueFrom: e.valueFrom };
-      const literal = typeof e.value === 'string' && e.value !== '';
-      return literal ? { name, literal: true, credentialLike: looksLikeCredential(name, e.value as string) } : { name };
+      if (typeof e.value !== 'string' || e.value === '') return { name };
+      const form = credentialFormOf(e.value);
+      return { name, literal: true, credentialLike: looksLikeCredential(name, e.value), ...(form && { credentialForm: form.name }) };
     });
   }
   return out;
+}
+
+/** `command[2]`, `args[0]`: where in the container's command line a credential's form sits. */
+function positionedForms(field: 'command' | 'args', words: unknown): FormAt[] {
+  return Array.isArray(words) ? formsIn(words.map((word, i) => [`${field}[${i}]`, word] as const)) : [];
 }

@@ -37,13 +37,17 @@ export interface CheckOutcome {
   readonly remediation?: Remediation;
   /** Evidence kinds whose absence made this unknown, for the collection log. */
   readonly missing?: readonly EvidenceKind[];
+  /** A check that is milder than its technique says so here; otherwise the technique's severity applies. */
+  readonly severity?: Severity;
 }
 
-/** What a score reads of a finding: which technique judged which resource, and how. */
+/** What a score reads of a finding: which technique judged which resource, and how (and how badly). */
 export interface Verdict {
   readonly technique: string;
   readonly resource: ResourceRef;
   readonly status: FindingStatus;
+  /** A low-severity failure is scored as a pass (see SCORING_FORMULA). */
+  readonly severity?: Severity;
 }
 
 export interface Finding extends CheckOutcome, Verdict {

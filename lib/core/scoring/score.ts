@@ -7,7 +7,8 @@ import type { TechniqueMeta } from '../techniques/types.js';
 
 export const SCORING_FORMULA: readonly string[] = [
   'Subject: a resource a technique\'s checks judged (usually a workload). It is exposed when any of its findings fails, '
-    + 'assessed when it is exposed or has a passing finding and no unknown one, and unknown otherwise.',
+    + 'assessed when it is exposed or has a passing finding and no unknown one, and unknown otherwise. A failing '
+    + 'low-severity finding (hygiene, such as a Secret passed as an environment variable) is listed but scored as a pass.',
   'Technique: exposure = exposed / assessed; score = round(100 × (1 − exposure)); coverage = assessed / (assessed + unknown). '
     + 'Nothing assessed: no score (–), never 100.',
   'Cluster: score = Σ weight × score / Σ weight over techniques with a score; coverage = Σ weight × coverage / Σ weight '
@@ -56,7 +57,7 @@ export function scoreTechnique(meta: TechniqueMeta, findings: readonly Verdict[]
     if (f.technique !== meta.id) continue;
     const key = `${f.resource.kind}|${f.resource.namespace}|${f.resource.name}`;
     const statuses = bySubject.get(key) ?? new Set();
-    statuses.add(f.status);
+    statuses.add(f.status === 'fail' && f.severity === 'low' ? 'pass' : f.status);
     bySubject.set(key, statuses);
   }
   let exposed = 0;

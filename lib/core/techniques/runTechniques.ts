@@ -39,8 +39,8 @@ export function runTechniques(snapshot: EvidenceSnapshot, techniques: readonly T
 }
 
 /**
- * Only what scores read (technique, resource, status) of the checks' outcomes: the what-if needs no
- * ids, severities or YAML. `judged` limits the workloads each technique judges (other subjects are
+ * Only what scores read (technique, resource, status, severity) of the checks' outcomes: the what-if
+ * needs no ids, messages or YAML. `judged` limits the workloads each technique judges (other subjects are
  * all judged). Undefined when the analysis is refused.
  */
 export function techniqueVerdicts(
@@ -49,7 +49,7 @@ export function techniqueVerdicts(
 ): Verdict[] | undefined {
   const context = prepare(snapshot, new DiagnosticList(), prepared);
   return context && techniques.flatMap((t) => context.judgeOnly((w) => judged(t.meta.id, w), () => outcomesOf(context, t))
-    .map((o) => ({ technique: t.meta.id, resource: o.resource, status: o.status })));
+    .map((o) => ({ technique: t.meta.id, resource: o.resource, status: o.status, severity: o.severity ?? t.meta.severity })));
 }
 
 function prepare(snapshot: EvidenceSnapshot, diagnostics: DiagnosticList, prepared: PreparedRun | undefined): CheckContext | undefined {
@@ -93,7 +93,7 @@ class StringPool {
 /** Listed field by field rather than spread: thousands of findings, one object shape. */
 function toFinding(o: CheckOutcome, t: Technique, evidence: StringPool): Finding {
   return {
-    id: findingId(t.meta.id, o.check, o.resource), technique: t.meta.id, severity: t.meta.severity,
+    id: findingId(t.meta.id, o.check, o.resource), technique: t.meta.id, severity: o.severity ?? t.meta.severity,
     check: o.check, resource: o.resource, status: o.status, message: o.message, evidence: evidence.lines(o.evidence),
     ...(o.remediation && { remediation: o.remediation }), ...(o.missing && { missing: o.missing }),
   };
