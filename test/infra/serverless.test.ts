@@ -167,7 +167,7 @@ describe('the packaged report function', () => {
   });
   afterAll(() => s3.close());
 
-  it('runs from its zip with no node_modules: the stored run is scored, rendered (HTML, PDF) and recorded', async () => {
+  it('runs from its zip with no node_modules, started through its exec wrapper: the stored run is scored, rendered (HTML, PDF) and recorded', async () => {
     // Prepare: a run of one demo cluster, as discover and collect would have stored it.
     const runId = '2026-12-04T10-00-00-000Z-bundled1';
     const [snapshot] = await loadSnapshots([join(DEMO_FLEET, 'payments-prod')], 'demo', new DiagnosticList());
@@ -179,10 +179,13 @@ describe('the packaged report function', () => {
     const bundle = join(work, 'bundle');
     await run('unzip', ['-q', join(work, 'iam', 'report.zip'), '-d', bundle]);
     const main = join(bundle, 'invoke.mjs');
-    writeFileSync(main, `import { handler } from './functions/report.mjs';\nconsole.log(JSON.stringify(await handler({ runId: '${runId}' })));\n`);
+    writeFileSync(main, `import { handler } from './functions/report.mjs';\nconsole.log(JSON.stringify(process.execArgv));\n`
+      + `console.log(JSON.stringify(await handler({ runId: '${runId}' })));\n`);
 
-    // Act
-    const { stdout } = await run(process.execPath, [main], {
+    // Act: started through the exec wrapper the function's environment names, as Lambda starts it.
+    const wrapper = (templates.iam.Resources.ReportLambdaFunction!.Properties.Environment.Variables as Record<string, string>).AWS_LAMBDA_EXEC_WRAPPER!;
+    expect(wrapper).toBe('/var/task/functions/v8-flags.sh');
+    const { stdout } = await run(join(bundle, wrapper.replace('/var/task/', '')), [process.execPath, main], {
       cwd: bundle, timeout: 60_000,
       env: {
         PATH: process.env.PATH, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', BUCKET: s3.bucket,
@@ -191,7 +194,9 @@ describe('the packaged report function', () => {
     });
 
     // Assess
-    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ runId, status: 'done' });
+    const [execArgv, result] = stdout.trim().split('\n').slice(-2).map((line) => JSON.parse(line) as unknown);
+    expect(execArgv).toEqual(['--single-threaded-gc']);
+    expect(result).toEqual({ runId, status: 'done' });
     const object = async (key: string) => Buffer.from(await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body!.transformToByteArray());
     const pdf = await object(`runs/${runId}/report.pdf`);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
