@@ -266,7 +266,7 @@ async function main(): Promise<void> {
   const render = values['skip-render'] ? undefined : await runRenderBenchmark(pin, seed, repeat, log);
   const collect = values['skip-collect'] ? undefined
     : await runCollectBenchmark(pin, { seed, ...(collectConcurrency !== undefined && { concurrency: collectConcurrency }) }, log);
-  const service = values['skip-service'] ? undefined : await runServiceBenchmark(pin, log);
+  const service = values['skip-service'] ? undefined : await runServiceBenchmark(pin, log, repeat);
   let oracleRun: OracleRun | undefined;
   let oracleSkipped = '';
   if (values['skip-oracle']) oracleSkipped = 'skipped (--skip-oracle)';

@@ -3,10 +3,10 @@
  * `lib/core/techniques/<technique>/cases/<case>/` holds `input/` (manifests, optionally
  * kubeseg-cloud.yaml) and `expected.json`:
  *   { "technique": "MS-TA9033",
- *     "findings": [{ "check": "...", "resource": "Deployment ns/name", "status": "fail" }],
+ *     "findings": [{ "check": "...", "resource": "Deployment ns/name", "status": "fail", "severity": "low" }],
  *     "evidenceIncludes": ["text that some finding's evidence must contain"],
  *     "remediationIncludes": ["text that some remediation YAML must contain"] }
- * The technique's findings must be exactly the listed ones.
+ * The technique's findings must be exactly the listed ones; a listed severity (optional) must match too.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ import { runTechniques } from '../../lib/core/techniques/runTechniques.js';
 
 interface Expected {
   technique: string;
-  findings: { check: string; resource: string; status: string }[];
+  findings: { check: string; resource: string; status: string; severity?: string }[];
   evidenceIncludes?: string[];
   remediationIncludes?: string[];
 }
@@ -50,10 +50,16 @@ describe('technique fixture cases', () => {
     // Assess
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const actual = result.run.findings.map((f) => ({ check: f.check, resource: resourceText(f.resource), status: f.status }));
+    const listed = (f: { check: string; resource: string; status: string; severity?: string }, severity: string) =>
+      ({ check: f.check, resource: f.resource, status: f.status, ...(f.severity !== undefined && { severity }) });
+    const actual = result.run.findings.map((f) => {
+      const shown = { check: f.check, resource: resourceText(f.resource), status: f.status };
+      const wanted = expected.findings.find((e) => e.check === shown.check && e.resource === shown.resource && e.status === shown.status);
+      return wanted ? listed(wanted, f.severity) : shown;
+    });
     const order = (a: { resource: string; check: string }, b: { resource: string; check: string }): number =>
       `${a.resource}|${a.check}`.localeCompare(`${b.resource}|${b.check}`);
-    expect(actual.sort(order)).toEqual([...expected.findings].sort(order));
+    expect(actual.sort(order)).toEqual(expected.findings.map((e) => listed(e, e.severity ?? '')).sort(order));
     const evidence = result.run.findings.flatMap((f) => [f.message, ...f.evidence]).join('\n');
     for (const text of expected.evidenceIncludes ?? []) expect(evidence).toContain(text);
     const yaml = result.run.findings.map((f) => f.remediation?.yaml ?? '').join('\n');

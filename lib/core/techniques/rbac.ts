@@ -260,6 +260,19 @@ export class RbacIndex {
       .filter((g) => ruleAllows(g.rule, verb, target));
   }
 
+  /**
+   * The grants of bindings that name a matching subject themselves, with no group membership
+   * worked out: for identities outside the usual groups, such as anonymous requests.
+   */
+  grantsNaming(match: (s: RbacSubject) => boolean): Grant[] {
+    return this.bound.filter((b) => match(b.subject)).flatMap(grantsOf);
+  }
+
+  /** {@link grantsNaming}'s bindings to roles the snapshot does not hold. */
+  unresolvedNaming(match: (s: RbacSubject) => boolean): UnresolvedBinding[] {
+    return this.unresolved().filter((u) => match(u.subject));
+  }
+
   /** Bindings of a subject (or of its groups) to roles the snapshot does not hold. */
   unresolvedFor(subject: RbacSubject): UnresolvedBinding[] {
     const who = normalizeSubject(subject);

@@ -13,6 +13,7 @@ import { judgeNeededPath } from '../limitEgress.js';
 import { apiServerNeed } from '../needs.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, type WorkloadInfo } from '../workloads.js';
+import { anonymousAccess } from './anonymousAccess.js';
 import { type Json, mapsIn } from '../json.js';
 
 const CHECK = 'api-server-reachable-with-token';
@@ -37,9 +38,12 @@ export const technique: Technique = {
       + '(automountServiceAccountToken not false on the pod spec nor on its ServiceAccount, or a projected token volume). '
       + 'A workload that mounts no token passes whatever the network allows; when the token is mounted and the API server '
       + 'address is unknown the result is unknown. A workload whose own ServiceAccount holds RBAC permissions calls the API server by design: '
-      + 'it passes when an enforced egress policy limits the rest of its egress and fails when nothing does. Node agents (host-network DaemonSets in kube-system) are not assessed.',
+      + 'it passes when an enforced egress policy limits the rest of its egress and fails when nothing does. Node agents (host-network DaemonSets in kube-system) are not assessed. '
+      + 'Anonymous access: every RoleBinding or ClusterRoleBinding that grants anything to the user system:anonymous or the group '
+      + 'system:unauthenticated fails, with a severity that follows what it grants (the default discovery bindings are low, reading '
+      + 'objects high, Secrets, writes or wildcards critical); with no such binding the cluster passes, and unknown RBAC is unknown.',
   },
-  checks: [apiServerWithToken],
+  checks: [apiServerWithToken, anonymousAccess],
 };
 
 function apiServerWithToken(ctx: CheckContext): CheckOutcome[] {

@@ -13,6 +13,7 @@ import { judgeNeededPath } from '../limitEgress.js';
 import { kubeletNeed } from '../needs.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, hostNetworkFailure } from '../workloads.js';
+import { nodesProxy } from './nodesProxy.js';
 
 const CHECK = 'kubelet-reachable';
 
@@ -38,9 +39,11 @@ export const technique: Technique = {
       + '(IPv4) and fails a workload whose egress can open a connection to any of them on 10250 or 10255; it checks the network '
       + 'path, not whether the kubelet listens on 10255. Pods on the host network reach their own node\'s kubelet whatever '
       + 'the policies say. A scraper whose own ServiceAccount may get nodes/metrics, nodes/stats or nodes/proxy reads the kubelet '
-      + 'by design: it fails only when nothing limits the rest of its egress. Node agents (host-network DaemonSets in kube-system) are not assessed.',
+      + 'by design: it fails only when nothing limits the rest of its egress. Node agents (host-network DaemonSets in kube-system) are not assessed. '
+      + 'RBAC: every ServiceAccount, User and Group but the control plane that a ClusterRoleBinding grants nodes/proxy (the kubelet API '
+      + 'through the API server) fails, critical with create (commands in any pod) and high with get; unknown RBAC is unknown.',
   },
-  checks: [kubeletReachable],
+  checks: [kubeletReachable, nodesProxy],
 };
 
 function kubeletReachable(ctx: CheckContext): CheckOutcome[] {

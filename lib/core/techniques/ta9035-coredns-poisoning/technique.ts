@@ -3,11 +3,12 @@
  * kube-system/coredns: whoever may change it can rewrite or forward the cluster's names and take
  * the network identity of any service. Mitigated by least-privilege RBAC on that ConfigMap.
  */
-import { fail, pass, unknown, type CheckOutcome, type ResourceRef } from '../../findings/finding.js';
+import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
 import { CLOUD_STEPS } from '../../evidence/snapshot.js';
-import { accessEntryMembers, cloudStep, clusterAdminEntries, stepProblem } from '../cloudFacts.js';
+import { cloudStep, clusterAdminEntries, stepProblem } from '../cloudFacts.js';
 import type { CheckContext } from '../context.js';
-import { bindingText, RbacIndex, subjectText, type RbacSubject } from '../rbac.js';
+import { bindingText, RbacIndex, subjectText } from '../rbac.js';
+import { groupBySubject, groupMembers, isControlPlane, resourceOfSubject, subjectKey } from '../rbacSubjects.js';
 import type { Technique } from '../types.js';
 
 const CHECK = 'coredns-configmap-writers';
@@ -16,19 +17,6 @@ const COREDNS = { apiGroup: '', resource: 'configmaps', namespace: 'kube-system'
 const COREDNS_TEXT = 'ConfigMap kube-system/coredns';
 /** `*` is matched by the rule matcher; these are the verbs that change an existing object. */
 const WRITE_VERBS = ['update', 'patch'];
-
-/**
- * Identities that are the control plane or the managed platform, not something an attacker gets from
- * a pod: excluded from findings and named in the pass evidence instead.
- */
-const SYSTEM_WRITERS = {
-  groups: ['system:masters'],
-  users: ['system:kube-controller-manager'],
-  /** EKS's own users (eks:addon-manager updates the CoreDNS add-on's ConfigMap). */
-  userPrefixes: ['eks:'],
-  /** kube-system ServiceAccounts of built-in controllers, bound to the bootstrap `system:controller:*` ClusterRoles. */
-  controllerRolePrefix: 'system:controller:',
-} as const;
 
 export const technique: Technique = {
   meta: {
@@ -45,8 +33,8 @@ export const technique: Technique = {
     description: 'An attacker who may change the ConfigMap kube-system/coredns rewrites the Corefile and so the cluster\'s DNS. '
       + 'kubeseg asks RBAC who may update or patch that ConfigMap (verbs and resources with *, resourceNames, RoleBindings in '
       + 'kube-system and ClusterRoleBindings; built-in cluster-admin/admin/edit approximated when absent) and fails every '
-      + 'ServiceAccount, User and Group that may, except the control plane and the managed platform (group system:masters, '
-      + 'user system:kube-controller-manager, users eks:*, kube-system controllers bound to system:controller:* roles). '
+      + 'ServiceAccount, User and Group that may, except the control plane and the managed platform (groups system:masters and '
+      + 'system:nodes, the control plane\'s own users, users eks:*, kube-system controllers bound to system:controller:* roles). '
       + 'IAM principals with a cluster-admin EKS access policy (AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy at cluster scope) '
       + 'are the cluster administrators, like system:masters: named in the pass evidence, not failed; an access entry that puts a '
       + 'principal in a group that may change the ConfigMap is named in that group\'s finding. '
@@ -59,21 +47,21 @@ export const technique: Technique = {
 function coreDnsWriters(ctx: CheckContext): CheckOutcome[] {
   const rbac = RbacIndex.fromObjects(ctx.snapshot.objects);
   const grants = WRITE_VERBS.flatMap((verb) => rbac.whoCan(verb, COREDNS));
-  const system = grants.filter((g) => isSystemWriter(g.subject, g.role.name));
+  const system = grants.filter((g) => isControlPlane(g.subject, g.role.name));
   const bySubject = groupBySubject(grants.filter((g) => !system.includes(g)));
   const failures = [...bySubject.values()].map(({ subject, grants: own }) => {
     const bindings = [...new Set(own.map((g) => bindingText(g.binding)))];
-    return fail(CHECK, resourceOf(subject), `${subjectText(subject)} may change ${COREDNS_TEXT} and so poison the cluster's DNS`,
+    return fail(CHECK, resourceOfSubject(subject), `${subjectText(subject)} may change ${COREDNS_TEXT} and so poison the cluster's DNS`,
       [...new Set(own.map((g) => g.evidence)), ...groupMembers(ctx, subject)], {
         text: `Remove update and patch on ${COREDNS_TEXT} from ${subjectText(subject)}: delete or narrow ${bindings.join(', ')}. `
           + 'Grant ConfigMap writes in kube-system only to the components that own them, in Roles with resourceNames that do not '
           + 'include coredns, and bind broad roles (cluster-admin, admin, edit) to people through short-lived access, not to workloads.',
       });
   });
-  const unresolved = rbac.unresolvedIn('kube-system').filter((u) => !isSystemWriter(u.subject, u.roleRef.name));
+  const unresolved = rbac.unresolvedIn('kube-system').filter((u) => !isControlPlane(u.subject, u.roleRef.name));
   const unknowns = [...groupBySubject(unresolved).values()]
     .filter(({ subject }) => !bySubject.has(subjectKey(subject)))
-    .map(({ subject, grants: bindings }) => unknown(CHECK, resourceOf(subject),
+    .map(({ subject, grants: bindings }) => unknown(CHECK, resourceOfSubject(subject),
       `whether ${subjectText(subject)} may change ${COREDNS_TEXT} is unknown`, bindings.map((b) => b.evidence)));
   if (failures.length > 0 || unknowns.length > 0) return [...failures, ...unknowns];
   const evidence = system.length > 0
@@ -82,13 +70,6 @@ function coreDnsWriters(ctx: CheckContext): CheckOutcome[] {
   const admins = accessPolicyWriters(ctx);
   return [pass(CHECK, { kind: 'ConfigMap', namespace: 'kube-system', name: 'coredns' },
     `only the control plane${admins.some((a) => a.startsWith('cluster administrator')) ? ' and cluster administrators' : ''} may change ${COREDNS_TEXT}`, [...evidence, ...admins])];
-}
-
-/** IAM principals that EKS access entries put in a group which may change the ConfigMap. */
-function groupMembers(ctx: CheckContext, subject: RbacSubject): string[] {
-  if (subject.kind !== 'Group') return [];
-  const members = accessEntryMembers(ctx.snapshot, subject.name);
-  return members.length === 0 ? [] : [`EKS access entries put ${members.join(', ')} in Group ${subject.name}`];
 }
 
 /**
@@ -106,33 +87,4 @@ function accessPolicyWriters(ctx: CheckContext): string[] {
   const problem = stepProblem(cloudStep(ctx.snapshot, CLOUD_STEPS.accessEntries.step));
   const unread = problem ? [`EKS access entries could not be read (${problem}): cluster administrators outside RBAC are unknown`] : [];
   return [...admins, ...awsAuth, ...unread];
-}
-
-function isSystemWriter(subject: RbacSubject, roleName: string): boolean {
-  switch (subject.kind) {
-    case 'Group':
-      return (SYSTEM_WRITERS.groups as readonly string[]).includes(subject.name);
-    case 'User':
-      return (SYSTEM_WRITERS.users as readonly string[]).includes(subject.name) || SYSTEM_WRITERS.userPrefixes.some((p) => subject.name.startsWith(p));
-    case 'ServiceAccount':
-      return subject.namespace === 'kube-system' && roleName.startsWith(SYSTEM_WRITERS.controllerRolePrefix);
-  }
-}
-
-/** A ServiceAccount is a namespaced object; Users and Groups are cluster-wide names. */
-function resourceOf(s: RbacSubject): ResourceRef {
-  return s.kind === 'ServiceAccount' ? { kind: s.kind, namespace: s.namespace ?? 'default', name: s.name } : { kind: s.kind, namespace: null, name: s.name };
-}
-
-const subjectKey = (s: RbacSubject): string => `${s.kind}|${s.namespace ?? ''}|${s.name}`;
-
-function groupBySubject<T extends { readonly subject: RbacSubject }>(items: readonly T[]): Map<string, { subject: RbacSubject; grants: T[] }> {
-  const out = new Map<string, { subject: RbacSubject; grants: T[] }>();
-  for (const item of items) {
-    const key = subjectKey(item.subject);
-    const entry = out.get(key) ?? { subject: item.subject, grants: [] };
-    entry.grants.push(item);
-    out.set(key, entry);
-  }
-  return out;
 }
