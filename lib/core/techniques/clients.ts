@@ -17,7 +17,7 @@ import { ingressControllerNeed } from './needs.js';
 import { podSelectorOf } from './remediation.js';
 import { selectingServices } from './services.js';
 import { findInterfaces } from './sensitiveInterfaces.js';
-import { SENSITIVE_INTERFACES } from './ta9005-exposed-sensitive-interfaces/technique.js';
+import { SENSITIVE_INTERFACES } from './ta9005-exposed-sensitive-interfaces/interfaces.js';
 import type { KubeObject } from '../evidence/snapshot.js';
 import { parseCidr } from '../netpol/ipv4.js';
 import { isPortName } from '../netpol/parse/networkPolicy.js';

@@ -8,38 +8,13 @@ import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.j
 import type { KubeObject } from '../../evidence/snapshot.js';
 import type { CheckContext, NetworkAnswer } from '../context.js';
 import { restrictIngressTo, retext } from '../remediation.js';
-import { findInterfaces, recognised, type InterfaceMatch, type InterfaceSignature } from '../sensitiveInterfaces.js';
-import { DASHBOARD } from '../ta9032-kubernetes-dashboard/technique.js';
-import { TILLER } from '../tiller-endpoint/technique.js';
+import { findInterfaces, recognised, type InterfaceMatch } from '../sensitiveInterfaces.js';
+import { SENSITIVE_INTERFACES } from './interfaces.js';
 import type { Technique } from '../types.js';
 import { apiServerTargets } from '../addressTargets.js';
 import { selectingServices } from '../services.js';
 import { isHostNetwork } from '../workloads.js';
 import { at, mapAt, mapsIn, stringAt } from '../json.js';
-
-/**
- * The interfaces kubeseg recognises, first match wins. Images are substrings of the image reference;
- * they and the labels are chosen not to match sidecars or agents (Consul's dataplane, Argo CD's repo
- * server, the Prometheus operator, node exporters labelled `app: prometheus` by older charts).
- */
-export const SENSITIVE_INTERFACES: readonly InterfaceSignature[] = [
-  DASHBOARD,
-  TILLER,
-  { name: 'Jupyter', images: ['jupyter'], labels: [{ app: 'jupyterhub' }, { 'app.kubernetes.io/name': 'jupyterhub' }], ports: [8888, 8000], declaredPorts: true },
-  { name: 'Argo Workflows server', images: ['argoproj/argocli'], labels: [{ app: 'argo-server' }, { 'app.kubernetes.io/name': 'argo-workflows-server' }], ports: [2746], declaredPorts: true },
-  // Every Argo CD component runs the argoproj/argocd image: only the server's label identifies the UI.
-  { name: 'Argo CD server', images: [], labels: [{ 'app.kubernetes.io/name': 'argocd-server' }], ports: [8080, 8083], declaredPorts: true },
-  { name: 'Kubeflow central dashboard', images: ['kubeflow/central-dashboard', 'kubeflownotebookswg/centraldashboard'], labels: [{ app: 'centraldashboard' }], ports: [8082], declaredPorts: true },
-  { name: 'Prometheus', images: ['prom/prometheus', 'prometheus/prometheus'], labels: [{ 'app.kubernetes.io/name': 'prometheus' }], ports: [9090], declaredPorts: true },
-  { name: 'Alertmanager', images: ['prom/alertmanager', 'prometheus/alertmanager'], labels: [{ 'app.kubernetes.io/name': 'alertmanager' }, { app: 'alertmanager' }], ports: [9093], declaredPorts: true },
-  { name: 'Grafana', images: ['grafana/grafana:', 'grafana/grafana-oss', 'grafana/grafana-enterprise'], labels: [{ 'app.kubernetes.io/name': 'grafana' }, { app: 'grafana' }], ports: [3000], declaredPorts: true },
-  { name: 'Elasticsearch', images: ['elasticsearch/elasticsearch', 'bitnami/elasticsearch:'], labels: [{ 'common.k8s.elastic.co/type': 'elasticsearch' }, { 'app.kubernetes.io/name': 'elasticsearch' }, { app: 'elasticsearch' }], ports: [9200], declaredPorts: true },
-  { name: 'Kibana', images: ['kibana/kibana', 'bitnami/kibana'], labels: [{ 'common.k8s.elastic.co/type': 'kibana' }, { 'app.kubernetes.io/name': 'kibana' }, { app: 'kibana' }], ports: [5601], declaredPorts: true },
-  { name: 'Consul', images: ['hashicorp/consul:', 'hashicorp/consul-enterprise:'], labels: [{ app: 'consul', component: 'server' }, { 'app.kubernetes.io/name': 'consul' }], ports: [8500], declaredPorts: true },
-  { name: 'etcd', images: ['bitnami/etcd', 'coreos/etcd', 'etcd-development/etcd'], labels: [{ 'app.kubernetes.io/name': 'etcd' }, { app: 'etcd' }], ports: [2379], declaredPorts: true },
-  { name: 'Weave Scope', images: ['weaveworks/scope'], labels: [{ app: 'weave-scope' }], ports: [4040], declaredPorts: true },
-  { name: 'Apache NiFi', images: ['apache/nifi'], labels: [{ 'app.kubernetes.io/name': 'nifi' }], ports: [8080, 8443], declaredPorts: true },
-];
 
 const CHECK = 'sensitive-interface-exposed';
 
