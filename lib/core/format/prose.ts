@@ -19,7 +19,8 @@ export type Prose = readonly ProseSpan[];
 
 const OPENS_AFTER = /[\s(]/;
 const CLOSES_BEFORE = /[\s.,;:)!?]/;
-const LONGEST_SPAN = 120;
+/** Long enough for a quoted kubectl command with two long names. */
+const LONGEST_SPAN = 240;
 
 /** The text cut into plain and code spans; `data` are the cluster strings it may contain. */
 export function proseSpans(text: string, data: readonly string[] = []): ProseSpan[] {

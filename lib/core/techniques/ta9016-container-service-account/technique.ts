@@ -7,8 +7,10 @@
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
-import { rbacOf, revealsNothing } from '../needs.js';
-import { bindingText, ruleAllows, type Grant, type PolicyRule, type RbacSubject } from '../rbac.js';
+import { rbacOf } from '../needs.js';
+import type { RbacSubject } from '../rbac.js';
+import { rankedGrants, widerThanOwnRole, type RankedGrant } from './grants.js';
+import { riskyServiceAccounts } from './serviceAccounts.js';
 import { manifestRemediation, patchRemediation, podSpecPatch } from '../remediation.js';
 import { tokenMount } from '../ta9029-api-server/technique.js';
 import type { Technique } from '../types.js';
@@ -19,35 +21,6 @@ const CHECK = 'service-account-token-permissions';
 
 /** Grants listed in a finding's evidence before the rest is summed up. */
 const MAX_LISTED_GRANTS = 8;
-
-type Probe = readonly [verb: string, apiGroup: string, resource: string];
-
-const probes = (verbs: readonly string[], apiGroup: string, resources: readonly string[]): Probe[] =>
-  verbs.flatMap((verb) => resources.map((resource): Probe => [verb, apiGroup, resource]));
-
-/**
- * What makes a grant dangerous, most dangerous first; a grant ranks by the first one it matches.
- * Probes ignore resourceNames: reading some secrets is still reading secrets.
- */
-const DANGERS: readonly { readonly what: string; readonly matches: (rule: PolicyRule) => boolean }[] = [
-  { what: 'read Secrets', matches: anyProbe(probes(['get', 'list', 'watch'], '', ['secrets'])) },
-  // Exec over WebSockets was authorized with `get` before Kubernetes 1.31.
-  { what: 'exec into pods', matches: anyProbe(probes(['create', 'get'], '', ['pods/exec', 'pods/attach'])) },
-  {
-    what: 'create pods or workloads',
-    matches: anyProbe([
-      ...probes(['create'], '', ['pods', 'replicationcontrollers']),
-      ...probes(['create'], 'apps', ['deployments', 'daemonsets', 'statefulsets', 'replicasets']),
-      ...probes(['create'], 'batch', ['jobs', 'cronjobs']),
-    ]),
-  },
-  {
-    what: 'change RBAC',
-    matches: anyProbe(probes(['create', 'update', 'patch', 'bind', 'escalate'], 'rbac.authorization.k8s.io',
-      ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'])),
-  },
-  { what: 'use wildcards (*)', matches: (r) => [r.verbs, r.apiGroups, r.resources].some((list) => list.includes('*')) },
-];
 
 export const technique: Technique = {
   meta: {
@@ -69,9 +42,11 @@ export const technique: Technique = {
       + 'creating workloads, changing RBAC and wildcards first. Permissions bound to the workload\'s own ServiceAccount by name are the '
       + 'role it needs and pass, unless they use wildcards or change RBAC; a binding to a role not in the evidence makes it unknown. '
       + 'Segmentation helps only partly (keeping pods from the API server, see MS-TA9029): a stolen token also works from '
-      + 'outside the cluster. Node agents (host-network DaemonSets in kube-system) are the node and are not assessed.',
+      + 'outside the cluster. Node agents (host-network DaemonSets in kube-system) are the node and are not assessed. '
+      + 'Every ServiceAccount that mounts its token by default and holds one of those dangerous permissions fails too, whether or not '
+      + 'a workload uses it yet (the workloads that do are named); the control plane\'s own accounts are left out.',
   },
-  checks: [serviceAccountTokens],
+  checks: [serviceAccountTokens, riskyServiceAccounts],
 };
 
 function serviceAccountTokens(ctx: CheckContext): CheckOutcome[] {
@@ -89,9 +64,7 @@ function serviceAccountTokens(ctx: CheckContext): CheckOutcome[] {
         : pass(CHECK, w.ref, `${w.id} mounts the token of ${sa}, which RBAC grants nothing beyond self-reviews and discovery`,
           [token.evidence, `no RoleBinding or ClusterRoleBinding grants ${sa} or its groups more than self-reviews and non-resource URLs`]);
     }
-    // Permissions bound to the account itself are its own role: the workload calls the API with them,
-    // and only what no role of its own should hold (wildcards, changing RBAC) is wider than that need.
-    const wider = grants.filter((g) => !g.own || g.dangers.some((d) => BEYOND_ANY_NEED.has(d)));
+    const wider = grants.filter(widerThanOwnRole);
     if (wider.length === 0) {
       return pass(CHECK, w.ref, `${w.id} mounts the token of ${sa} for the RBAC role bound to it, which it needs`,
         [token.evidence, ...grants.slice(0, MAX_LISTED_GRANTS).map((g) => g.evidence), ...unresolved]);
@@ -106,9 +79,6 @@ function serviceAccountTokens(ctx: CheckContext): CheckOutcome[] {
       [token.evidence, ...listed(grants), ...unresolved], remediation(ctx, w, sa, grants, token.advice));
   });
 }
-
-/** What no workload's own role needs: any grant that matches one of these is wider than the need. */
-const BEYOND_ANY_NEED = new Set(['change RBAC', 'use wildcards (*)']);
 
 function listed(grants: readonly RankedGrant[]): string[] {
   const more = grants.length > MAX_LISTED_GRANTS ? [`… and ${grants.length - MAX_LISTED_GRANTS} more grants`] : [];
@@ -126,35 +96,6 @@ function narrowGrants(w: WorkloadInfo, sa: string, wider: readonly RankedGrant[]
   return { text: `${w.id} calls the API server with its token, so keep it mounted; narrow what ${sa} gets from ${bindings} `
     + 'to the verbs, resources and resourceNames the workload uses, without wildcards or the right to change RBAC, '
     + 'and remove bindings that grant it permissions through groups every account is in.' };
-}
-
-interface RankedGrant {
-  readonly evidence: string;
-  /** Bound to the ServiceAccount by name (not through a group, not the namespace's `default` account). */
-  readonly own: boolean;
-  readonly binding: string;
-  readonly dangers: readonly string[];
-  readonly rank: number;
-}
-
-/** Grants worth reporting, most dangerous first, one per evidence sentence. */
-function rankedGrants(grants: readonly Grant[], subject: RbacSubject): RankedGrant[] {
-  const byEvidence = new Map<string, RankedGrant>();
-  for (const g of grants) {
-    if (revealsNothing(g.rule) || byEvidence.has(g.evidence)) continue;
-    const hits = DANGERS.flatMap((d, i) => (d.matches(g.rule) ? [i] : []));
-    const own = g.subject.kind === 'ServiceAccount' && g.subject.name === subject.name && g.subject.namespace === subject.namespace && subject.name !== 'default';
-    byEvidence.set(g.evidence, { evidence: g.evidence, own, binding: bindingText(g.binding), dangers: hits.map((i) => DANGERS[i]!.what), rank: hits[0] ?? DANGERS.length });
-  }
-  return [...byEvidence.values()].sort((a, b) => a.rank - b.rank);
-}
-
-
-function anyProbe(list: readonly Probe[]): (rule: PolicyRule) => boolean {
-  return (rule) => {
-    const anyName = { ...rule, resourceNames: [] };
-    return list.some(([verb, apiGroup, resource]) => ruleAllows(anyName, verb, { apiGroup, resource }));
-  };
 }
 
 /**
