@@ -58,11 +58,11 @@ export const CREDENTIAL_FORMS: readonly CredentialForm[] = [
 ];
 
 /** The first form the value has, or undefined. */
-export function credentialFormOf(value: string, forms: readonly CredentialForm[] = CREDENTIAL_FORMS): CredentialForm | undefined {
-  return forms.find((f) => f.pattern.test(value));
+export function credentialFormOf(value: string): CredentialForm | undefined {
+  return CREDENTIAL_FORMS.find((f) => f.pattern.test(value));
 }
 
 /** A form by its name (a snapshot records names only). */
-export function credentialFormNamed(name: string, forms: readonly CredentialForm[] = CREDENTIAL_FORMS): CredentialForm | undefined {
-  return forms.find((f) => f.name === name);
+export function credentialFormNamed(name: string): CredentialForm | undefined {
+  return CREDENTIAL_FORMS.find((f) => f.name === name);
 }

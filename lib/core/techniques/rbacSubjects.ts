@@ -1,9 +1,10 @@
 /**
  * RBAC findings about identities (ServiceAccounts, Users, Groups) rather than workloads: which
  * identities are the control plane, the resource a finding about an identity names, grouping grants
- * by identity, and the IAM principals EKS access entries put in a group.
+ * by identity, the IAM principals EKS access entries put in a group, and the cluster-wide outcome
+ * when RBAC could not be collected.
  */
-import type { ResourceRef } from '../findings/finding.js';
+import { unknown, type CheckOutcome, type ResourceRef } from '../findings/finding.js';
 import { accessEntryMembers } from './cloudFacts.js';
 import type { CheckContext } from './context.js';
 import type { RbacSubject } from './rbac.js';
@@ -58,4 +59,16 @@ export function groupMembers(ctx: CheckContext, subject: RbacSubject): string[] 
   if (subject.kind !== 'Group') return [];
   const members = accessEntryMembers(ctx.snapshot, subject.name);
   return members.length === 0 ? [] : [`EKS access entries put ${members.join(', ')} in Group ${subject.name}`];
+}
+
+/** The cluster as the resource of a finding about the whole cluster's RBAC. */
+export function clusterRef(ctx: CheckContext): ResourceRef {
+  return { kind: 'Cluster', namespace: null, name: ctx.snapshot.cluster.name };
+}
+
+/** A cluster-wide RBAC check's one outcome when RBAC could not be collected (with why), or undefined when it was. */
+export function unknownWithoutRbac(ctx: CheckContext, check: string, message: string): CheckOutcome | undefined {
+  const step = ctx.evidence('rbac');
+  if (step.status === 'ok') return undefined;
+  return unknown(check, clusterRef(ctx), message, [`rbac: ${step.status}${step.detail ? ` (${step.detail})` : ''}`]);
 }

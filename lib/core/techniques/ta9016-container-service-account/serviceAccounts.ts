@@ -14,7 +14,7 @@ import type { RbacSubject } from '../rbac.js';
 import { isControlPlane } from '../rbacSubjects.js';
 import { rankedGrants, widerThanOwnRole } from './grants.js';
 
-export const SERVICE_ACCOUNT_CHECK = 'risky-service-account-token';
+const SERVICE_ACCOUNT_CHECK = 'risky-service-account-token';
 
 /** Grants listed in a finding's evidence before the rest is counted. */
 const LISTED = 6;

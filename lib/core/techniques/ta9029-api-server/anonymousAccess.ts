@@ -11,8 +11,9 @@ import { shellQuote } from '../../format/shell.js';
 import type { CheckContext } from '../context.js';
 import { rbacOf } from '../needs.js';
 import { bindingText, type Grant, type PolicyRule, type RbacSubject } from '../rbac.js';
+import { clusterRef, unknownWithoutRbac } from '../rbacSubjects.js';
 
-export const ANONYMOUS_CHECK = 'anonymous-access-granted';
+const ANONYMOUS_CHECK = 'anonymous-access-granted';
 
 const isAnonymous = (s: RbacSubject): boolean =>
   (s.kind === 'User' && s.name === 'system:anonymous') || (s.kind === 'Group' && s.name === 'system:unauthenticated');
@@ -32,12 +33,8 @@ const RANK: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 const worst = (severities: readonly Severity[]): Severity => RANK[Math.max(...severities.map((s) => RANK.indexOf(s)))]!;
 
 export function anonymousAccess(ctx: CheckContext): CheckOutcome[] {
-  const cluster: ResourceRef = { kind: 'Cluster', namespace: null, name: ctx.snapshot.cluster.name };
-  const rbacStep = ctx.evidence('rbac');
-  if (rbacStep.status !== 'ok') {
-    return [unknown(ANONYMOUS_CHECK, cluster, 'whether RBAC grants anonymous requests anything is unknown',
-      [`rbac: ${rbacStep.status}${rbacStep.detail ? ` (${rbacStep.detail})` : ''}`])];
-  }
+  const missing = unknownWithoutRbac(ctx, ANONYMOUS_CHECK, 'whether RBAC grants anonymous requests anything is unknown');
+  if (missing) return [missing];
   const rbac = rbacOf(ctx);
   const byBinding = new Map<string, Grant[]>();
   for (const g of rbac.grantsNaming(isAnonymous)) byBinding.set(bindingText(g.binding), [...(byBinding.get(bindingText(g.binding)) ?? []), g]);
@@ -63,5 +60,5 @@ export function anonymousAccess(ctx: CheckContext): CheckOutcome[] {
     { kind: u.binding.kind, namespace: u.binding.namespace, name: u.binding.name },
     `what ${bindingText(u.binding)} grants requests without credentials is unknown`, [u.evidence]));
   if (failures.length > 0 || unknowns.length > 0) return [...failures, ...unknowns];
-  return [pass(ANONYMOUS_CHECK, cluster, 'no RBAC binding grants anything to system:anonymous or system:unauthenticated')];
+  return [pass(ANONYMOUS_CHECK, clusterRef(ctx), 'no RBAC binding grants anything to system:anonymous or system:unauthenticated')];
 }

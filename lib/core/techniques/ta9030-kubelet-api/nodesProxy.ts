@@ -4,23 +4,19 @@
  * past admission control and audit of the pods themselves. Anyone but the control plane holding it
  * fails: create or a wildcard verb is critical, get alone (read pods, logs, metrics) high.
  */
-import { fail, pass, unknown, type CheckOutcome, type ResourceRef } from '../../findings/finding.js';
+import { fail, pass, unknown, type CheckOutcome } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
 import { rbacOf } from '../needs.js';
 import { bindingText, subjectText } from '../rbac.js';
-import { groupBySubject, groupMembers, isControlPlane, resourceOfSubject, subjectKey } from '../rbacSubjects.js';
+import { clusterRef, groupBySubject, groupMembers, isControlPlane, resourceOfSubject, subjectKey, unknownWithoutRbac } from '../rbacSubjects.js';
 
-export const NODES_PROXY_CHECK = 'nodes-proxy-granted';
+const NODES_PROXY_CHECK = 'nodes-proxy-granted';
 
 const NODES_PROXY = { apiGroup: '', resource: 'nodes/proxy', namespace: null } as const;
 
 export function nodesProxy(ctx: CheckContext): CheckOutcome[] {
-  const cluster: ResourceRef = { kind: 'Cluster', namespace: null, name: ctx.snapshot.cluster.name };
-  const rbacStep = ctx.evidence('rbac');
-  if (rbacStep.status !== 'ok') {
-    return [unknown(NODES_PROXY_CHECK, cluster, 'who may use the kubelet API through the API server (nodes/proxy) is unknown',
-      [`rbac: ${rbacStep.status}${rbacStep.detail ? ` (${rbacStep.detail})` : ''}`])];
-  }
+  const missing = unknownWithoutRbac(ctx, NODES_PROXY_CHECK, 'who may use the kubelet API through the API server (nodes/proxy) is unknown');
+  if (missing) return [missing];
   const rbac = rbacOf(ctx);
   // Nodes are cluster-scoped, so only ClusterRoleBindings grant them (whoCan with no namespace).
   const grants = ['create', 'get'].flatMap((verb) => rbac.whoCan(verb, NODES_PROXY).map((g) => ({ ...g, verb })))
@@ -44,5 +40,5 @@ export function nodesProxy(ctx: CheckContext): CheckOutcome[] {
     .map(({ subject, grants: bindings }) => unknown(NODES_PROXY_CHECK, resourceOfSubject(subject),
       `whether ${subjectText(subject)} may use nodes/proxy is unknown`, bindings.map((b) => b.evidence)));
   if (failures.length > 0 || unresolved.length > 0) return [...failures, ...unresolved];
-  return [pass(NODES_PROXY_CHECK, cluster, 'only the control plane may use the kubelet API through the API server (nodes/proxy)')];
+  return [pass(NODES_PROXY_CHECK, clusterRef(ctx), 'only the control plane may use the kubelet API through the API server (nodes/proxy)')];
 }
