@@ -32,8 +32,12 @@ const HARMLESS_ARG = /^--?[A-Za-z0-9][A-Za-z0-9._-]*(=(true|false|\d+))?$/;
 
 /** Whether a literal value under this key name is likely a credential, by its name or its form. The value never leaves here. */
 export function looksLikeCredential(name: string, value: string): boolean {
-  if (value.trim() === '' || SETTING_VALUE.test(value.trim())) return false;
-  return credentialFormOf(value) !== undefined || isCredentialName(name);
+  return credentialFormOf(value) !== undefined || namedLikeCredential(name, value);
+}
+
+/** A literal value that is no setting, under a key name that says credential. */
+function namedLikeCredential(name: string, value: string): boolean {
+  return value.trim() !== '' && !SETTING_VALUE.test(value.trim()) && isCredentialName(name);
 }
 
 /** Where a credential form was found, by key (never the value): `{ key: 'GITHUB_TOKEN', form: 'github-token' }`. */
@@ -72,18 +76,22 @@ const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 export function sanitizeObject(object: Json): KubeObject {
   const kind = String(object.kind ?? '');
   // A kind no check reads (a Secret, a PodTemplate, a kubeconfig among the manifests) keeps its metadata only.
-  const out: Json = EVIDENCE_OBJECT_KINDS.has(kind)
-    ? { ...object, metadata: sanitizeMetadata(object.metadata) }
-    : { apiVersion: object.apiVersion, kind, metadata: sanitizeMetadata(object.metadata) };
-  delete out.status;
   const annotationForms = credentialAnnotations(object.metadata);
+  const metadata = sanitizeMetadata(object.metadata, annotationForms);
+  const out: Json = EVIDENCE_OBJECT_KINDS.has(kind) ? { ...object, metadata } : { apiVersion: object.apiVersion, kind, metadata };
+  delete out.status;
   if (annotationForms.length > 0) out.credentialAnnotations = annotationForms;
   if (kind === 'ConfigMap') {
     delete out.data;
     delete out.binaryData;
     out.dataKeys = keysOf(object.data, object.binaryData);
-    out.credentialKeys = literalCredentialKeys(object.data);
-    out.credentialForms = isMap(object.data) ? formsIn(Object.entries(object.data)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) : [];
+    const data = isMap(object.data) ? Object.entries(object.data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
+    const forms = formsIn(data);
+    const formed = new Set(forms.map((f) => f.key));
+    out.credentialKeys = data
+      .filter(([key, value]) => formed.has(key) || (typeof value === 'string' && namedLikeCredential(key, value)))
+      .map(([key]) => key);
+    out.credentialForms = forms;
   } else if (kind === 'Node') {
     const status = isMap(object.status) ? object.status : {};
     out.status = { addresses: Array.isArray(status.addresses) ? status.addresses : [] }; // the kubelet check's targets
@@ -92,14 +100,14 @@ export function sanitizeObject(object: Json): KubeObject {
   return out as KubeObject;
 }
 
-/** Annotations are kept for the checks that read them, except those whose value has a credential's form. */
-function sanitizeMetadata(raw: unknown): Json {
+/** Annotations are kept for the checks that read them, except those whose value has a credential's form (`forms`). */
+function sanitizeMetadata(raw: unknown, forms: readonly FormAt[]): Json {
   const metadata = isMap(raw) ? { ...raw } : {};
   delete metadata.managedFields;
   if (isMap(metadata.annotations)) {
     const annotations = { ...metadata.annotations };
     for (const a of DROPPED_ANNOTATIONS) delete annotations[a];
-    for (const { key } of credentialAnnotations(raw)) delete annotations[key];
+    for (const { key } of forms) delete annotations[key];
     metadata.annotations = annotations;
   }
   return metadata;
@@ -112,14 +120,6 @@ function credentialAnnotations(metadata: unknown): FormAt[] {
 
 function keysOf(...maps: unknown[]): string[] {
   return [...new Set(maps.flatMap((m) => (isMap(m) ? Object.keys(m) : [])))].sort();
-}
-
-function literalCredentialKeys(data: unknown): string[] {
-  if (!isMap(data)) return [];
-  return Object.entries(data)
-    .filter(([key, value]) => typeof value === 'string' && looksLikeCredential(key, value))
-    .map(([key]) => key)
-    .sort();
 }
 
 /** Pod specs sit at spec (Pod), spec.template.spec (controllers) or spec.jobTemplate.spec.template.spec. */
@@ -141,7 +141,7 @@ function sanitizeTemplate(template: Json): Json {
   const forms = credentialAnnotations(template.metadata);
   return {
     ...template,
-    ...(isMap(template.metadata) && { metadata: sanitizeMetadata(template.metadata) }),
+    ...(isMap(template.metadata) && { metadata: sanitizeMetadata(template.metadata, forms) }),
     ...(isMap(template.spec) && { spec: sanitizePodSpec(template.spec) }),
     ...(forms.length > 0 && { credentialAnnotations: forms }),
   };
@@ -175,7 +175,7 @@ function sanitizeContainer(container: Json): Json {
       if (e.valueFrom !== undefined) return { name, valueFrom: e.valueFrom };
       if (typeof e.value !== 'string' || e.value === '') return { name };
       const form = credentialFormOf(e.value);
-      return { name, literal: true, credentialLike: looksLikeCredential(name, e.value), ...(form && { credentialForm: form.name }) };
+      return { name, literal: true, credentialLike: form !== undefined || namedLikeCredential(name, e.value), ...(form && { credentialForm: form.name }) };
     });
   }
   return out;

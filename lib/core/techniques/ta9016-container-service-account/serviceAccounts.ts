@@ -25,7 +25,7 @@ export function riskyServiceAccounts(ctx: CheckContext): CheckOutcome[] {
     if (account.automountServiceAccountToken === false) return [];
     const namespace = account.metadata.namespace ?? 'default';
     const subject: RbacSubject = { kind: 'ServiceAccount', namespace, name: account.metadata.name };
-    const users = ctx.workloads.filter((w) => w.ref.namespace === namespace && w.serviceAccountName === account.metadata.name).map((w) => w.id);
+    const users = ctx.workloadsIn(namespace).filter((w) => w.serviceAccountName === account.metadata.name).map((w) => w.id);
     // While workloads run as it, a role bound to it by name is what they need (as the workload check
     // judges it); an account nothing runs as yet needs nothing.
     const grants = rankedGrants(rbac.rulesFor(subject).filter((g) => !isControlPlane(g.subject, g.role.name)), subject)

@@ -37,7 +37,12 @@ export function anonymousAccess(ctx: CheckContext): CheckOutcome[] {
   if (missing) return [missing];
   const rbac = rbacOf(ctx);
   const byBinding = new Map<string, Grant[]>();
-  for (const g of rbac.grantsNaming(isAnonymous)) byBinding.set(bindingText(g.binding), [...(byBinding.get(bindingText(g.binding)) ?? []), g]);
+  for (const g of rbac.grantsNaming(isAnonymous)) {
+    const key = bindingText(g.binding);
+    const listed = byBinding.get(key);
+    if (listed) listed.push(g);
+    else byBinding.set(key, [g]);
+  }
   const failures = [...byBinding.values()].map((grants) => {
     const { binding } = grants[0]!;
     const severity = worst(grants.map((g) => ruleSeverity(g.rule)));
