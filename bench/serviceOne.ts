@@ -30,7 +30,7 @@ import { snapshotSchema, type EvidenceSnapshot } from '../lib/core/evidence/snap
 import { assessCluster } from '../lib/core/report/assessCluster.js';
 import { TECHNIQUES } from '../lib/core/techniques/catalog.js';
 import { runKeys } from '../lib/service/runLayout.js';
-import { reportRun, type ReportRunDeps } from '../lib/service/reportRun.js';
+import { reportedCluster, reportRun, type ReportRunDeps } from '../lib/service/reportRun.js';
 import { discoverRun } from '../lib/service/collectStages.js';
 import { reportStoredRun } from '../lib/service/reportStages.js';
 import { readJson, writeJson } from '../lib/service/storedJson.js';
@@ -198,7 +198,7 @@ async function naiveReport(store: FsStore, deps: ReportRunDeps) {
   const snapshots: EvidenceSnapshot[] = [];
   for (const { key } of listed) snapshots.push((await readJson(store, key, snapshotSchema))!.value as EvidenceSnapshot);
   const request = { runId: RUN_ID, trigger: 'api' as const, scope: {}, startedAt: '2026-12-04T09:00:00.000Z' };
-  return reportRun(request, snapshots.map((s) => assessCluster(s, TECHNIQUES)), deps);
+  return reportRun(request, snapshots.map((s) => reportedCluster(assessCluster(s, TECHNIQUES))), deps);
 }
 
 async function coldImport(module: string): Promise<ImportResult> {

@@ -20,7 +20,7 @@ import { assessCluster } from '../core/report/assessCluster.js';
 import { newRunId } from '../core/run/runId.js';
 import type { RunStatus } from '../core/run/runStatus.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
-import { reportRun, runMail, type LinkedFormat, FILE_OF_FORMAT } from '../service/reportRun.js';
+import { reportedCluster, reportRun, runMail, type LinkedFormat, FILE_OF_FORMAT } from '../service/reportRun.js';
 import type { ReportFormat } from '../service/reportOutputs.js';
 import { runKeys } from '../service/runLayout.js';
 import type { RunRequest } from '../service/runRequest.js';
@@ -81,8 +81,8 @@ export async function runFleetReport(options: FleetReportOptions, io: Io): Promi
   const request: RunRequest = { runId, trigger: 'cli', scope: {}, startedAt: options.now.toISOString() };
   await beginRun(store, request);
 
-  const assessments = await collectConfiguredFleet(config, options.fleet, io, (snapshot) => assessCluster(snapshot, TECHNIQUES));
-  const { status, outputs } = await reportRun(request, assessments, {
+  const clusters = await collectConfiguredFleet(config, options.fleet, io, (snapshot) => reportedCluster(assessCluster(snapshot, TECHNIQUES)));
+  const { status, outputs } = await reportRun(request, clusters, {
     store, now: () => new Date(), ...(mailer && config.email && { mail: runMail(mailer, config.email) }), linkTo: await linker(options, store),
   });
 

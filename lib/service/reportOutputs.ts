@@ -13,7 +13,7 @@ import type { Trends } from '../core/report/trends.js';
 import { bundleYaml, isEmptyBundle, remediationFileNames } from '../core/techniques/bundle.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
 import type { ObjectBody } from '../adapters/storage/objectStore.js';
-import { renderHtml } from '../adapters/render/renderHtml.js';
+import { htmlParts, renderHtml } from '../adapters/render/renderHtml.js';
 import { loadPdfFonts, renderPdf } from '../adapters/render/renderPdf.js';
 
 /** The four report files every report folder holds, beside one remediation bundle per cluster with something to fix. */
@@ -28,11 +28,14 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 export const contentTypeOf = (file: string): string => CONTENT_TYPES[file] ?? 'application/yaml';
 
+/** What a cluster's remediation bundle file is written from. */
+export type ClusterRemediation = Pick<ClusterAssessment, 'cluster' | 'bundle'>;
+
 export class ReportOutputs {
   private cachedModel: ReportModel | undefined;
 
   constructor(
-    readonly report: JsonReport, private readonly trends: Trends | undefined, private readonly assessments: readonly ClusterAssessment[],
+    readonly report: JsonReport, private readonly trends: Trends | undefined, private readonly remediations: readonly ClusterRemediation[],
   ) {}
 
   render(format: ReportFormat, color: boolean): string {
@@ -60,17 +63,17 @@ export class ReportOutputs {
    */
   async *files(): AsyncGenerator<readonly [string, ObjectBody]> {
     // A cluster with nothing to fix gets no bundle; the others keep the names they would have anyway.
-    const names = remediationFileNames(this.assessments.map((a) => a.cluster))
-      .map((name, i) => (isEmptyBundle(this.assessments[i]!.bundle) ? undefined : name));
+    const names = remediationFileNames(this.remediations.map((r) => r.cluster))
+      .map((name, i) => (isEmptyBundle(this.remediations[i]!.bundle) ? undefined : name));
     // The reports written beside the bundles link to them.
     const model = buildReportModel({ ...this.modelInput(), remediationFiles: names });
-    yield ['report.html', renderHtml(model)];
+    // The large files as UTF-8 parts, built piece by piece, never one string.
+    yield ['report.html', utf8(htmlParts(model))];
     yield ['report.pdf', await renderPdf(model, await loadPdfFonts())];
-    // The same text as render('json') and render('csv'), as bytes built piece by piece.
     yield ['report.json', utf8(reportJsonChunks(this.report))];
     yield ['findings.csv', utf8(findingsCsvChunks(this.report))];
     for (const [i, name] of names.entries()) {
-      const { bundle, cluster } = this.assessments[i]!;
+      const { bundle, cluster } = this.remediations[i]!;
       if (name) yield [name, bundleYaml(bundle, cluster, name)];
     }
   }

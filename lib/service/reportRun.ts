@@ -6,7 +6,7 @@
  */
 import type { EmailConfig } from '../core/config/fleetConfig.js';
 import type { ClusterAssessment } from '../core/report/assessCluster.js';
-import { buildJsonReport, reportSchema, type JsonReport } from '../core/report/jsonReport.js';
+import { assembleJsonReport, jsonCluster, reportSchema, type JsonCluster, type JsonReport } from '../core/report/jsonReport.js';
 import { reportJsonChunks } from '../core/report/reportJsonChunks.js';
 import { trendBasis } from '../core/report/trendBasis.js';
 import { compareReports } from '../core/report/trends.js';
@@ -17,7 +17,7 @@ import { renderSummaryEmail, type ReportLinks } from '../adapters/render/renderE
 import type { Mailer, MailMessage } from '../adapters/email/mailer.js';
 import type { ObjectStore } from '../adapters/storage/objectStore.js';
 import { previousRun, recordRun } from './historyStore.js';
-import { contentTypeOf, ReportOutputs, utf8 } from './reportOutputs.js';
+import { contentTypeOf, ReportOutputs, utf8, type ClusterRemediation } from './reportOutputs.js';
 import type { RunRequest } from './runRequest.js';
 import { runKeys } from './runLayout.js';
 import { readJson, StoredDocumentError, writeJson } from './storedJson.js';
@@ -57,12 +57,26 @@ export interface ReportRunResult {
   readonly keys: readonly string[];
 }
 
-export async function reportRun(request: RunRequest, assessments: readonly ClusterAssessment[], deps: ReportRunDeps): Promise<ReportRunResult> {
+/**
+ * A cluster as the report keeps it: its JSON section and its remediation bundle. Its findings
+ * (and the closures behind their remediations) are let go as soon as it is assessed, which
+ * keeps the heap of a large fleet's report small.
+ */
+export interface ReportedCluster {
+  readonly report: JsonCluster;
+  readonly remediation: ClusterRemediation;
+}
+
+export const reportedCluster = (a: ClusterAssessment): ReportedCluster => ({
+  report: jsonCluster(a), remediation: { cluster: a.cluster, bundle: a.bundle },
+});
+
+export async function reportRun(request: RunRequest, clusters: readonly ReportedCluster[], deps: ReportRunDeps): Promise<ReportRunResult> {
   const { store } = deps;
-  const report = buildJsonReport(assessments, { generatedAt: deps.now().toISOString(), version: VERSION });
+  const report = assembleJsonReport(clusters.map((c) => c.report), { generatedAt: deps.now().toISOString(), version: VERSION });
   const scope = scopeKey(request.scope);
   const previous = await previousReport(store, scope, request.runId);
-  const outputs = new ReportOutputs(report, previous && compareReports(report, previous), assessments);
+  const outputs = new ReportOutputs(report, previous && compareReports(report, previous), clusters.map((c) => c.remediation));
 
   const files: string[] = [];
   let pdf: Uint8Array | undefined;

@@ -4,7 +4,7 @@
  * finished becomes an `error` snapshot with the reason, and a snapshot too large to assess is
  * reported as such. It loads no EKS or Kubernetes client (the report function's cold start).
  */
-import { assessCluster, type ClusterAssessment } from '../core/report/assessCluster.js';
+import { assessCluster } from '../core/report/assessCluster.js';
 import { API_SERVER_STEP, snapshotSchema, type EvidenceSnapshot } from '../core/evidence/snapshot.js';
 import type { RunStatus } from '../core/run/runStatus.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
@@ -13,7 +13,7 @@ import { fleetItemSchema, itemIdentity, type FleetItem } from '../adapters/aws/f
 import { notCollected } from '../adapters/aws/uncollected.js';
 import type { ObjectStore } from '../adapters/storage/objectStore.js';
 import { collectFailureSchema } from './collectFailure.js';
-import { reportRun, type ReportRunDeps, type ReportRunResult } from './reportRun.js';
+import { reportedCluster, reportRun, type ReportedCluster, type ReportRunDeps, type ReportRunResult } from './reportRun.js';
 import { runKeys } from './runLayout.js';
 import { readRequest } from './runRequest.js';
 import { readJson, writeJson } from './storedJson.js';
@@ -36,20 +36,21 @@ export async function reportStoredRun(runId: string, deps: ReportStoredDeps): Pr
   const items = (await readJson(store, runKeys.items(runId), itemsSchema))?.value ?? [];
   const stored = new Map((await store.list(runKeys.snapshots(runId))).map((o) => [o.key, o.size]));
   const failures = await store.list(runKeys.failures(runId));
-  const assessments: ClusterAssessment[] = [];
+  const assessed: ReportedCluster[] = [];
+  const assess = (snapshot: EvidenceSnapshot) => assessed.push(reportedCluster(assessCluster(snapshot, TECHNIQUES)));
   for (const item of items) {
     const key = runKeys.snapshot(runId, item.index);
     const size = stored.get(key);
     stored.delete(key);
     const failure = failures.some((f) => f.key === runKeys.failure(runId, item.index))
       ? (await readJson(store, runKeys.failure(runId, item.index), collectFailureSchema))?.value.reason : undefined;
-    assessments.push(assessCluster(size === undefined
+    assess(size === undefined
       ? uncollectedItem(item, failure ?? 'the collect step did not finish')
-      : await readSnapshot(store, key, size, item, deps.maxSnapshotBytes), TECHNIQUES));
+      : await readSnapshot(store, key, size, item, deps.maxSnapshotBytes));
   }
   // Discovery's gaps, after the items.
-  for (const [key, size] of stored) assessments.push(assessCluster(await readSnapshot(store, key, size, undefined, deps.maxSnapshotBytes), TECHNIQUES));
-  return reportRun(request, assessments, deps);
+  for (const [key, size] of stored) assess(await readSnapshot(store, key, size, undefined, deps.maxSnapshotBytes));
+  return reportRun(request, assessed, deps);
 }
 
 

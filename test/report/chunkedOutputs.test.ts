@@ -1,6 +1,6 @@
 /**
- * report.json and findings.csv are stored from pieces (one per cluster) so that a large fleet's
- * file is never one string; the pieces joined must be exactly the one-string text.
+ * report.html, report.json and findings.csv are stored from pieces (one per cluster) so that a large
+ * fleet's file is never one string; the pieces joined must be exactly the one-string text.
  */
 import { describe, expect, it } from 'vitest';
 import { loadSnapshots } from '../../lib/adapters/manifests/loadSnapshots.js';
@@ -11,6 +11,8 @@ import { findingsCsvChunks, formatFindingsCsv } from '../../lib/core/report/find
 import { buildJsonReport, type JsonReport } from '../../lib/core/report/jsonReport.js';
 import { reportJsonChunks } from '../../lib/core/report/reportJsonChunks.js';
 import { TECHNIQUES } from '../../lib/core/techniques/catalog.js';
+import { htmlParts, renderHtml } from '../../lib/adapters/render/renderHtml.js';
+import { demoModel, hostileModel, HOSTILE } from '../render/htmlFixtures.js';
 
 async function demoReport(): Promise<JsonReport> {
   const snapshots = await loadSnapshots([DEMO_FLEET], 'demo', new DiagnosticList());
@@ -39,6 +41,18 @@ describe('report files stored piece by piece', () => {
       expect(chunks).toHaveLength(report.clusters.length + 1);
       expect(chunks.join('')).toBe(formatFindingsCsv(report));
       expect(chunks.join('').split('\n')).toHaveLength(1 + report.clusters.reduce((n, c) => n + c.findings.length, 0) + 1);
+    }
+  });
+
+  it('report.html from per-cluster pieces is the one-string page, each cluster in a piece of its own, hostile names escaped in each', () => {
+    for (const model of [demoModel(), hostileModel()]) {
+      const parts = [...htmlParts(model)];
+      expect(parts).toHaveLength(model.clusters.length + 2);
+      expect(parts.join('')).toBe(renderHtml(model));
+      expect(parts[0]).toMatch(/^<!DOCTYPE html>/);
+      expect(parts.at(-1)).toMatch(/<\/html>\n$/);
+      model.clusters.forEach((cluster, i) => expect(parts[i + 1]).toMatch(new RegExp(`^<section class="cluster" id="${cluster.anchor}"`)));
+      for (const part of parts) expect(part).not.toContain(HOSTILE.img);
     }
   });
 });

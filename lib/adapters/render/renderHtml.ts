@@ -17,12 +17,11 @@ const PARTIALS = {
   htmlTopRisks: 'report/topRisks.hbs',
   htmlChanges: 'report/changes.hbs',
   htmlChangedFindings: 'report/changedFindings.hbs',
-  htmlCluster: 'report/cluster.hbs',
   htmlFindingGroup: 'report/findingGroup.hbs',
   htmlAppendix: 'report/appendix.hbs',
 } as const;
 
-/** What report/report.hbs reads: the model plus what the renderer built itself. */
+/** What report/pageStart.hbs and pageEnd.hbs read: the model plus what the renderer built itself. */
 interface HtmlView {
   readonly model: ReportModel;
   readonly styles: SafeMarkup;
@@ -32,7 +31,9 @@ interface HtmlView {
 }
 
 interface Page {
-  readonly render: Template<HtmlView>;
+  readonly start: Template<HtmlView>;
+  readonly cluster: Template<ReportModel['clusters'][number]>;
+  readonly end: Template<HtmlView>;
   readonly styles: SafeMarkup;
   readonly contentSecurityPolicy: string;
 }
@@ -43,24 +44,38 @@ let page: Page | undefined;
 const BLOCK_FIELDS: ReadonlySet<string> = new Set(['yaml']);
 
 export function renderHtml(input: ReportModel): string {
-  const { render, styles, contentSecurityPolicy } = (page ??= loadPage());
+  return [...htmlParts(input)].join('');
+}
+
+/**
+ * The same document in pieces: the page up to the clusters, one piece per cluster, then the rest.
+ * A large fleet's page (tens of MB) is then stored piece by piece, never built as one string.
+ */
+export function* htmlParts(input: ReportModel): Generator<string> {
+  const { start, cluster, end, styles, contentSecurityPolicy } = (page ??= loadPage());
   // Escaping stops markup; this stops a bidi control or zero-width character from changing what a name reads as.
   const model = inertStrings(input, BLOCK_FIELDS);
   const { fleet } = model;
-  return render({
+  const view: HtmlView = {
     model,
     styles,
     contentSecurityPolicy,
     generated: formatTimestamp(model.generatedAt),
     charts: { meter: scoreMeter(fleet.score, fleet.band, fleet.whatIfScore), trend: trendChart(fleet.trend) },
-  });
+  };
+  yield start(view);
+  for (const section of model.clusters) yield cluster(section);
+  yield end(view);
 }
 
 /** Compiles the templates and the stylesheet once per process. */
 function loadPage(): Page {
   for (const [name, path] of Object.entries(PARTIALS)) partial(name, path);
   const css = template<Record<string, never>>('report/styles.css')({});
-  return { render: template<HtmlView>('report/report.hbs'), styles: { markup: css }, contentSecurityPolicy: policyFor(css) };
+  return {
+    start: template('report/pageStart.hbs'), cluster: template('report/cluster.hbs'), end: template('report/pageEnd.hbs'),
+    styles: { markup: css }, contentSecurityPolicy: policyFor(css),
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ const handlebars = Handlebars.create();
 registerHelpers(handlebars);
 const compiled = new Map<string, Template<unknown>>();
 
-/** A template by its path under `templates/` (e.g. `report/report.hbs`), compiled on first use. */
+/** A template by its path under `templates/` (e.g. `report/cluster.hbs`), compiled on first use. */
 export function template<T>(path: string): Template<T> {
   let t = compiled.get(path);
   if (!t) {

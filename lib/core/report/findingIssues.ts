@@ -27,7 +27,6 @@ const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 type Words = readonly string[];
 
 interface Draft {
-  readonly kind: string;
   words: Words;
   readonly findings: ReportFinding[];
 }
@@ -35,15 +34,26 @@ interface Draft {
 /** `findings` are one technique's failing and unknown findings of one cluster, in report order. */
 export function groupIssues(findings: readonly ReportFinding[], cluster: string, isNew: (id: string) => boolean): Issue[] {
   const drafts: Draft[] = [];
+  // Only texts of one check, status and word count can merge: each finding is compared with those alone.
+  const candidates = new Map<string, Draft[]>();
   for (const f of findings) {
-    const kind = `${f.check}\u0000${f.status}\u0000${f.remediation ? 'fix' : 'msg'}`;
     const words = splitWords(shape(f.remediation?.text ?? f.message, f));
-    const joined = drafts.find((d) => d.kind === kind && merge(d.words, words) !== null);
-    if (joined) {
-      joined.words = merge(joined.words, words)!;
-      joined.findings.push(f);
-    } else {
-      drafts.push({ kind, words, findings: [f] });
+    const kind = `${f.check}\u0000${f.status}\u0000${f.remediation ? 'fix' : 'msg'}\u0000${words.length}`;
+    const same = candidates.get(kind) ?? [];
+    candidates.set(kind, same);
+    let joined = false;
+    for (const draft of same) {
+      const merged = merge(draft.words, words);
+      if (merged === null) continue;
+      draft.words = merged;
+      draft.findings.push(f);
+      joined = true;
+      break;
+    }
+    if (!joined) {
+      const draft: Draft = { words, findings: [f] };
+      drafts.push(draft);
+      same.push(draft);
     }
   }
   return drafts.map((d) => issue(d.findings, cluster, isNew));

@@ -79,35 +79,46 @@ export interface ReportMeta {
   readonly version: string;
 }
 
+export type JsonCluster = JsonReport['clusters'][number];
+
 export function buildJsonReport(clusters: readonly ClusterAssessment[], meta: ReportMeta): JsonReport {
+  return assembleJsonReport(clusters.map(jsonCluster), meta);
+}
+
+/** The report of clusters already in their JSON form: a caller that converts each as it is assessed can let its findings go. */
+export function assembleJsonReport(clusters: readonly JsonCluster[], meta: ReportMeta): JsonReport {
   const fleet = scoreFleet(clusters.map((c) => ({
-    score: c.score.score, coverage: c.score.coverage, workloads: c.workloads, unreachable: c.status === 'unreachable',
+    score: c.score, coverage: c.coverage, workloads: c.workloads ?? 0, unreachable: c.status === 'unreachable',
   })));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: meta.generatedAt,
     tool: { name: 'kubeseg', version: meta.version },
     fleet: { ...fleet, clusters: clusters.length },
-    clusters: clusters.map((c) => ({
-      name: c.cluster.name,
-      account: c.cluster.account ?? null,
-      region: c.cluster.region ?? null,
-      source: c.cluster.source,
-      status: c.status,
-      score: c.score.score,
-      grade: c.score.grade,
-      coverage: c.score.coverage,
-      blastRadius: c.blastRadius,
-      workloads: c.workloads,
-      enforcement: c.enforcement && { status: c.enforcement.status, reason: c.enforcement.reason },
-      whatIf: c.whatIf,
-      techniques: c.score.techniques.map((t) => ({
-        id: t.id, name: t.name, tactics: [...t.tactics], status: t.status, score: t.score, exposed: t.exposed, assessed: t.assessed,
-        unknown: t.unknown, coverage: t.coverage === null ? null : Math.round(t.coverage * 100) / 100,
-      })),
-      findings: sortFindings(c.findings).map((f) => toJsonFinding(f, c.reach.get(workloadKey(f.resource)))),
-      collection: c.collection.map((s) => ({ step: s.step, status: s.status, ...(s.detail !== undefined && { detail: s.detail }) })),
+    clusters: [...clusters],
+  };
+}
+
+export function jsonCluster(c: ClusterAssessment): JsonCluster {
+  return {
+    name: c.cluster.name,
+    account: c.cluster.account ?? null,
+    region: c.cluster.region ?? null,
+    source: c.cluster.source,
+    status: c.status,
+    score: c.score.score,
+    grade: c.score.grade,
+    coverage: c.score.coverage,
+    blastRadius: c.blastRadius,
+    workloads: c.workloads,
+    enforcement: c.enforcement && { status: c.enforcement.status, reason: c.enforcement.reason },
+    whatIf: c.whatIf,
+    techniques: c.score.techniques.map((t) => ({
+      id: t.id, name: t.name, tactics: [...t.tactics], status: t.status, score: t.score, exposed: t.exposed, assessed: t.assessed,
+      unknown: t.unknown, coverage: t.coverage === null ? null : Math.round(t.coverage * 100) / 100,
     })),
+    findings: sortFindings(c.findings).map((f) => toJsonFinding(f, c.reach.get(workloadKey(f.resource)))),
+    collection: c.collection.map((s) => ({ step: s.step, status: s.status, ...(s.detail !== undefined && { detail: s.detail }) })),
   };
 }
 
