@@ -60,6 +60,21 @@ describe('scoreTechnique', () => {
     expect(scoreTechnique(T, [low('a')])).toMatchObject({ status: 'pass', exposed: 0, assessed: 1, score: 100 });
   });
 
+  it('gives namespace subjects a fifth of the exposure beside workloads, so that many namespaces do not outweigh them', () => {
+    // Prepare: 1 of 4 workloads exposed; 9 of 10 namespaces exposed
+    const namespace = (name: string, status: FindingStatus): Finding => finding(T.id, { kind: 'Namespace', namespace: null, name }, status);
+    const namespaces = Array.from({ length: 10 }, (_, i) => namespace(`ns-${i}`, i === 0 ? 'pass' : 'fail'));
+    const fs = [...findings(T.id, { a: 'fail', b: 'pass', c: 'pass', d: 'pass' }), ...namespaces];
+
+    // Act
+    const s = scoreTechnique(T, fs);
+
+    // Assess: 0.8 × 1/4 + 0.2 × 9/10 = 0.38; counted together otherwise (10 of 14 → 29)
+    expect(s).toMatchObject({ status: 'fail', exposed: 10, assessed: 14, score: 62 });
+    expect(scoreTechnique(T, namespaces)).toMatchObject({ exposed: 9, assessed: 10, score: 10 });
+    expect(scoreTechnique(T, fs.slice(0, 4))).toMatchObject({ score: 75 });
+  });
+
   it('leaves unknown subjects out of the score and lowers the coverage instead', () => {
     // Prepare: 1 exposed, 1 passing, 2 unknown
     const fs = findings(T.id, { a: 'fail', b: 'pass', c: 'unknown', d: 'unknown' });

@@ -5,7 +5,9 @@
  *      connections away, so no technique exposes more subjects and no passing finding fails;
  *  (b) removing every NetworkPolicy only adds connections, so no technique exposes fewer subjects;
  *  (c) applying every suggested remediation never fails (or makes unknown) a passing finding, which
- *      is why the what-if re-judges only the others, and the what-if score is a from-scratch run's.
+ *      is why the what-if re-judges only the others, and the what-if score is a from-scratch run's;
+ *  (d) widening a NetworkPolicy's ingress (a rule admitting everyone, a peer of every namespace, a
+ *      rule's ports dropped) never takes a MS-TA9034 failure away.
  * The catalog grows as techniques are added; every registered technique is held to both.
  */
 import fc from 'fast-check';
@@ -191,6 +193,18 @@ function defaultDeny(namespace: string): Obj {
   };
 }
 
+/** Ways to make a policy's ingress admit more (never fewer) connections; its selection and types stay. */
+const WIDENINGS = ['admit-everyone', 'every-namespace-peer', 'any-port'] as const;
+
+function widen(policy: Obj, how: (typeof WIDENINGS)[number]): Obj {
+  const spec = policy.spec as Obj;
+  const rules = (spec.ingress as Obj[] | undefined) ?? [];
+  const widenedRules = how === 'admit-everyone' ? [...rules, {}]
+    : how === 'every-namespace-peer' ? rules.map((r) => (Array.isArray(r.from) ? { ...r, from: [...(r.from as Obj[]), { namespaceSelector: {} }] } : r))
+    : rules.map(({ ports: _ports, ...rest }) => rest);
+  return { ...policy, spec: { ...spec, ingress: widenedRules } };
+}
+
 // ------------------------------------------------------------------------------------------------
 // Running the catalog
 
@@ -257,6 +271,26 @@ describe('technique catalog properties', () => {
       const worse = after.run.findings.filter((f) => passed.has(f.id) && f.status !== 'pass');
       expect(worse.map((f) => `${f.technique} ${f.resource.namespace}/${f.resource.name}: ${f.status} ${f.message}`)).toEqual([]);
       expect(assessment.whatIf?.score).toBe(scoreCluster(TECHNIQUES.map((t) => t.meta), after.run.findings).score);
+    }), { numRuns: NUM_RUNS });
+  });
+
+  it('never takes a MS-TA9034 failure away when a NetworkPolicy\'s ingress is widened', () => {
+    fc.assert(fc.property(clusterArb, fc.nat(), fc.constantFrom(...WIDENINGS), ({ base, policies }, pick, widening) => {
+      fc.pre(policies.length > 0);
+      // Prepare
+      const at = pick % policies.length;
+      const widened = policies.map((p, i) => (i === at ? widen(p, widening) : p));
+
+      // Act
+      const before = assess([...base, ...policies]);
+      const after = assess([...base, ...widened]);
+
+      // Assess
+      const failing = (o: Outcome): Set<string> => new Set(o.findings.filter((f) => f.technique === 'MS-TA9034' && f.status === 'fail').map((f) => f.id));
+      const stillFailing = failing(after);
+      const lost = before.findings.filter((f) => failing(before).has(f.id) && !stillFailing.has(f.id));
+      expect(lost.map((f) => `${f.check} ${f.resource.namespace}/${f.resource.name}: ${f.message}`)).toEqual([]);
+      expect(after.exposed.get('MS-TA9034')!).toBeGreaterThanOrEqual(before.exposed.get('MS-TA9034')!);
     }), { numRuns: NUM_RUNS });
   });
 

@@ -10,7 +10,8 @@ export const SCORING_FORMULA: readonly string[] = [
     + 'assessed when it is exposed or has a passing finding and no unknown one, and unknown otherwise. A failing '
     + 'low-severity finding (hygiene, such as a Secret passed as an environment variable) is listed but scored as a pass.',
   'Technique: exposure = exposed / assessed; score = round(100 × (1 − exposure)); coverage = assessed / (assessed + unknown). '
-    + 'Nothing assessed: no score (–), never 100.',
+    + 'Nothing assessed: no score (–), never 100. Where a technique judges namespaces beside workloads (MS-TA9034, MS-TA9031), '
+    + 'exposure = 0.8 × the workloads\' exposure + 0.2 × the namespaces\', so that many small namespaces do not outweigh the workloads.',
   'Cluster: score = Σ weight × score / Σ weight over techniques with a score; coverage = Σ weight × coverage / Σ weight '
     + 'over techniques with any subject.',
   'Grade: A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.',
@@ -50,26 +51,39 @@ export function grade(score: number | null): Grade | null {
   return score >= 90 ? 'A' : score >= 80 ? 'B' : score >= 70 ? 'C' : score >= 60 ? 'D' : 'F';
 }
 
+/** The share of a technique's exposure that its namespace subjects carry when it judges workloads too. */
+export const NAMESPACE_SHARE = 0.2;
+
 /** Scores one technique from its findings (findings of other techniques are ignored). */
 export function scoreTechnique(meta: TechniqueMeta, findings: readonly Verdict[]): TechniqueScore {
-  const bySubject = new Map<string, Set<Verdict['status']>>();
+  const bySubject = new Map<string, { namespace: boolean; statuses: Set<Verdict['status']> }>();
   for (const f of findings) {
     if (f.technique !== meta.id) continue;
     const key = `${f.resource.kind}|${f.resource.namespace}|${f.resource.name}`;
-    const statuses = bySubject.get(key) ?? new Set();
-    statuses.add(f.status === 'fail' && f.severity === 'low' ? 'pass' : f.status);
-    bySubject.set(key, statuses);
+    const subject = bySubject.get(key) ?? { namespace: f.resource.kind === 'Namespace', statuses: new Set() };
+    subject.statuses.add(f.status === 'fail' && f.severity === 'low' ? 'pass' : f.status);
+    bySubject.set(key, subject);
   }
-  let exposed = 0;
-  let passed = 0;
-  let unknown = 0;
-  for (const statuses of bySubject.values()) {
-    if (statuses.has('fail')) exposed++;
-    else if (statuses.has('unknown')) unknown++;
-    else passed++;
-  }
+  const tally = (namespaces: boolean): { exposed: number; passed: number; unknown: number } => {
+    const t = { exposed: 0, passed: 0, unknown: 0 };
+    for (const { namespace, statuses } of bySubject.values()) {
+      if (namespace !== namespaces) continue;
+      if (statuses.has('fail')) t.exposed++;
+      else if (statuses.has('unknown')) t.unknown++;
+      else t.passed++;
+    }
+    return t;
+  };
+  const workloads = tally(false);
+  const namespaces = tally(true);
+  const exposed = workloads.exposed + namespaces.exposed;
+  const passed = workloads.passed + namespaces.passed;
+  const unknown = workloads.unknown + namespaces.unknown;
   const assessed = exposed + passed;
-  const score = assessed > 0 ? Math.round(100 * (1 - exposed / assessed)) : null;
+  const exposureOf = (t: typeof workloads): number | null => (t.exposed + t.passed > 0 ? t.exposed / (t.exposed + t.passed) : null);
+  const [w, n] = [exposureOf(workloads), exposureOf(namespaces)];
+  const exposure = w !== null && n !== null ? (1 - NAMESPACE_SHARE) * w + NAMESPACE_SHARE * n : (w ?? n);
+  const score = exposure !== null ? Math.round(100 * (1 - exposure)) : null;
   const status: TechniqueStatus = exposed > 0 ? 'fail' : passed > 0 ? 'pass' : unknown > 0 ? 'unknown' : 'not-applicable';
   return {
     id: meta.id, name: meta.name, tactics: meta.tactics, status, score, exposed, assessed, unknown,

@@ -7,10 +7,12 @@ import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../
 import { NAMESPACE_NAME_LABEL } from '../../netpol/buildClusterModel.js';
 import type { CheckContext } from '../context.js';
 import { allowPolicySelector, asDefaultDenyEgress, manifestRemediation, noSafeSelector, workloadPolicyName } from '../remediation.js';
+import { namespaceCoverage } from '../namespacePolicies.js';
 import type { Technique } from '../types.js';
 import { isHostNetwork, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 
 const CHECK = 'egress-reaches-most-workloads';
+const NAMESPACE_CHECKS = { uncovered: 'namespace-egress-unrestricted', noDefaultDeny: 'namespace-without-default-deny-egress', workloadCheck: CHECK };
 
 /** A workload that reaches at least this share of the other workloads can map the cluster. */
 export const MAPPING_THRESHOLD = 0.9;
@@ -31,9 +33,11 @@ export const technique: Technique = {
       + 'workload, the other workloads it can open at least one connection to, and fails it when that is 90% or more of all '
       + 'other workloads (in-cluster egress unrestricted in practice); below that the workload passes. Pods on the host network '
       + 'are not subject to NetworkPolicies and fail. Node agents (host-network DaemonSets in kube-system) are not assessed, '
-      + 'and a cluster with a single workload has nothing to map.',
+      + 'and a cluster with a single workload has nothing to map. Each namespace that holds workloads is judged too: it fails '
+      + 'when no NetworkPolicy selects any of its workloads for egress (every pod in it can map the network), and a namespace '
+      + 'without a default deny for egress (no policy selecting all of its pods) is listed as a low-severity finding.',
   },
-  checks: [networkMapping],
+  checks: [networkMapping, (ctx) => namespaceCoverage(ctx, 'egress', NAMESPACE_CHECKS)],
 };
 
 function networkMapping(ctx: CheckContext): CheckOutcome[] {

@@ -1,7 +1,7 @@
 /**
  * MS-TA9034 Cluster internal networking. Kubernetes lets every pod talk to every other pod by
- * default, so an attacker who controls one pod moves laterally to any namespace. Ingress
- * NetworkPolicies that admit other namespaces only by name take that away.
+ * default, so an attacker who controls one pod moves laterally to any other, in its namespace or
+ * beyond. Ingress NetworkPolicies that name who they admit take that away.
  */
 import type { KubeObject } from '../../evidence/snapshot.js';
 import { fail, pass, unknown, type CheckOutcome, type Remediation } from '../../findings/finding.js';
@@ -14,8 +14,11 @@ import type { Technique } from '../types.js';
 import { isHostNetwork, isNodeAgent, type WorkloadInfo, hostNetworkFailure } from '../workloads.js';
 import { type Json, isMap, mapsIn } from '../json.js';
 import { controlPlaneClient, publishedClients, type KeptClient } from '../clients.js';
+import { namespaceCoverage } from '../namespacePolicies.js';
 
-const CHECK = 'open-to-other-namespaces';
+const CHECK = 'open-to-other-workloads';
+
+const NAMESPACE_CHECKS = { uncovered: 'namespace-ingress-unrestricted', noDefaultDeny: 'namespace-without-default-deny-ingress', workloadCheck: CHECK };
 
 export const technique: Technique = {
   meta: {
@@ -29,15 +32,18 @@ export const technique: Technique = {
     segmentationMitigates: true,
     formerNames: [],
     evidence: ['namespaces', 'workloads', 'networkpolicies'],
-    description: 'An attacker in one pod opens connections to pods of other namespaces, which Kubernetes allows unless '
-      + 'NetworkPolicies say otherwise. kubeseg fails a workload when some workload in ANOTHER namespace can open a connection '
-      + 'to it and nothing on the ingress side restricts which namespaces may: no NetworkPolicy selects it for ingress, the rule '
-      + 'that admits the connection admits every namespace (`from` empty or `namespaceSelector: {}`), or NetworkPolicies are '
-      + 'not enforced. Cluster DNS admitting every namespace on port 53 only is doing its job. Rules that name the namespaces they admit count as restrictions. Pods on the host network are not '
-      + 'subject to NetworkPolicies and fail. Node agents (host-network DaemonSets in kube-system) act as the node: they are '
-      + 'neither assessed nor counted as sources. A cluster whose workloads all live in one namespace has nothing to assess.',
+    description: 'An attacker in one pod opens connections to other pods, of its own namespace or of others, which Kubernetes '
+      + 'allows unless NetworkPolicies say otherwise. kubeseg fails a workload when some other workload can open a connection '
+      + 'to it and nothing on the ingress side restricts who may: no NetworkPolicy selects it for ingress, the rule that admits '
+      + 'the connection admits every namespace (`from` empty or `namespaceSelector: {}`), or NetworkPolicies are not enforced. '
+      + 'Rules that name the namespaces or pods they admit count as restrictions, and so does a rule admitting the pods of its own '
+      + 'namespace only. Cluster DNS admitting every namespace on port 53 only is doing its job. Pods on the host network are '
+      + 'not subject to NetworkPolicies and fail. Node agents (host-network DaemonSets in kube-system) act as the node: they are '
+      + 'neither assessed nor counted as sources. Each namespace that holds workloads is judged too: it fails when no '
+      + 'NetworkPolicy selects any of its workloads for ingress, and a namespace without a default deny for ingress (no policy '
+      + 'selecting all of its pods) is listed as a low-severity finding. Namespaces weigh a fifth of the technique\'s score.',
   },
-  checks: [openToOtherNamespaces],
+  checks: [openToOtherWorkloads, (ctx) => namespaceCoverage(ctx, 'ingress', NAMESPACE_CHECKS)],
 };
 
 /** Why nothing restricts a connection from another namespace, and which policy rule to narrow, if any. */
@@ -60,12 +66,16 @@ type MembersByNamespace = ReadonlyMap<string, readonly WorkloadInfo[]>;
  * The source groups with their members by namespace, and for each namespace how many members of
  * each group live elsewhere (the sources a destination there can have), built on first use.
  */
-function sourceGroups(ctx: CheckContext): { byNamespace: MembersByNamespace[]; elsewhere: (namespace: string) => Elsewhere } {
-  const byNamespace: MembersByNamespace[] = ctx.queries.sourceGroups().map((indexes) => {
+function sourceGroups(ctx: CheckContext): {
+  byNamespace: MembersByNamespace[]; groupOf: ReadonlyMap<WorkloadInfo, number>; elsewhere: (namespace: string) => Elsewhere;
+} {
+  const groupOf = new Map<WorkloadInfo, number>();
+  const byNamespace: MembersByNamespace[] = ctx.queries.sourceGroups().map((indexes, group) => {
     const members = new Map<string, WorkloadInfo[]>();
     for (const i of indexes) {
       const m = ctx.workload(ctx.queries.workloads[i]!.id);
       if (!m || isNodeAgent(m)) continue;
+      groupOf.set(m, group);
       const list = members.get(m.ref.namespace);
       if (list) list.push(m);
       else members.set(m.ref.namespace, [m]);
@@ -93,7 +103,7 @@ function sourceGroups(ctx: CheckContext): { byNamespace: MembersByNamespace[]; e
     }
     return result;
   };
-  return { byNamespace, elsewhere };
+  return { byNamespace, groupOf, elsewhere };
 }
 
 /**
@@ -101,8 +111,8 @@ function sourceGroups(ctx: CheckContext): { byNamespace: MembersByNamespace[]; e
  * connection ids, and only the example shown is explained: a cluster with thousands of workloads
  * costs groups × workloads cheap look-ups, not workloads² answers.
  */
-function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
-  const { byNamespace, elsewhere: countsElsewhere } = sourceGroups(ctx);
+function openToOtherWorkloads(ctx: CheckContext): CheckOutcome[] {
+  const { byNamespace, groupOf, elsewhere: countsElsewhere } = sourceGroups(ctx);
   const groupNamespaces = byNamespace.map((members) => [...members.keys()]);
   /** The namespaces, other than `own`, where some of the groups have members; sorted. */
   const namespacesOf = (groups: readonly number[], own: string): string[] => {
@@ -117,16 +127,24 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
     }
     return [...seen].sort();
   };
-  const elsewhere = (group: number, namespace: string): WorkloadInfo[] =>
-    [...byNamespace[group]!].filter(([ns]) => ns !== namespace).flatMap(([, list]) => list);
+  /** A member of the group other than `w`: from another namespace when the group has one there (the cross-namespace view). */
+  const memberOtherThan = (group: number, w: WorkloadInfo): WorkloadInfo => {
+    const members = [...byNamespace[group]!];
+    const outside = members.find(([ns]) => ns !== w.ref.namespace);
+    return outside ? outside[1][0]! : members.flatMap(([, list]) => list).find((m) => m !== w)!;
+  };
   const blockedMeans = blockedStatus(ctx);
 
   return ctx.subjects().flatMap((w): CheckOutcome[] => {
     const destination = ctx.queries.indexOf(w.id);
-    const { counts, firstSource } = countsElsewhere(w.ref.namespace);
-    if (firstSource < 0) return [];
+    const { counts: outside } = countsElsewhere(w.ref.namespace);
+    const own = groupOf.get(w);
+    /** Members of the group in w's own namespace, w left out. */
+    const inside = (group: number): number => (byNamespace[group]!.get(w.ref.namespace)?.length ?? 0) - (group === own ? 1 : 0);
+    const candidates = byNamespace.flatMap((_, group) => (outside[group]! + inside(group) > 0 ? [group] : []));
+    if (candidates.length === 0) return [];
     if (isHostNetwork(w)) return [hostNetworkFailure(CHECK, w, 'ingress NetworkPolicies do not apply to it')];
-    const { exposed, uncertain } = sourcesElsewhere(counts, blockedMeans === 'exposed' ? [] : ctx.queries.groupsReaching(destination), blockedMeans);
+    const { exposed, uncertain } = reachingSources(candidates, blockedMeans === 'exposed' ? [] : ctx.queries.groupsReaching(destination), blockedMeans);
     // One opening per admitting rule (most sources come in through the same few): sentences are built once.
     const byAdmission = new Map<NamespaceWideAdmission, Opening | undefined>();
     const openingFor = (group: number): Opening | undefined => {
@@ -136,55 +154,67 @@ function openToOtherNamespaces(ctx: CheckContext): CheckOutcome[] {
     };
     // Ingress isolation belongs to the destination: when no policy selects it, one answer tells for every source.
     const first = exposed.length > 0 ? openingFor(exposed[0]!) : undefined;
-    let opened = 0;
+    const opened = { inside: 0, outside: 0 };
     let admitted = 0;
     let example: { group: number; opening: Opening } | undefined;
-    const openedGroups: number[] = [];
+    const groupsElsewhere: number[] = [];
     const openings = new Map<string, Opening>(); // distinct causes and rules, for the remediation
     for (const group of exposed) {
-      admitted += counts[group]!;
+      admitted += outside[group]! + inside(group);
       const o = first?.cause === 'no-ingress-policy' ? first : openingFor(group);
       if (!o) continue;
-      opened += counts[group]!;
-      openedGroups.push(group);
+      opened.inside += inside(group);
+      opened.outside += outside[group]!;
+      if (outside[group]! > 0) groupsElsewhere.push(group);
       if (o !== example?.opening) openings.set(`${o.cause}|${o.rule?.policy.metadata.name}|${o.rule?.index}`, o);
-      example ??= { group, opening: o };
+      // The example comes from another namespace when one is open: the lateral move the technique is named for.
+      if (!example || (outside[group]! > 0 && outside[example.group]! === 0)) example = { group, opening: o };
     }
     if (example) {
-      const listed = namespacesOf(openedGroups, w.ref.namespace);
-      const answer = ctx.reachPair(elsewhere(example.group, w.ref.namespace)[0]!.id, w.id);
-      return [fail(CHECK, w.ref,
-        `${w.id} accepts connections from ${opened} workload${opened === 1 ? '' : 's'} in other namespaces (${listed.join(', ')}) that no policy restricts`,
+      const listed = namespacesOf(groupsElsewhere, w.ref.namespace);
+      const answer = ctx.reachPair(memberOtherThan(example.group, w).id, w.id);
+      return [fail(CHECK, w.ref, `${w.id} accepts connections from ${sourcesText(opened, listed)} that no policy restricts`,
         [`for example from ${answer.workload.id} (${answer.connection}): ${example.opening.why}`, ...answer.reasons],
         remediation(ctx, w, [...openings.values()], listed))];
     }
     if (uncertain >= 0) {
-      const answer = ctx.reachPair(elsewhere(uncertain, w.ref.namespace)[0]!.id, w.id);
-      return [unknown(CHECK, w.ref, `whether workloads in other namespaces can reach ${w.id} is unknown`,
+      const answer = ctx.reachPair(memberOtherThan(uncertain, w).id, w.id);
+      return [unknown(CHECK, w.ref, `whether other workloads can reach ${w.id} is unknown`,
         [`for example from ${answer.workload.id}:`, ...answer.reasons])];
     }
-    const shown = ctx.reachPair(elsewhere(exposed[0] ?? firstSource, w.ref.namespace)[0]!.id, w.id);
+    // A source from another namespace shows the boundary best: one admitted by name, else one blocked.
+    const elsewhere = (groups: readonly number[]): number | undefined => groups.find((g) => outside[g]! > 0);
+    const shown = ctx.reachPair(memberOtherThan(elsewhere(exposed) ?? elsewhere(candidates) ?? candidates[0]!, w).id, w.id);
     const message = admitted > 0 && isClusterDns(w)
-      ? `${w.id} answers DNS on port ${DNS_PORT} to ${admitted} workload${admitted === 1 ? '' : 's'} of other namespaces, as cluster DNS must, and admits nothing else from every namespace`
+      ? `${w.id} answers DNS on port ${DNS_PORT} to ${plural(admitted, 'other workload')}, as cluster DNS must, and admits nothing else from every namespace`
       : admitted > 0
-      ? `${w.id} admits ${admitted} workload${admitted === 1 ? '' : 's'} of other namespaces only through rules that name their namespaces`
-      : `no workload in another namespace can open a connection to ${w.id}`;
+      ? `${w.id} admits ${plural(admitted, 'other workload')} only through rules that name the namespaces or pods they admit`
+      : `no other workload can open a connection to ${w.id}`;
     return [pass(CHECK, w.ref, message, [`for example from ${shown.workload.id}:`, ...shown.reasons])];
   });
 }
 
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** `3 workloads in its own namespace and 2 in other namespaces (a, b)`, or either part alone. */
+function sourcesText(opened: { readonly inside: number; readonly outside: number }, namespaces: readonly string[]): string {
+  const elsewhere = `in other namespaces (${namespaces.join(', ')})`;
+  if (opened.outside === 0) return `${plural(opened.inside, 'workload')} of its own namespace`;
+  if (opened.inside === 0) return `${plural(opened.outside, 'workload')} ${elsewhere}`;
+  return `${plural(opened.inside + opened.outside, 'workload')}, ${opened.inside} in its own namespace and ${opened.outside} ${elsewhere},`;
+}
+
 /**
- * Among the groups with members in other namespaces, those whose connections to a destination are
- * open (`exposed`) and the first whose connection depends on unknown enforcement (-1 if none), given
- * the groups that reach it and what a connection the policies block means.
+ * Among the groups with other workloads, those whose connections to a destination are open
+ * (`exposed`) and the first whose connection depends on unknown enforcement (-1 if none), given the
+ * groups that reach it and what a connection the policies block means.
  */
-function sourcesElsewhere(counts: Int32Array, reaching: readonly number[], blockedMeans: NetworkStatus): { exposed: number[]; uncertain: number } {
-  const exposed = reaching.filter((group) => counts[group]! > 0);
-  if (blockedMeans === 'blocked') return { exposed, uncertain: -1 };
-  const others: number[] = [];
+function reachingSources(candidates: readonly number[], reaching: readonly number[], blockedMeans: NetworkStatus): { exposed: number[]; uncertain: number } {
   const reached = new Set(reaching);
-  counts.forEach((count, group) => { if (count > 0 && !reached.has(group)) others.push(group); });
-  // Unenforced policies block nothing: every group elsewhere reaches the destination.
+  const exposed = candidates.filter((group) => reached.has(group));
+  if (blockedMeans === 'blocked') return { exposed, uncertain: -1 };
+  const others = candidates.filter((group) => !reached.has(group));
+  // Unenforced policies block nothing: every other group reaches the destination.
   return blockedMeans === 'exposed' ? { exposed: [...exposed, ...others], uncertain: -1 } : { exposed, uncertain: others[0] ?? -1 };
 }
 
@@ -255,11 +285,17 @@ function remediation(ctx: CheckContext, w: WorkloadInfo, openings: readonly Open
   const change = steps.length > 0 && dns
     ? `${capitalize(steps.join('; '))}. Pods elsewhere keep name resolution; add a rule for the metrics scraper if one reads ${w.id}.`
     : steps.length > 0
-    ? `${capitalize(steps.join('; '))}.${keptText(ctx, w, unselected && podSelector ? controlPlane : undefined)} Then add a \`from\` entry with a namespaceSelector naming each other namespace that must reach ${w.id}; `
-      + `namespaces that reach it today: ${namespaces.join(', ')}.`
+    ? `${capitalize(steps.join('; '))}.${keptText(ctx, w, unselected && podSelector ? controlPlane : undefined)}${further(w, namespaces)}`
     : `The NetworkPolicies selecting ${w.id} already limit which namespaces reach it.`;
   const text = `${change}${unselected && !podSelector ? noSafeSelector(w, 'ingress') : ''}`;
   return manifests.length > 0 ? manifestRemediation(text, ...manifests) : { text };
+}
+
+/** What to add by hand once the suggestion is applied: the other namespaces that must reach the workload, or its callers. */
+function further(w: WorkloadInfo, namespaces: readonly string[]): string {
+  return namespaces.length > 0
+    ? ` Then add a \`from\` entry with a namespaceSelector naming each other namespace that must reach ${w.id}; namespaces that reach it today: ${namespaces.join(', ')}.`
+    : ` To go further, name the pods of namespace ${w.ref.namespace} that call ${w.id} in the rule's podSelector.`;
 }
 
 /** What the suggestion keeps admitting, as a sentence; empty when nothing. */
