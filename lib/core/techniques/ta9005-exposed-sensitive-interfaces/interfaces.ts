@@ -7,7 +7,7 @@
  * project runs one image (Argo CD, Airflow, Ray, Spark, Flink), only the UI's labels identify it.
  */
 import type { InterfaceSignature } from '../sensitiveInterfaces.js';
-import { DASHBOARD } from '../ta9032-kubernetes-dashboard/technique.js';
+import { DASHBOARD } from '../ta9032-kubernetes-dashboard/signature.js';
 import { TILLER } from '../tiller-endpoint/technique.js';
 
 const ui = (name: string, images: readonly string[], labels: readonly Readonly<Record<string, string>>[], ports: readonly number[]): InterfaceSignature =>

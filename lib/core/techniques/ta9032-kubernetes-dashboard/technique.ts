@@ -5,17 +5,10 @@
  */
 import { fail, type CheckOutcome } from '../../findings/finding.js';
 import type { CheckContext } from '../context.js';
-import { findInterfaces, whoReachesInterfaces, type InterfaceSignature } from '../sensitiveInterfaces.js';
+import { findInterfaces, whoReachesInterfaces } from '../sensitiveInterfaces.js';
+import { dashboardRbac } from './dashboardRbac.js';
+import { DASHBOARD } from './signature.js';
 import type { Technique } from '../types.js';
-
-/** The Kubernetes dashboard (v2 and the v7 chart's components); ports 8443 (HTTPS) and 9090 (HTTP) unless declared. */
-export const DASHBOARD: InterfaceSignature = {
-  name: 'Kubernetes dashboard',
-  images: ['kubernetesui/dashboard', 'kubernetes-dashboard'],
-  labels: [{ 'k8s-app': 'kubernetes-dashboard' }, { 'app.kubernetes.io/name': 'kubernetes-dashboard' }],
-  ports: [8443, 9090],
-  declaredPorts: true,
-};
 
 const CHECK = 'dashboard-reachable';
 const SHARED_ACCOUNT_CHECK = 'dashboard-service-account-shared';
@@ -38,10 +31,12 @@ export const technique: Technique = {
       + 'explore, or change, the cluster. kubeseg recognises dashboard workloads by image (kubernetesui/dashboard, kubernetes-dashboard) '
       + 'or labels (k8s-app or app.kubernetes.io/name = kubernetes-dashboard) and asks, for every other workload, whether it can reach '
       + 'a dashboard port (its declared TCP ports, else 8443 and 9090). Any other workload that runs as a dashboard\'s ServiceAccount '
-      + 'fails too (unless that is its namespace\'s default account): whoever takes it over holds the dashboard\'s permissions without going through the dashboard. A cluster without a '
+      + 'fails too (unless that is its namespace\'s default account): whoever takes it over holds the dashboard\'s permissions without going through the dashboard. '
+      + 'So does every identity bound to the dashboard\'s own Roles or ClusterRoles (those bound by name to its ServiceAccount, built-in '
+      + 'roles left out), or allowed to impersonate its ServiceAccount or create tokens for it (RBAC evidence; unknown without it). A cluster without a '
       + 'dashboard has nothing to assess: the technique is not applicable there rather than passed.',
   },
-  checks: [(ctx: CheckContext): CheckOutcome[] => whoReachesInterfaces(ctx, CHECK, DASHBOARD, ADVICE), sharedDashboardAccount],
+  checks: [(ctx: CheckContext): CheckOutcome[] => whoReachesInterfaces(ctx, CHECK, DASHBOARD, ADVICE), sharedDashboardAccount, dashboardRbac],
 };
 
 /**
