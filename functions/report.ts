@@ -4,6 +4,7 @@
  * the failure: a run never ends silently.
  */
 import { z } from 'zod';
+import { fleetRules } from '../lib/core/config/fleetConfig.js';
 import { RUN_ID_PATTERN } from '../lib/core/run/runId.js';
 import { linkSignerOf } from '../lib/service/linkKey.js';
 import { failRun, reportStoredRun } from '../lib/service/reportStages.js';
@@ -44,14 +45,16 @@ export async function handler(event: unknown): Promise<{ readonly runId: string;
   }
   const { runId } = parsed;
   logKeys({ runId });
-  const mail = runtime.mail(await runtime.fleet());
+  const fleet = await runtime.fleet();
+  const mail = runtime.mail(fleet);
   const links = await linkSignerOf(runtime.store);
   const base = env.API_BASE_URL.replace(/\/+$/, '');
   const { status } = await reportStoredRun(runId, {
-    store: runtime.store, now, ...(mail && { mail }), maxSnapshotBytes: env.MAX_SNAPSHOT_MIB * 1024 * 1024,
+    store: runtime.store, now, ...(mail && { mail }), ...(fleetRules(fleet) && { rules: fleetRules(fleet) }), maxSnapshotBytes: env.MAX_SNAPSHOT_MIB * 1024 * 1024,
     linkTo: (id, format) => `${base}${links.path(id, format, new Date(now().getTime() + env.LINK_DAYS * 86_400_000))}`,
   });
   logger.info('reported', { status: status.status, score: status.fleet?.score, email: status.email?.status });
   if (status.email?.status === 'failed') logger.error('the email was not sent', { detail: status.email.detail });
   return { runId, status: status.status };
 }
+

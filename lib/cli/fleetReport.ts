@@ -16,11 +16,13 @@ import { s3Client } from '../adapters/storage/s3Client.js';
 import { S3Store } from '../adapters/storage/s3Store.js';
 import { DiagnosticList } from '../core/diagnostics.js';
 import { inertLine } from '../core/format/inert.js';
+import { fleetRules } from '../core/config/fleetConfig.js';
+import { expiryWarnings } from './rules.js';
 import { assessCluster } from '../core/report/assessCluster.js';
 import { newRunId } from '../core/run/runId.js';
 import type { RunStatus } from '../core/run/runStatus.js';
 import { TECHNIQUES } from '../core/techniques/catalog.js';
-import { reportedCluster, reportRun, runMail, type LinkedFormat, FILE_OF_FORMAT } from '../service/reportRun.js';
+import { reportedCluster, reportRun, runMail, runSettings, type LinkedFormat, FILE_OF_FORMAT } from '../service/reportRun.js';
 import type { ReportFormat } from '../service/reportOutputs.js';
 import { runKeys } from '../service/runLayout.js';
 import type { RunRequest } from '../service/runRequest.js';
@@ -81,8 +83,12 @@ export async function runFleetReport(options: FleetReportOptions, io: Io): Promi
   const request: RunRequest = { runId, trigger: 'cli', scope: {}, startedAt: options.now.toISOString() };
   await beginRun(store, request);
 
-  const clusters = await collectConfiguredFleet(config, options.fleet, io, (snapshot) => reportedCluster(assessCluster(snapshot, TECHNIQUES)));
+  const rules = fleetRules(config);
+  const settings = runSettings({ now: () => options.now, ...(rules && { rules }) });
+  for (const warning of settings ? expiryWarnings(settings) : []) io.stderr(`warning: ${inertLine(warning)}\n`);
+  const clusters = await collectConfiguredFleet(config, options.fleet, io, (snapshot) => reportedCluster(assessCluster(snapshot, TECHNIQUES, settings)));
   const { status, outputs } = await reportRun(request, clusters, {
+    ...(rules && { rules }),
     store, now: () => new Date(), ...(mailer && config.email && { mail: runMail(mailer, config.email) }), linkTo: await linker(options, store),
   });
 

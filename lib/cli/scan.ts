@@ -13,6 +13,8 @@ import { EXIT } from './exitCodes.js';
 import { reportDiagnostics, type Io } from './io.js';
 import type { SnapshotSource } from './snapshotSource.js';
 import { VERSION } from '../core/version.js';
+import { expiredExceptions } from '../core/report/findingRules.js';
+import { readRulesConfig, ruleSettings } from './rules.js';
 
 export interface ScanOptions {
   readonly format: ScanFormat;
@@ -24,6 +26,8 @@ export interface ScanOptions {
   readonly previous?: string;
   /** Write report.html, report.pdf, report.json and findings.csv into `<out>/<timestamp>/` and print their paths. */
   readonly out?: string;
+  /** `kubeseg.yaml`: rule settings and accepted risks. */
+  readonly config?: string;
 }
 
 export async function runScan(load: SnapshotSource, options: ScanOptions, io: Io): Promise<void> {
@@ -48,13 +52,22 @@ export async function runScan(load: SnapshotSource, options: ScanOptions, io: Io
     return;
   }
   const diagnostics = new DiagnosticList();
-  const assessments = await load(diagnostics, (snapshot) => assessCluster(snapshot, TECHNIQUES));
+  const rules = options.config === undefined ? undefined : await readRulesConfig(options.config, diagnostics);
+  if (diagnostics.hasFatal) {
+    reportDiagnostics(diagnostics, io);
+    io.exitCode(EXIT.inputError);
+    return;
+  }
+  const settings = ruleSettings(rules, options.now, diagnostics);
+  const assessments = await load(diagnostics, (snapshot) => assessCluster(snapshot, TECHNIQUES, settings));
   reportDiagnostics(diagnostics, io);
   if (diagnostics.hasFatal) {
     io.exitCode(EXIT.inputError);
     return;
   }
-  const report = buildJsonReport(assessments, { generatedAt: options.now.toISOString(), version: VERSION });
+  const report = buildJsonReport(assessments, {
+    generatedAt: options.now.toISOString(), version: VERSION, ...(settings && { expiredExceptions: expiredExceptions(settings.rules, settings.today) }),
+  });
   const trends = previous && compareReports(report, previous);
   const outputs = new ReportOutputs(report, trends, assessments);
   // An analysis the input refused (exit 2) leaves no report behind.

@@ -5,6 +5,8 @@
  * a failed run: the reports are stored by then.
  */
 import type { EmailConfig } from '../core/config/fleetConfig.js';
+import type { RulesConfig } from '../core/config/rulesConfig.js';
+import { expiredExceptions, type RuleSettings } from '../core/report/findingRules.js';
 import type { ClusterAssessment } from '../core/report/assessCluster.js';
 import { assembleJsonReport, jsonCluster, reportSchema, type JsonCluster, type JsonReport } from '../core/report/jsonReport.js';
 import { reportJsonChunks } from '../core/report/reportJsonChunks.js';
@@ -48,6 +50,13 @@ export interface ReportRunDeps {
   readonly mail?: RunMail;
   /** Where a reader of the email fetches a stored report (the API's redirect, or a local file URL). */
   readonly linkTo: (runId: string, format: LinkedFormat) => string | undefined;
+  /** The fleet file's rules and exceptions; the clusters were assessed with {@link runSettings} of them. */
+  readonly rules?: RulesConfig;
+}
+
+/** The rules as this run applies them: exceptions expire by the run's day (UTC). */
+export function runSettings(deps: Pick<ReportRunDeps, 'rules' | 'now'>): RuleSettings | undefined {
+  return deps.rules && { rules: deps.rules, today: deps.now().toISOString().slice(0, 10) };
 }
 
 export interface ReportRunResult {
@@ -73,7 +82,10 @@ export const reportedCluster = (a: ClusterAssessment): ReportedCluster => ({
 
 export async function reportRun(request: RunRequest, clusters: readonly ReportedCluster[], deps: ReportRunDeps): Promise<ReportRunResult> {
   const { store } = deps;
-  const report = assembleJsonReport(clusters.map((c) => c.report), { generatedAt: deps.now().toISOString(), version: VERSION });
+  const settings = runSettings(deps);
+  const report = assembleJsonReport(clusters.map((c) => c.report), {
+    generatedAt: deps.now().toISOString(), version: VERSION, ...(settings && { expiredExceptions: expiredExceptions(settings.rules, settings.today) }),
+  });
   const scope = scopeKey(request.scope);
   const previous = await previousReport(store, scope, request.runId);
   const outputs = new ReportOutputs(report, previous && compareReports(report, previous), clusters.map((c) => c.remediation));

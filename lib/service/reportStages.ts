@@ -13,7 +13,7 @@ import { fleetItemSchema, itemIdentity, type FleetItem } from '../adapters/aws/f
 import { notCollected } from '../adapters/aws/uncollected.js';
 import type { ObjectStore } from '../adapters/storage/objectStore.js';
 import { collectFailureSchema } from './collectFailure.js';
-import { reportedCluster, reportRun, type ReportedCluster, type ReportRunDeps, type ReportRunResult } from './reportRun.js';
+import { reportedCluster, reportRun, runSettings, type ReportedCluster, type ReportRunDeps, type ReportRunResult } from './reportRun.js';
 import { runKeys } from './runLayout.js';
 import { readRequest } from './runRequest.js';
 import { readJson, writeJson } from './storedJson.js';
@@ -37,7 +37,8 @@ export async function reportStoredRun(runId: string, deps: ReportStoredDeps): Pr
   const stored = new Map((await store.list(runKeys.snapshots(runId))).map((o) => [o.key, o.size]));
   const failures = await store.list(runKeys.failures(runId));
   const assessed: ReportedCluster[] = [];
-  const assess = (snapshot: EvidenceSnapshot) => assessed.push(reportedCluster(assessCluster(snapshot, TECHNIQUES)));
+  const settings = runSettings(deps);
+  const assess = (snapshot: EvidenceSnapshot) => assessed.push(reportedCluster(assessCluster(snapshot, TECHNIQUES, settings)));
   for (const item of items) {
     const key = runKeys.snapshot(runId, item.index);
     const size = stored.get(key);

@@ -23,7 +23,7 @@ const BLUE = badge('#1e3a8a', '#dbeafe');
 const GREY = badge('#374151', '#f3f4f6');
 
 export const BAND_BADGE: Readonly<Record<Band, string>> = { good: GREEN, fair: AMBER, poor: ORANGE, bad: RED, none: GREY };
-export const STATUS_BADGE: Readonly<Record<FindingStatus, string>> = { fail: RED, unknown: AMBER, pass: GREEN };
+export const STATUS_BADGE: Readonly<Record<FindingStatus, string>> = { fail: RED, unknown: AMBER, accepted: GREY, pass: GREEN };
 export const SEVERITY_BADGE: Readonly<Record<Severity, string>> = { critical: RED, high: ORANGE, medium: AMBER, low: BLUE };
 
 export const EMAIL_STYLE = {

@@ -25,7 +25,8 @@ export function countText(n: number | null): string {
 }
 
 export function countsText(c: FindingCounts): string {
-  return `${countText(c.fail)} failing, ${countText(c.unknown)} unknown, ${countText(c.pass)} passing findings`;
+  const accepted = c.accepted > 0 ? `${countText(c.accepted)} accepted, ` : '';
+  return `${countText(c.fail)} failing, ${countText(c.unknown)} unknown, ${accepted}${countText(c.pass)} passing findings`;
 }
 
 /** `2026-11-26 06:00 UTC` from an ISO 8601 instant; the text as given when it is not one. */

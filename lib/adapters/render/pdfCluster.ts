@@ -40,6 +40,18 @@ export function clusterPages(doc: Doc, cluster: ClusterSection, toc: TableOfCont
   heading(doc, 'Techniques', TEXT.h2);
   drawTable(doc, TECHNIQUE_COLUMNS, cluster.techniques.map(techniqueRow));
   if (cluster.keyIssues.length > 0) keyIssues(doc, cluster);
+  if (cluster.acceptedRisks.length > 0) acceptedRisks(doc, cluster.acceptedRisks);
+}
+
+/** Accepted risks shown in the PDF at most; the HTML report and findings.csv list them all. */
+const ACCEPTED_SHOWN = 20;
+
+function acceptedRisks(doc: Doc, accepted: ClusterSection['acceptedRisks']): void {
+  heading(doc, 'Accepted risks', TEXT.h2);
+  const more = accepted.length > ACCEPTED_SHOWN ? ` The first ${ACCEPTED_SHOWN} of ${accepted.length} are listed; the HTML report has them all.` : '';
+  paragraph(doc, `Failures that an exception of the configuration accepts: scored as passed until the exception expires.${more}`, TEXT.small);
+  drawTable(doc, [{ header: 'Finding', width: 0.45 }, { header: 'Reason', width: 0.3 }, { header: 'Owner', width: 0.13 }, { header: 'Expires', width: 0.12 }],
+    accepted.slice(0, ACCEPTED_SHOWN).map((a) => [`${a.techniqueId} · ${a.resource}: ${proseText(a.message)}`, a.reason, a.owner, a.expires]));
 }
 
 function identityLine(c: ClusterSection): string {

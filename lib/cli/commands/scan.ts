@@ -6,7 +6,7 @@ import { addLiveOptions, liveOptions, wantsLive, type LiveFlags } from '../liveO
 import { loadedAtOnce, type SnapshotSource } from '../snapshotSource.js';
 import { SCAN_FORMATS, type ScanFormat } from '../scanFormats.js';
 
-type ScanFlags = LiveFlags & { format: ScanFormat; failBelow?: number; previous?: string; out?: string; snapshot?: string };
+type ScanFlags = LiveFlags & { format: ScanFormat; failBelow?: number; previous?: string; out?: string; snapshot?: string; config?: string };
 
 export function registerScan(program: Command, io: Io, isTty: boolean): void {
   addLiveOptions(program
@@ -18,7 +18,8 @@ export function registerScan(program: Command, io: Io, isTty: boolean): void {
     .addOption(new Option('--fail-below <score>', 'exit 1 when the fleet score is below this (0-100)').argParser(parseScore))
     .addOption(new Option('--previous <file>', 'a JSON report of an earlier scan: the reports show what changed since'))
     .addOption(new Option('--out <dir>', 'also write report.html, report.pdf, report.json and findings.csv into <dir>/<timestamp>/ and print their paths'))
-    .addOption(new Option('--snapshot <dir>', 'assess the snapshots `kubeseg collect` wrote into <dir>')))
+    .addOption(new Option('--snapshot <dir>', 'assess the snapshots `kubeseg collect` wrote into <dir>'))
+    .addOption(new Option('--config <file>', 'kubeseg.yaml: rule settings (severities, findings to ignore) and accepted risks (exceptions)')))
     .action(async (paths: string[], opts: ScanFlags, command: Command) => {
       const sources = [paths.length > 0, opts.snapshot !== undefined, wantsLive(opts)].filter(Boolean).length;
       if (sources !== 1) command.error('error: scan one of: manifest paths, --snapshot DIR, or --context NAME... | --all-contexts', { exitCode: EXIT.inputError });
@@ -26,7 +27,7 @@ export function registerScan(program: Command, io: Io, isTty: boolean): void {
       const { runScan } = await import('../scan.js');
       await runScan(await snapshotSource(paths, opts, io), {
         format: opts.format, ...(opts.failBelow !== undefined && { failBelow: opts.failBelow }), ...(opts.previous !== undefined && { previous: opts.previous }),
-        ...(opts.out !== undefined && { out: opts.out }),
+        ...(opts.out !== undefined && { out: opts.out }), ...(opts.config !== undefined && { config: opts.config }),
         color: isTty, now: new Date(),
       }, io);
     });

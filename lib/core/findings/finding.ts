@@ -1,7 +1,10 @@
 /** Findings: one verdict of one check on one resource (DESIGN §3.2). */
 import type { EvidenceKind } from '../evidence/snapshot.js';
 
-export type FindingStatus = 'fail' | 'pass' | 'unknown';
+/** What a check concludes. */
+export type CheckStatus = 'fail' | 'pass' | 'unknown';
+/** A finding's status: a check's, or `accepted` for a failure that an exception in the configuration covers. */
+export type FindingStatus = CheckStatus | 'accepted';
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
 export interface ResourceRef {
@@ -31,7 +34,7 @@ export interface PodSpecPatch {
 export interface CheckOutcome {
   readonly check: string;
   readonly resource: ResourceRef;
-  readonly status: FindingStatus;
+  readonly status: CheckStatus;
   readonly message: string;
   readonly evidence: readonly string[];
   readonly remediation?: Remediation;
@@ -44,17 +47,30 @@ export interface CheckOutcome {
 /** What a score reads of a finding: which technique judged which resource, and how (and how badly). */
 export interface Verdict {
   readonly technique: string;
+  /** What the exceptions of the configuration match, beside technique and resource. */
+  readonly check: string;
   readonly resource: ResourceRef;
   readonly status: FindingStatus;
   /** A low-severity failure is scored as a pass (see SCORING_FORMULA). */
   readonly severity?: Severity;
 }
 
-export interface Finding extends CheckOutcome, Verdict {
+/** Who accepted a failing finding's risk, why, and until when (an exception of the configuration file). */
+export interface AcceptedRisk {
+  readonly reason: string;
+  readonly owner: string;
+  /** `YYYY-MM-DD`: the last day the exception applies. */
+  readonly expires: string;
+}
+
+export interface Finding extends Omit<CheckOutcome, 'status'>, Verdict {
   /** Stable across runs: a hash of technique, check and resource. */
   readonly id: string;
   readonly technique: string;
+  readonly status: FindingStatus;
   readonly severity: Severity;
+  /** Set when status is `accepted`. */
+  readonly accepted?: AcceptedRisk;
 }
 
 export function resourceText(r: ResourceRef): string {

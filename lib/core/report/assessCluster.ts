@@ -10,6 +10,7 @@ import { reanalyzeWithPolicies } from '../netpol/analyze.js';
 import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../scoring/score.js';
 import type { Enforcement } from '../techniques/enforcement.js';
 import { buildRemediationBundle, type RemediationBundle } from '../techniques/bundle.js';
+import { applyFindingRules, type RuleSettings } from './findingRules.js';
 import { runTechniques, techniqueVerdicts, type TechniqueRun } from '../techniques/runTechniques.js';
 import type { Technique } from '../techniques/types.js';
 import type { WorkloadInfo } from '../techniques/workloads.js';
@@ -36,9 +37,12 @@ export interface ClusterAssessment {
   readonly whatIf: { readonly score: number | null; readonly grade: Grade | null } | null;
   /** Collection steps plus analysis problems, in order. */
   readonly collection: readonly CollectionStep[];
+  /** Findings the configuration's ignore rules left out. */
+  readonly ignored: number;
 }
 
-export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly Technique[]): ClusterAssessment {
+/** `settings`: the configuration's rules and exceptions, applied before anything is scored or suggested. */
+export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly Technique[], settings?: RuleSettings): ClusterAssessment {
   const metas = techniques.map((t) => t.meta);
   const result = runTechniques(snapshot, techniques);
   if (!result.ok) {
@@ -46,9 +50,11 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
     return {
       cluster: snapshot.cluster, status: 'partial', findings: [], score: scoreCluster(metas, []), enforcement: null, blastRadius: null, reach: new Map(),
       workloads: 0, bundle: { manifests: [], patches: [] }, whatIf: null, collection: [...snapshot.collection, { step: 'analysis', status: 'error', detail }],
+      ignored: 0,
     };
   }
-  const { findings, enforcement, context } = result.run;
+  const { enforcement, context } = result.run;
+  const { findings, ignored } = applyFindingRules(result.run.findings, snapshot.cluster.name, settings);
   // Unenforced (or possibly unenforced) policies stop nothing: every workload reaches every other.
   const counts = context.queries.reachCounts()
     .map((c) => (enforcement.status === 'enforced' ? c : { ...c, reachable: c.others }));
@@ -67,8 +73,9 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
     reach: new Map(counts.map((c) => [workloadKey(c.workload), c.reachable])),
     workloads: context.workloads.length,
     bundle,
-    whatIf: unreachable ? null : whatIf(result.run, findings, bundle, techniques),
+    whatIf: unreachable ? null : whatIf(result.run, findings, bundle, techniques, settings),
     collection: snapshot.collection,
+    ignored,
   };
 }
 
@@ -99,7 +106,9 @@ export function remediatedSnapshot(snapshot: EvidenceSnapshot, bundle: Remediati
  * The score after {@link remediatedSnapshot}, recomputed by the engine. Only NetworkPolicies change
  * the reachability, so the analysis reuses the run's model and workloads.
  */
-function whatIf(run: TechniqueRun, findings: readonly Finding[], bundle: RemediationBundle, techniques: readonly Technique[]): ClusterAssessment['whatIf'] {
+function whatIf(
+  run: TechniqueRun, findings: readonly Finding[], bundle: RemediationBundle, techniques: readonly Technique[], settings: RuleSettings | undefined,
+): ClusterAssessment['whatIf'] {
   const fixed = remediatedSnapshot(run.context.snapshot, bundle);
   const analysis = reanalyzeWithPolicies(run.analysis, fixed.policies.map((object) => ({ source: 'what-if', object })), new DiagnosticList());
   if (!analysis) return null;
@@ -112,8 +121,10 @@ function whatIf(run: TechniqueRun, findings: readonly Finding[], bundle: Remedia
   const rejudged = new Set(findings.filter((f) => f.status !== 'pass').map((f) => subject(f.technique, f.resource)));
   const workloads = new Set(run.context.workloads.map((w) => subject('', w.ref)));
   const judged = (technique: string, w: WorkloadInfo): boolean => rejudged.has(subject(technique, w.ref));
-  const verdicts = techniqueVerdicts(fixed.snapshot, affected, { analysis, workloads: run.context.workloads }, judged);
-  if (!verdicts) return null;
+  const judgedAgain = techniqueVerdicts(fixed.snapshot, affected, { analysis, workloads: run.context.workloads }, judged);
+  if (!judgedAgain) return null;
+  // The same rules as the run's own findings: an ignored one stays out, an accepted one stays accepted.
+  const verdicts = applyFindingRules(judgedAgain, run.context.snapshot.cluster.name, settings).findings;
   const isAffected = new Set(affected.map((t) => t.meta.id));
   const kept = findings.filter((f) => !isAffected.has(f.technique)
     || (workloads.has(subject('', f.resource)) && !rejudged.has(subject(f.technique, f.resource))));

@@ -9,7 +9,7 @@ import { evidenceGaps } from './evidenceGaps.js';
 import { dataStrings, groupIssues, resourceText } from './findingIssues.js';
 import type { JsonReport } from './jsonReport.js';
 import type {
-  Band, ChangedFinding, Changes, ClusterSection, FindingCounts, FindingGroup, HeatMap, KeyIssue, ReportModel, Risk, TechniqueRow, TrendPoint,
+  AcceptedView, Band, ChangedFinding, Changes, ClusterSection, ExceptionView, FindingCounts, FindingGroup, HeatMap, KeyIssue, ReportModel, Risk, TechniqueRow, TrendPoint,
 } from './reportModel.js';
 import { fleetTopRisks } from './topRisks.js';
 import type { ClusterTrend, Trends } from './trends.js';
@@ -78,6 +78,7 @@ export function buildReportModel({ report, catalog, trends, history = [], remedi
     topRisks: fleetRisks(report.clusters, anchors, catalog),
     ...(trends && { changes: changes(trends, anchors) }),
     clusters,
+    expiredExceptions: (report.expiredExceptions ?? []).map((e): ExceptionView => ({ ...e, check: e.check ?? null, cluster: e.cluster ?? null })),
     appendix: {
       method: METHOD,
       formula: SCORING_FORMULA,
@@ -113,9 +114,22 @@ function clusterSection(
     })),
     findingGroups,
     keyIssues: keyIssues(findingGroups),
+    acceptedRisks: acceptedRisks(c, catalog),
+    ignored: c.ignored ?? 0,
     evidenceGaps: evidenceGaps(c.collection, c.source).map((g) => ({ ...g, reason: proseSpans(g.reason, [c.name]) })),
     ...(remediationFile !== undefined && { remediationFile }),
   };
+}
+
+function acceptedRisks(c: ClusterReport, catalog: readonly TechniqueMeta[]): AcceptedView[] {
+  const names = new Map(c.techniques.map((t) => [t.id, t.name]));
+  const order = new Map(catalog.map((t, i) => [t.id, i]));
+  return c.findings.filter((f) => f.status === 'accepted' && f.accepted)
+    .sort((a, b) => (order.get(a.technique) ?? order.size) - (order.get(b.technique) ?? order.size))
+    .map((f) => ({
+      techniqueId: f.technique, techniqueName: names.get(f.technique) ?? f.technique, check: f.check, severity: f.severity,
+      resource: resourceText(f.resource), message: proseSpans(f.message, dataStrings(c.name, f)), ...f.accepted!,
+    }));
 }
 
 function groupFindings(
@@ -133,7 +147,7 @@ function groupFindings(
     if (counts.fail + counts.unknown === 0) return [];
     return [{
       techniqueId: id, techniqueName: names.get(id) ?? id, ...counts,
-      issues: groupIssues(group.filter((f) => f.status !== 'pass'), c.name, (findingId) => newIds.has(findingId)),
+      issues: groupIssues(group.filter((f) => f.status === 'fail' || f.status === 'unknown'), c.name, (findingId) => newIds.has(findingId)),
     }];
   });
 }
@@ -210,13 +224,14 @@ function fleetWhatIf(clusters: readonly ClusterReport[]): number | null {
 }
 
 function countFindings(findings: readonly ReportFinding[]): FindingCounts {
-  const counts = { fail: 0, unknown: 0, pass: 0 };
+  const counts = { fail: 0, unknown: 0, accepted: 0, pass: 0 };
   for (const f of findings) counts[f.status]++;
   return counts;
 }
 
 function sumCounts(list: readonly FindingCounts[]): FindingCounts {
-  return list.reduce((a, b) => ({ fail: a.fail + b.fail, unknown: a.unknown + b.unknown, pass: a.pass + b.pass }), { fail: 0, unknown: 0, pass: 0 });
+  return list.reduce((a, b) => ({ fail: a.fail + b.fail, unknown: a.unknown + b.unknown, accepted: a.accepted + b.accepted, pass: a.pass + b.pass }),
+    { fail: 0, unknown: 0, accepted: 0, pass: 0 });
 }
 
 /** Items in catalog order; ids the catalog lacks go last, in their own order. */

@@ -23,9 +23,14 @@ export function* findingsCsvChunks(report: JsonReport): Generator<string> {
       const prose = (text: string): string => proseText(proseSpans(text, dataStrings(c.name, f)));
       return [
         c.name, c.account ?? '', c.region ?? '', f.technique, f.check, f.status, f.severity, f.resource.kind,
-        f.resource.namespace ?? '', f.resource.name, prose(f.message), f.evidence.join('; '), f.remediation ? prose(f.remediation.text) : '', f.id,
+        f.resource.namespace ?? '', f.resource.name, prose(f.message), [...f.evidence, ...acceptedBy(f)].join('; '), f.remediation ? prose(f.remediation.text) : '', f.id,
       ].map(inertLine);
     });
     yield csvLines(rows);
   }
+}
+
+/** An accepted finding's exception, as one more evidence entry. */
+function acceptedBy(f: JsonReport['clusters'][number]['findings'][number]): string[] {
+  return f.accepted ? [`accepted by ${f.accepted.owner} until ${f.accepted.expires}: ${f.accepted.reason}`] : [];
 }

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import type { Finding } from '../findings/finding.js';
 import { scoreFleet } from '../scoring/score.js';
 import { workloadKey, type ClusterAssessment } from './assessCluster.js';
+import type { ExpiredException } from './findingRules.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -19,12 +20,14 @@ export const findingSchema = z.object({
   id: z.string().regex(/^[0-9a-f]{16}$/),
   technique: z.string(),
   check: z.string(),
-  status: z.enum(['fail', 'pass', 'unknown']),
+  /** `accepted`: a failure that an exception of the configuration covers, with who accepted it in `accepted`. */
+  status: z.enum(['fail', 'pass', 'unknown', 'accepted']),
   severity: z.enum(['low', 'medium', 'high', 'critical']),
   resource: z.object({ kind: z.string(), namespace: z.string().nullable(), name: z.string() }).strict(),
   message: z.string(),
   evidence: z.array(z.string()),
   remediation: z.object({ text: z.string(), yaml: z.string().optional() }).strict().optional(),
+  accepted: z.object({ reason: z.string(), owner: z.string(), expires: z.string() }).strict().optional(),
   /**
    * Other workloads the finding's workload can open connections to (all of them when policies are not
    * enforced): how far an attacker who took it could go next. Absent when the resource is not a workload
@@ -56,10 +59,14 @@ export const clusterSchema = z.object({
     assessed: z.number().int().min(0),
     /** Subjects whose evidence was unknown (beyond §3.2, optional). */
     unknown: z.number().int().min(0).optional(),
+    /** Subjects whose failures exceptions accept, counted as passed (beyond §3.2, optional). */
+    accepted: z.number().int().min(0).optional(),
     /** assessed / (assessed + unknown); null when nothing was judged (beyond §3.2, optional). */
     coverage: share.nullable().optional(),
   }).strict()),
   findings: z.array(findingSchema),
+  /** Findings the configuration's ignore rules left out (beyond §3.2, optional). */
+  ignored: z.number().int().min(0).optional(),
   collection: z.array(z.object({ step: z.string(), status: z.enum(['ok', 'forbidden', 'error', 'absent']), detail: z.string().optional() }).strict()),
 }).strict();
 
@@ -69,6 +76,11 @@ export const reportSchema = z.object({
   tool: z.object({ name: z.literal('kubeseg'), version: z.string() }).strict(),
   fleet: z.object({ score, grade, coverage: share, clusters: z.number().int().min(0) }).strict(),
   clusters: z.array(clusterSchema),
+  /** Exceptions of the configuration that expired and no longer apply (beyond §3.2, optional). */
+  expiredExceptions: z.array(z.object({
+    technique: z.string(), check: z.string().optional(), resource: z.string(), cluster: z.string().optional(),
+    reason: z.string(), owner: z.string(), expires: z.string(),
+  }).strict()).optional(),
 }).strict();
 
 export type JsonReport = z.infer<typeof reportSchema>;
@@ -77,6 +89,8 @@ export interface ReportMeta {
   /** ISO 8601; passed in, the core reads no clock. */
   readonly generatedAt: string;
   readonly version: string;
+  /** The configuration's exceptions that expired before this run. */
+  readonly expiredExceptions?: readonly ExpiredException[];
 }
 
 export type JsonCluster = JsonReport['clusters'][number];
@@ -96,6 +110,7 @@ export function assembleJsonReport(clusters: readonly JsonCluster[], meta: Repor
     tool: { name: 'kubeseg', version: meta.version },
     fleet: { ...fleet, clusters: clusters.length },
     clusters: [...clusters],
+    ...(meta.expiredExceptions?.length && { expiredExceptions: meta.expiredExceptions.map((e) => ({ ...e })) }),
   };
 }
 
@@ -115,16 +130,17 @@ export function jsonCluster(c: ClusterAssessment): JsonCluster {
     whatIf: c.whatIf,
     techniques: c.score.techniques.map((t) => ({
       id: t.id, name: t.name, tactics: [...t.tactics], status: t.status, score: t.score, exposed: t.exposed, assessed: t.assessed,
-      unknown: t.unknown, coverage: t.coverage === null ? null : Math.round(t.coverage * 100) / 100,
+      unknown: t.unknown, ...(t.accepted > 0 && { accepted: t.accepted }), coverage: t.coverage === null ? null : Math.round(t.coverage * 100) / 100,
     })),
     findings: sortFindings(c.findings).map((f) => toJsonFinding(f, c.reach.get(workloadKey(f.resource)))),
+    ...(c.ignored > 0 && { ignored: c.ignored }),
     collection: c.collection.map((s) => ({ step: s.step, status: s.status, ...(s.detail !== undefined && { detail: s.detail }) })),
   };
 }
 
-/** Fails first, then unknown, then passes; within a status by technique, then resource. */
+/** Fails first, then unknown, accepted and passes; within a status by technique, then resource. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  const rank = { fail: 0, unknown: 1, pass: 2 } as const;
+  const rank = { fail: 0, unknown: 1, accepted: 2, pass: 3 } as const;
   return [...findings].sort((a, b) => rank[a.status] - rank[b.status] || a.technique.localeCompare(b.technique)
     || `${a.resource.namespace}/${a.resource.name}`.localeCompare(`${b.resource.namespace}/${b.resource.name}`) || a.check.localeCompare(b.check));
 }
@@ -135,6 +151,7 @@ function toJsonFinding(f: Finding, reach: number | undefined): z.infer<typeof fi
     resource: { kind: f.resource.kind, namespace: f.resource.namespace, name: f.resource.name },
     message: f.message, evidence: [...f.evidence],
     ...(f.remediation && { remediation: { text: f.remediation.text, ...(f.remediation.yaml && { yaml: f.remediation.yaml }) } }),
+    ...(f.accepted && { accepted: { ...f.accepted } }),
     ...(reach !== undefined && { reach }),
   };
 }

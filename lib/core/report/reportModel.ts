@@ -25,7 +25,34 @@ export interface ReportModel {
   /** What changed since the previous run; undefined when none was given. */
   readonly changes?: Changes;
   readonly clusters: readonly ClusterSection[];
+  /** Exceptions of the configuration that expired and no longer apply: each is to be renewed or removed. */
+  readonly expiredExceptions: readonly ExceptionView[];
   readonly appendix: Appendix;
+}
+
+/** An exception of the configuration as reports show it. */
+export interface ExceptionView {
+  readonly technique: string;
+  readonly check: string | null;
+  readonly resource: string;
+  readonly cluster: string | null;
+  readonly reason: string;
+  readonly owner: string;
+  readonly expires: string;
+}
+
+/** A failing finding whose risk an exception accepts. */
+export interface AcceptedView {
+  readonly techniqueId: string;
+  readonly techniqueName: string;
+  readonly check: string;
+  readonly severity: Severity;
+  /** `Deployment shop/web`. */
+  readonly resource: string;
+  readonly message: Prose;
+  readonly reason: string;
+  readonly owner: string;
+  readonly expires: string;
 }
 
 export interface FleetSummary {
@@ -46,6 +73,8 @@ export interface FleetSummary {
 export interface FindingCounts {
   readonly fail: number;
   readonly unknown: number;
+  /** Failures that an exception of the configuration covers: not scored, listed apart. */
+  readonly accepted: number;
   readonly pass: number;
 }
 
@@ -141,6 +170,10 @@ export interface ClusterSection {
    * what a one-section summary (the PDF) lists; the first few carry their remediation manifests there.
    */
   readonly keyIssues: readonly KeyIssue[];
+  /** Failures accepted by the configuration's exceptions, with who accepted them, why and until when. */
+  readonly acceptedRisks: readonly AcceptedView[];
+  /** Findings the configuration's ignore rules left out of the report. */
+  readonly ignored: number;
   /** Evidence that is not in the input or could not be collected, with the reason and how to get it. */
   readonly evidenceGaps: readonly EvidenceGap[];
   /** The cluster's remediation bundle (`remediation.yaml`), relative to the report, when one was written. */
@@ -172,6 +205,7 @@ export interface FindingGroup {
   readonly techniqueName: string;
   readonly fail: number;
   readonly unknown: number;
+  readonly accepted: number;
   readonly pass: number;
   readonly issues: readonly Issue[];
 }

@@ -3,7 +3,7 @@ import { inertStrings } from '../format/inert.js';
 import { proseSpans, proseText } from '../format/prose.js';
 import { API_SERVER_STEP } from '../evidence/snapshot.js';
 import { evidenceGaps } from './evidenceGaps.js';
-import { dataStrings } from './findingIssues.js';
+import { dataStrings, resourceText } from './findingIssues.js';
 import type { JsonReport } from './jsonReport.js';
 import { topRisks } from './topRisks.js';
 import type { Trends } from './trends.js';
@@ -56,8 +56,21 @@ export function formatTextSummary(input: JsonReport, options: { color: boolean; 
       out.push('  Top risks:');
       for (const x of top) out.push(`    [${x.severity}] ${proseText(proseSpans(x.message, dataStrings(c.name, x)))} (${x.technique})`);
     }
+    const accepted = c.findings.filter((x) => x.status === 'accepted');
+    if (accepted.length > 0) {
+      out.push(`  Accepted risks (${accepted.length}, scored as passed):`);
+      for (const x of accepted.slice(0, TOP_RISKS)) {
+        out.push(`    ${resourceText(x.resource)} ${x.check} (${x.technique}): ${x.accepted!.reason} (${x.accepted!.owner}, until ${x.accepted!.expires})`);
+      }
+      if (accepted.length > TOP_RISKS) out.push(`    … and ${accepted.length - TOP_RISKS} more in the reports`);
+    }
+    if (c.ignored) out.push(paint(`  ${c.ignored} finding${c.ignored === 1 ? '' : 's'} left out by the configuration's ignore rules`, 'dim'));
     out.push('');
   });
+  for (const e of report.expiredExceptions ?? []) {
+    out.push(paint(`Expired exception (no longer applies): ${e.technique}${e.check ? ` ${e.check}` : ''} on ${e.resource}`
+      + `${e.cluster ? ` in ${e.cluster}` : ''}, owner ${e.owner}, expired ${e.expires}`, 'yellow'));
+  }
   for (const d of trends?.dropped ?? []) out.push(`${d.cluster}: in the previous run (${d.failing} failing findings), not in this one`);
   return `${out.join('\n')}\n`;
 }

@@ -8,7 +8,8 @@ import type { TechniqueMeta } from '../techniques/types.js';
 export const SCORING_FORMULA: readonly string[] = [
   'Subject: a resource a technique\'s checks judged (usually a workload). It is exposed when any of its findings fails, '
     + 'assessed when it is exposed or has a passing finding and no unknown one, and unknown otherwise. A failing '
-    + 'low-severity finding (hygiene, such as a Secret passed as an environment variable) is listed but scored as a pass.',
+    + 'low-severity finding (hygiene, such as a Secret passed as an environment variable) is listed but scored as a pass, and so '
+    + 'is an accepted one (a failure that an unexpired exception of the configuration covers), which is also counted apart.',
   'Technique: exposure = exposed / assessed; score = round(100 × (1 − exposure)); coverage = assessed / (assessed + unknown). '
     + 'Nothing assessed: no score (–), never 100. Where a technique judges namespaces beside workloads (MS-TA9034, MS-TA9031), '
     + 'exposure = 0.8 × the workloads\' exposure + 0.2 × the namespaces\', so that many small namespaces do not outweigh the workloads.',
@@ -35,6 +36,8 @@ export interface TechniqueScore {
   readonly exposed: number;
   readonly assessed: number;
   readonly unknown: number;
+  /** Subjects passed only because exceptions accept their failures. */
+  readonly accepted: number;
   readonly coverage: number | null;
   readonly weight: number;
 }
@@ -64,6 +67,9 @@ export function scoreTechnique(meta: TechniqueMeta, findings: readonly Verdict[]
     subject.statuses.add(f.status === 'fail' && f.severity === 'low' ? 'pass' : f.status);
     bySubject.set(key, subject);
   }
+  // An accepted risk is scored as a pass and counted apart.
+  const accepted = [...bySubject.values()].filter(({ statuses }) => statuses.has('accepted') && !statuses.has('fail')).length;
+  for (const { statuses } of bySubject.values()) if (statuses.delete('accepted')) statuses.add('pass');
   const tally = (namespaces: boolean): { exposed: number; passed: number; unknown: number } => {
     const t = { exposed: 0, passed: 0, unknown: 0 };
     for (const { namespace, statuses } of bySubject.values()) {
@@ -86,7 +92,7 @@ export function scoreTechnique(meta: TechniqueMeta, findings: readonly Verdict[]
   const score = exposure !== null ? Math.round(100 * (1 - exposure)) : null;
   const status: TechniqueStatus = exposed > 0 ? 'fail' : passed > 0 ? 'pass' : unknown > 0 ? 'unknown' : 'not-applicable';
   return {
-    id: meta.id, name: meta.name, tactics: meta.tactics, status, score, exposed, assessed, unknown,
+    id: meta.id, name: meta.name, tactics: meta.tactics, status, score, exposed, assessed, unknown, accepted,
     coverage: assessed + unknown > 0 ? assessed / (assessed + unknown) : null, weight: meta.weight,
   };
 }

@@ -49,7 +49,7 @@ export function techniqueVerdicts(
 ): Verdict[] | undefined {
   const context = prepare(snapshot, new DiagnosticList(), prepared);
   return context && techniques.flatMap((t) => context.judgeOnly((w) => judged(t.meta.id, w), () => outcomesOf(context, t))
-    .map((o) => ({ technique: t.meta.id, resource: o.resource, status: o.status, severity: o.severity ?? t.meta.severity })));
+    .map((o) => ({ technique: t.meta.id, check: o.check, resource: o.resource, status: o.status, severity: o.severity ?? t.meta.severity })));
 }
 
 function prepare(snapshot: EvidenceSnapshot, diagnostics: DiagnosticList, prepared: PreparedRun | undefined): CheckContext | undefined {
