@@ -6,10 +6,10 @@
  */
 import { defaultAwsClients } from '../adapters/aws/clients.js';
 import { collectFleet } from '../adapters/aws/collectFleet.js';
-import { InputFileError, readInputFile } from '../adapters/files/inputFile.js';
 import { FleetConfigError, parseFleetConfig, type FleetConfig } from '../core/config/fleetConfig.js';
 import type { DiagnosticList } from '../core/diagnostics.js';
 import type { EvidenceSnapshot } from '../core/evidence/snapshot.js';
+import { readConfigFile } from './configFile.js';
 import type { Io } from './io.js';
 import { createProgress } from './progress.js';
 
@@ -24,18 +24,8 @@ export interface FleetOptions {
   readonly terminal: boolean;
 }
 
-/** A fleet file is small; anything larger is not one. */
-const MAX_CONFIG_BYTES = 1024 * 1024;
-
-export async function readFleetConfig(path: string, diagnostics: DiagnosticList): Promise<FleetConfig | undefined> {
-  try {
-    return parseFleetConfig(await readInputFile(path, MAX_CONFIG_BYTES), path);
-  } catch (err) {
-    if (err instanceof InputFileError) diagnostics.fatal(err.message, { source: path });
-    else if (err instanceof FleetConfigError) diagnostics.fatal(err.message); // names the file, line and field itself
-    else throw err;
-    return undefined;
-  }
+export function readFleetConfig(path: string, diagnostics: DiagnosticList): Promise<FleetConfig | undefined> {
+  return readConfigFile(path, parseFleetConfig, FleetConfigError, diagnostics);
 }
 
 /** The fleet's snapshots, each handed to `each` as it arrives (see SnapshotSource). */

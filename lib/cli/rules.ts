@@ -3,23 +3,13 @@
  * lib/core/config/rulesConfig.ts), and what they become for one run on a given day. A file that
  * cannot be read or is invalid is an input error, named in one line.
  */
-import { InputFileError, readInputFile } from '../adapters/files/inputFile.js';
 import { RulesConfigError, parseRulesConfig, type RulesConfig } from '../core/config/rulesConfig.js';
 import type { DiagnosticList } from '../core/diagnostics.js';
 import { expiredExceptions, type RuleSettings } from '../core/report/findingRules.js';
+import { readConfigFile } from './configFile.js';
 
-/** A rules file is small; anything larger is not one. */
-const MAX_RULES_BYTES = 1024 * 1024;
-
-export async function readRulesConfig(path: string, diagnostics: DiagnosticList): Promise<RulesConfig | undefined> {
-  try {
-    return parseRulesConfig(await readInputFile(path, MAX_RULES_BYTES), path);
-  } catch (err) {
-    if (err instanceof InputFileError) diagnostics.fatal(err.message, { source: path });
-    else if (err instanceof RulesConfigError) diagnostics.fatal(err.message); // names the file, line and field itself
-    else throw err;
-    return undefined;
-  }
+export function readRulesConfig(path: string, diagnostics: DiagnosticList): Promise<RulesConfig | undefined> {
+  return readConfigFile(path, parseRulesConfig, RulesConfigError, diagnostics);
 }
 
 /** The rules as a run applies them on `now`'s day (UTC), with a warning per expired exception. */

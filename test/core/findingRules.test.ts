@@ -137,3 +137,36 @@ describe('demo --config', () => {
     expect(text).toContain('Expired exception (no longer applies): MS-TA9031 on *, owner platform, expired 2026-01-31');
   });
 });
+
+describe('rules.interfaces', () => {
+  it('recognises an interface the configuration adds, as MS-TA9005 recognises its own', async () => {
+    const dir = fixture({
+      'cluster.yaml': `apiVersion: v1
+kind: Namespace
+metadata: { name: tools }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: admin, namespace: tools }
+spec:
+  template:
+    metadata: { labels: { app: admin } }
+    spec: { containers: [{ name: admin, image: registry.example.com/acme-admin:1.4, ports: [{ containerPort: 8080 }] }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: admin, namespace: tools }
+spec: { type: LoadBalancer, selector: { app: admin }, ports: [{ port: 80, targetPort: 8080 }] }
+`,
+      'kubeseg.yaml': 'rules:\n  interfaces:\n    - { name: Acme admin console, images: [ACME-admin], ports: [8080] }\n',
+    });
+    const ta9005 = async (...extra: string[]) => reportSchema.parse(JSON.parse((await run('scan', join(dir, 'cluster.yaml'), '--format', 'json', ...extra)).stdout))
+      .clusters[0]!.findings.filter((f) => f.technique === 'MS-TA9005' && f.resource.name === 'admin');
+    expect(await ta9005()).toEqual([]);
+    const found = await ta9005('--config', join(dir, 'kubeseg.yaml'));
+    expect(found.map((f) => f.status)).toEqual(['fail']);
+    expect(found[0]!.message).toContain('Acme admin console');
+    expect(parseError('rules:\n  interfaces:\n    - { name: Nothing here, ports: [80] }\n')).toMatch(/^kubeseg\.yaml:3:7: rules\.interfaces\[0\]: recognises nothing/);
+  });
+});
+

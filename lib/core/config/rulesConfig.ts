@@ -5,6 +5,7 @@
  *   rules:
  *     severity:    [{ technique, check?, severity }]            a check's severity, changed
  *     ignore:      [{ technique?, check?, resource?, cluster? }] findings not reported at all (counted)
+ *     interfaces:  [{ name, images?, labels?, ports, declaredPorts? }] more sensitive interfaces (MS-TA9005)
  *   exceptions:    [{ technique, check?, resource, cluster?, reason, owner, expires }]
  *
  * `resource` is a pattern on a finding's resource as reports print it (`Deployment shop/web`,
@@ -41,7 +42,22 @@ const matcherShape = {
   cluster: pattern('cluster name').optional(),
 };
 
+const port = z.int(expected('must be a port number from 1 to 65535')).min(1, 'must be a port number from 1 to 65535').max(65535, 'must be a port number from 1 to 65535');
+const interfaceSchema = section({
+  name: text('a name such as "Internal admin UI"'),
+  /** Substrings of the container image. */
+  images: z.array(z.string(expected('must be part of an image name')).trim().min(3, 'must be at least 3 characters of an image name').toLowerCase(),
+    expected('must be a list')).optional(),
+  /** Pod label sets: a pod carrying every pair of one set matches. */
+  labels: z.array(z.record(z.string(), z.string(expected('must be a label value (quote numbers)'))), expected('must be a list of label mappings')).optional(),
+  ports: z.array(port, expected('must be a list of ports')).min(1, 'must list at least one port'),
+  /** True (the default): the TCP ports its containers declare replace `ports` when there are any. */
+  declaredPorts: z.boolean(expected('must be true or false')).default(true),
+}).refine((i) => (i.images?.length ?? 0) + (i.labels?.length ?? 0) > 0, 'recognises nothing: give images or labels');
+
 const rulesSection = section({
+  /** Sensitive interfaces beyond kubeseg's catalogue (MS-TA9005). */
+  interfaces: z.array(interfaceSchema, expected('must be a list')).optional(),
   severity: z.array(section({ technique: techniqueId, check: checkName.optional(), severity }), expected('must be a list')).optional(),
   ignore: z.array(section(matcherShape).refine((m) => Object.values(m).some((v) => v !== undefined),
     'names nothing to ignore: give at least one of technique, check, resource, cluster'), expected('must be a list')).optional(),

@@ -11,7 +11,7 @@ import { blastRadius, scoreCluster, type ClusterScore, type Grade } from '../sco
 import type { Enforcement } from '../techniques/enforcement.js';
 import { buildRemediationBundle, type RemediationBundle } from '../techniques/bundle.js';
 import { applyFindingRules, type RuleSettings } from './findingRules.js';
-import { runTechniques, techniqueVerdicts, type TechniqueRun } from '../techniques/runTechniques.js';
+import { runTechniques, techniqueVerdicts, type CheckOptions, type TechniqueRun } from '../techniques/runTechniques.js';
 import type { Technique } from '../techniques/types.js';
 import type { WorkloadInfo } from '../techniques/workloads.js';
 
@@ -44,7 +44,8 @@ export interface ClusterAssessment {
 /** `settings`: the configuration's rules and exceptions, applied before anything is scored or suggested. */
 export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly Technique[], settings?: RuleSettings): ClusterAssessment {
   const metas = techniques.map((t) => t.meta);
-  const result = runTechniques(snapshot, techniques);
+  const options = checkOptions(settings);
+  const result = runTechniques(snapshot, techniques, undefined, options);
   if (!result.ok) {
     const detail = result.diagnostics.all.filter((d) => d.severity === 'fatal').map(formatDiagnostic).join('; ');
     return {
@@ -73,10 +74,16 @@ export function assessCluster(snapshot: EvidenceSnapshot, techniques: readonly T
     reach: new Map(counts.map((c) => [workloadKey(c.workload), c.reachable])),
     workloads: context.workloads.length,
     bundle,
-    whatIf: unreachable ? null : whatIf(result.run, findings, bundle, techniques, settings),
+    whatIf: unreachable ? null : whatIf(result.run, findings, bundle, techniques, settings, options),
     collection: snapshot.collection,
     ignored,
   };
+}
+
+/** The configuration's additions to the checks' data. */
+function checkOptions(settings: RuleSettings | undefined): CheckOptions {
+  const interfaces = settings?.rules.rules?.interfaces ?? [];
+  return interfaces.length === 0 ? {} : { extraInterfaces: interfaces.map((i) => ({ ...i, images: i.images ?? [], labels: i.labels ?? [] })) };
 }
 
 /** The key of a workload (or of the resource a finding names) in {@link ClusterAssessment.reach}. */
@@ -108,6 +115,7 @@ export function remediatedSnapshot(snapshot: EvidenceSnapshot, bundle: Remediati
  */
 function whatIf(
   run: TechniqueRun, findings: readonly Finding[], bundle: RemediationBundle, techniques: readonly Technique[], settings: RuleSettings | undefined,
+  options: CheckOptions,
 ): ClusterAssessment['whatIf'] {
   const fixed = remediatedSnapshot(run.context.snapshot, bundle);
   const analysis = reanalyzeWithPolicies(run.analysis, fixed.policies.map((object) => ({ source: 'what-if', object })), new DiagnosticList());
@@ -121,7 +129,7 @@ function whatIf(
   const rejudged = new Set(findings.filter((f) => f.status !== 'pass').map((f) => subject(f.technique, f.resource)));
   const workloads = new Set(run.context.workloads.map((w) => subject('', w.ref)));
   const judged = (technique: string, w: WorkloadInfo): boolean => rejudged.has(subject(technique, w.ref));
-  const judgedAgain = techniqueVerdicts(fixed.snapshot, affected, { analysis, workloads: run.context.workloads }, judged);
+  const judgedAgain = techniqueVerdicts(fixed.snapshot, affected, { analysis, workloads: run.context.workloads }, judged, options);
   if (!judgedAgain) return null;
   // The same rules as the run's own findings: an ignored one stays out, an accepted one stays accepted.
   const verdicts = applyFindingRules(judgedAgain, run.context.snapshot.cluster.name, settings).findings;

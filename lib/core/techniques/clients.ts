@@ -17,7 +17,7 @@ import { ingressControllerNeed } from './needs.js';
 import { podSelectorOf } from './remediation.js';
 import { selectingServices } from './services.js';
 import { findInterfaces } from './sensitiveInterfaces.js';
-import { SENSITIVE_INTERFACES } from './ta9005-exposed-sensitive-interfaces/interfaces.js';
+import { sensitiveInterfacesOf } from './ta9005-exposed-sensitive-interfaces/interfaces.js';
 import type { KubeObject } from '../evidence/snapshot.js';
 import { parseCidr } from '../netpol/ipv4.js';
 import { isPortName } from '../netpol/parse/networkPolicy.js';
@@ -86,7 +86,7 @@ const sensitiveByContext = new WeakMap<CheckContext, Set<WorkloadInfo>>();
 
 function sensitiveWorkloads(ctx: CheckContext): Set<WorkloadInfo> {
   let found = sensitiveByContext.get(ctx);
-  if (!found) sensitiveByContext.set(ctx, (found = new Set(findInterfaces(ctx, SENSITIVE_INTERFACES).map((m) => m.workload))));
+  if (!found) sensitiveByContext.set(ctx, (found = new Set(findInterfaces(ctx, sensitiveInterfacesOf(ctx)).map((m) => m.workload))));
   return found;
 }
 

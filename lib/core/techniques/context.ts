@@ -2,6 +2,7 @@
  * What every check receives: the snapshot, its workloads, the reachability engine seen through
  * the enforcement status, and small look-ups. Built once per cluster; pure.
  */
+import type { InterfaceSignature } from './interfaceSignature.js';
 import type { Analysis } from '../netpol/analyze.js';
 import type { Protocol } from '../netpol/connectionSet.js';
 import { ReachabilityQueries, type ReachAnswer } from '../netpol/queries.js';
@@ -29,6 +30,8 @@ export class CheckContext {
     readonly analysis: Analysis,
     readonly workloads: readonly WorkloadInfo[],
     readonly enforcement: Enforcement,
+    /** Sensitive interfaces the configuration adds to kubeseg's catalogue. */
+    readonly extraInterfaces: readonly InterfaceSignature[] = [],
   ) {
     this.queries = new ReachabilityQueries(analysis.reachability);
     this.byId = new Map(workloads.map((w) => [w.id, w]));

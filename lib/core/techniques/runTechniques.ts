@@ -13,6 +13,7 @@ import { CheckContext } from './context.js';
 import { detectEnforcement, type Enforcement } from './enforcement.js';
 import type { Technique } from './types.js';
 import { inventoryWorkloads, type WorkloadInfo } from './workloads.js';
+import type { InterfaceSignature } from './interfaceSignature.js';
 
 export interface TechniqueRun {
   readonly findings: readonly Finding[];
@@ -29,9 +30,15 @@ export interface PreparedRun {
   readonly workloads: readonly WorkloadInfo[];
 }
 
-export function runTechniques(snapshot: EvidenceSnapshot, techniques: readonly Technique[], prepared?: PreparedRun): RunResult {
+/** What the configuration adds to the checks' own data. */
+export interface CheckOptions {
+  /** Sensitive interfaces beyond kubeseg's catalogue (MS-TA9005), from `rules.interfaces`. */
+  readonly extraInterfaces?: readonly InterfaceSignature[];
+}
+
+export function runTechniques(snapshot: EvidenceSnapshot, techniques: readonly Technique[], prepared?: PreparedRun, options: CheckOptions = {}): RunResult {
   const diagnostics = new DiagnosticList();
-  const context = prepare(snapshot, diagnostics, prepared);
+  const context = prepare(snapshot, diagnostics, prepared, options);
   if (!context) return { ok: false, diagnostics };
   const evidence = new StringPool();
   const findings = techniques.flatMap((t) => outcomesOf(context, t).map((o) => toFinding(o, t, evidence)));
@@ -45,17 +52,18 @@ export function runTechniques(snapshot: EvidenceSnapshot, techniques: readonly T
  */
 export function techniqueVerdicts(
   snapshot: EvidenceSnapshot, techniques: readonly Technique[], prepared?: PreparedRun,
-  judged: (technique: string, w: WorkloadInfo) => boolean = () => true,
+  judged: (technique: string, w: WorkloadInfo) => boolean = () => true, options: CheckOptions = {},
 ): Verdict[] | undefined {
-  const context = prepare(snapshot, new DiagnosticList(), prepared);
+  const context = prepare(snapshot, new DiagnosticList(), prepared, options);
   return context && techniques.flatMap((t) => context.judgeOnly((w) => judged(t.meta.id, w), () => outcomesOf(context, t))
     .map((o) => ({ technique: t.meta.id, check: o.check, resource: o.resource, status: o.status, severity: o.severity ?? t.meta.severity })));
 }
 
-function prepare(snapshot: EvidenceSnapshot, diagnostics: DiagnosticList, prepared: PreparedRun | undefined): CheckContext | undefined {
+function prepare(snapshot: EvidenceSnapshot, diagnostics: DiagnosticList, prepared: PreparedRun | undefined, options: CheckOptions): CheckContext | undefined {
   const analysis = prepared?.analysis ?? analyzeObjects(snapshot.objects.map((object) => ({ source: snapshot.cluster.name, object })), diagnostics);
   if (!analysis) return undefined;
-  return new CheckContext(snapshot, analysis, prepared?.workloads ?? inventoryWorkloads(snapshot.objects, analysis.model), detectEnforcement(snapshot));
+  return new CheckContext(snapshot, analysis, prepared?.workloads ?? inventoryWorkloads(snapshot.objects, analysis.model), detectEnforcement(snapshot),
+    options.extraInterfaces ?? []);
 }
 
 /** A technique's outcomes, or one `unknown` outcome naming the evidence that could not be collected. */

@@ -56,3 +56,8 @@ export const SENSITIVE_INTERFACES: readonly InterfaceSignature[] = [
   ui('Vault', [], [{ 'app.kubernetes.io/name': 'vault', component: 'server' }], [8200]),
   ui('etcd', ['bitnami/etcd', 'coreos/etcd', 'etcd-development/etcd'], [{ 'app.kubernetes.io/name': 'etcd' }, { app: 'etcd' }], [2379]),
 ];
+
+/** The catalogue, then the interfaces the configuration adds (`rules.interfaces`). */
+export function sensitiveInterfacesOf(ctx: { readonly extraInterfaces: readonly InterfaceSignature[] }): readonly InterfaceSignature[] {
+  return ctx.extraInterfaces.length === 0 ? SENSITIVE_INTERFACES : [...SENSITIVE_INTERFACES, ...ctx.extraInterfaces];
+}

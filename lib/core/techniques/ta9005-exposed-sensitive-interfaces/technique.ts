@@ -9,7 +9,7 @@ import type { KubeObject } from '../../evidence/snapshot.js';
 import type { CheckContext, NetworkAnswer } from '../context.js';
 import { restrictIngressTo, retext } from '../remediation.js';
 import { findInterfaces, recognised, type InterfaceMatch } from '../sensitiveInterfaces.js';
-import { SENSITIVE_INTERFACES } from './interfaces.js';
+import { sensitiveInterfacesOf } from './interfaces.js';
 import type { Technique } from '../types.js';
 import { apiServerTargets } from '../addressTargets.js';
 import { selectingServices } from '../services.js';
@@ -37,7 +37,7 @@ export const technique: Technique = {
       + 'pod network (on EKS, pod addresses are routable in the VPC). Segmentation mitigates only that last path; the others '
       + 'are published on purpose. A cluster without such interfaces has nothing to assess.',
   },
-  checks: [(ctx) => findInterfaces(ctx, SENSITIVE_INTERFACES).map((m) => assess(ctx, m))],
+  checks: [(ctx) => findInterfaces(ctx, sensitiveInterfacesOf(ctx)).map((m) => assess(ctx, m))],
 };
 
 function assess(ctx: CheckContext, m: InterfaceMatch): CheckOutcome {
