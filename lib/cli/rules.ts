@@ -5,7 +5,7 @@
  */
 import { RulesConfigError, parseRulesConfig, type RulesConfig } from '../core/config/rulesConfig.js';
 import type { DiagnosticList } from '../core/diagnostics.js';
-import { expiredExceptions, type RuleSettings } from '../core/report/findingRules.js';
+import { expiredExceptions, ruleSettingsAt, type RuleSettings } from '../core/report/findingRules.js';
 import { readConfigFile } from './configFile.js';
 
 export function readRulesConfig(path: string, diagnostics: DiagnosticList): Promise<RulesConfig | undefined> {
@@ -15,7 +15,7 @@ export function readRulesConfig(path: string, diagnostics: DiagnosticList): Prom
 /** The rules as a run applies them on `now`'s day (UTC), with a warning per expired exception. */
 export function ruleSettings(rules: RulesConfig | undefined, now: Date, diagnostics: DiagnosticList): RuleSettings | undefined {
   if (!rules) return undefined;
-  const settings = { rules, today: now.toISOString().slice(0, 10) };
+  const settings = ruleSettingsAt(rules, now);
   for (const warning of expiryWarnings(settings)) diagnostics.warn(warning);
   return settings;
 }

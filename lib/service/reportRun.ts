@@ -6,7 +6,7 @@
  */
 import type { EmailConfig } from '../core/config/fleetConfig.js';
 import type { RulesConfig } from '../core/config/rulesConfig.js';
-import { expiredExceptions, type RuleSettings } from '../core/report/findingRules.js';
+import { expiredExceptions, ruleSettingsAt, type RuleSettings } from '../core/report/findingRules.js';
 import type { ClusterAssessment } from '../core/report/assessCluster.js';
 import { assembleJsonReport, jsonCluster, reportSchema, type JsonCluster, type JsonReport } from '../core/report/jsonReport.js';
 import { reportJsonChunks } from '../core/report/reportJsonChunks.js';
@@ -56,7 +56,7 @@ export interface ReportRunDeps {
 
 /** The rules as this run applies them: exceptions expire by the run's day (UTC). */
 export function runSettings(deps: Pick<ReportRunDeps, 'rules' | 'now'>): RuleSettings | undefined {
-  return deps.rules && { rules: deps.rules, today: deps.now().toISOString().slice(0, 10) };
+  return deps.rules && ruleSettingsAt(deps.rules, deps.now());
 }
 
 export interface ReportRunResult {

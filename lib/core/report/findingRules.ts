@@ -12,13 +12,15 @@ export interface AppliedRules<T> {
   readonly ignored: number;
 }
 
-/** What an exception is reported as once it expired. */
-export type ExpiredException = ExceptionConfig;
-
 export interface RuleSettings {
   readonly rules: RulesConfig;
   /** `YYYY-MM-DD` (UTC): exceptions whose `expires` is earlier no longer apply. */
   readonly today: string;
+}
+
+/** The rules as a run applies them at `now`: exceptions expire by its day (UTC). */
+export function ruleSettingsAt(rules: RulesConfig, now: Date): RuleSettings {
+  return { rules, today: now.toISOString().slice(0, 10) };
 }
 
 type Judged = Verdict & { readonly severity?: Severity };
@@ -41,11 +43,11 @@ export function applyFindingRules<T extends Judged>(findings: readonly T[], clus
 }
 
 /** The exceptions still in force on `today` (the expiry day included). */
-export function activeExceptions(rules: RulesConfig, today: string): ExceptionConfig[] {
+function activeExceptions(rules: RulesConfig, today: string): ExceptionConfig[] {
   return (rules.exceptions ?? []).filter((e) => e.expires >= today);
 }
 
-export function expiredExceptions(rules: RulesConfig, today: string): ExpiredException[] {
+export function expiredExceptions(rules: RulesConfig, today: string): ExceptionConfig[] {
   return (rules.exceptions ?? []).filter((e) => e.expires < today);
 }
 

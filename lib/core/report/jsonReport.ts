@@ -8,7 +8,7 @@ import * as z from 'zod';
 import type { Finding } from '../findings/finding.js';
 import { scoreFleet } from '../scoring/score.js';
 import { workloadKey, type ClusterAssessment } from './assessCluster.js';
-import type { ExpiredException } from './findingRules.js';
+import type { ExceptionConfig } from '../config/rulesConfig.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -90,7 +90,7 @@ export interface ReportMeta {
   readonly generatedAt: string;
   readonly version: string;
   /** The configuration's exceptions that expired before this run. */
-  readonly expiredExceptions?: readonly ExpiredException[];
+  readonly expiredExceptions?: readonly ExceptionConfig[];
 }
 
 export type JsonCluster = JsonReport['clusters'][number];
